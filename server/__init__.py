@@ -1,0 +1,52 @@
+"""Herald's companion server: the API the extension and the admin console stand on."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+from flask_cors import CORS
+
+from server import config
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True, instance_path=_instance_path())
+    config.load(app, test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    config.refuse_default_secret(app)
+
+    from server import api, db, errors
+
+    db.init_app(app)
+    errors.init_app(app)
+    CORS(
+        app,
+        resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"]}},
+        expose_headers=["ETag", "Retry-After"],
+        max_age=600,
+    )
+    api.init_app(app)
+    _init_optional(app)
+    from server.access import check_every_route_declared
+
+    check_every_route_declared(app)
+    return app
+
+
+def _instance_path() -> str | None:
+    return os.environ.get("HERALD_INSTANCE_PATH") or None
+
+
+def _init_optional(app: Flask) -> None:
+    """Parts that land in their own modules: the console and the tracked-link redirect."""
+    import importlib
+
+    for name in ("server.redirects", "server.admin"):
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        module.init_app(app)

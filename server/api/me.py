@@ -1,0 +1,29 @@
+"""The signed-in user's own profile and preferences."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, jsonify
+
+from server.access import access
+from server.models import User
+from server.schemas import accepts, returns
+from server.serialize import user_json
+
+bp = Blueprint("me", __name__, url_prefix="/api/v1/me")
+
+
+@bp.get("")
+@access("employee")
+@returns("user")
+def show():
+    return jsonify(user_json(g.user))
+
+
+@bp.patch("")
+@access("employee")
+@accepts("me-update")
+@returns("user")
+def update(body):
+    """Employees choose their language, leaderboard and digest opt-ins and follower count themselves."""
+    User.update(**body).where(User.id == g.user.id).execute()
+    return jsonify(user_json(User.get_by_id(g.user.id)))

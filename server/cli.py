@@ -1,0 +1,166 @@
+"""The `herald` command: set up the database, add people, load demo data, serve, build the extension."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+from werkzeug.security import generate_password_hash
+
+from server.config import ensure_instance_secret
+
+
+def _app(*, allow_default_secret: bool = False):
+    from server import create_app
+
+    if allow_default_secret:
+        # Setup commands run before a secret exists; they write one before anything serves.
+        from flask import Flask
+
+        probe = Flask(
+            "server",
+            instance_relative_config=True,
+            instance_path=os.environ.get("HERALD_INSTANCE_PATH") or None,
+        )
+        if ensure_instance_secret(probe.instance_path):
+            click.echo(f"Wrote a random SECRET_KEY to {Path(probe.instance_path) / 'config.py'}")
+    return create_app()
+
+
+@click.group()
+def main() -> None:
+    """Herald companion server."""
+
+
+@main.command("init-db")
+def init_db() -> None:
+    """Create the tables (idempotent) and load the starter guidelines when none exist."""
+    app = _app(allow_default_secret=True)
+    with app.app_context():
+        from server.db import create_tables
+
+        create_tables()
+        _load_starter_policy()
+    click.echo(f"Database ready: {app.config['DATABASE_URL']}")
+
+
+def _load_starter_policy() -> None:
+    try:
+        from server.policy_store import load_starter_policy
+    except ModuleNotFoundError:
+        return
+    count = load_starter_policy()
+    if count:
+        click.echo(f"Loaded the starter policy: {count} rules")
+
+
+@main.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option(
+    "--role", type=click.Choice(["admin", "employee"]), default="employee", show_default=True
+)
+@click.option(
+    "--team", "teams", multiple=True, help="Team name; repeat for several. Created when missing."
+)
+def create_user(email: str, name: str, role: str, teams: tuple[str, ...]) -> None:
+    """Add an active user. The password is read from standard input, never from the command line."""
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    if len(password) < 8:
+        raise click.ClickException("The password must have at least 8 characters.")
+    app = _app()
+    with app.app_context():
+        from server.db import create_tables, db
+        from server.models import Membership, Team, User, utcnow
+
+        create_tables()
+        email = email.strip().lower()
+        if User.get_or_none(User.email == email):
+            raise click.ClickException(f"A user with the email {email} already exists.")
+        with db.atomic():
+            user = User.create(
+                email=email,
+                name=name,
+                role=role,
+                status="active",
+                password_hash=generate_password_hash(password),
+                joined_at=utcnow(),
+            )
+            for team_name in teams:
+                team, _ = Team.get_or_create(name=team_name)
+                Membership.get_or_create(user=user, team=team)
+    click.echo(f"Created {role} {email} (id {user.id})")
+
+
+@main.command()
+def demo() -> None:
+    """Load demo data (idempotent) and print how to sign in."""
+    app = _app(allow_default_secret=True)
+    with app.app_context():
+        from server.db import create_tables
+        from server.demo import load_demo
+
+        create_tables()
+        _load_starter_policy()
+        summary = load_demo()
+    for line in summary:
+        click.echo(line)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option(
+    "--workers", default=None, type=int, help="gunicorn workers (default: 2 x cores + 1)."
+)
+@click.option(
+    "--debug", is_flag=True, help="Flask's development server with reloading, instead of gunicorn."
+)
+def run(host: str, port: int, workers: int | None, debug: bool) -> None:
+    """Serve the API and the console (gunicorn; --debug for the development server)."""
+    if debug:
+        os.environ.setdefault("HERALD_DEBUG", "1")
+        from server import create_app
+
+        app = create_app()
+        app.run(host=host, port=port, debug=True)
+        return
+    app = _app()  # fails early, with a clear message, on a default secret
+    from server.wsgi_server import serve
+
+    serve(app, host=host, port=port, workers=workers)
+
+
+@main.command("build-extension")
+@click.option(
+    "--out", "out_dir", default="dist/chrome", show_default=True, type=click.Path(path_type=Path)
+)
+@click.option(
+    "--site-origin",
+    "site_origins",
+    multiple=True,
+    help="site=URL, e.g. linkedin=http://127.0.0.1:8001: extra origins for a site adapter (tests, demos).",
+)
+def build_extension_cmd(out_dir: Path, site_origins: tuple[str, ...]) -> None:
+    """Write a loadable extension to OUT and a store-ready zip beside it."""
+    from server.extension_build import build_extension
+
+    origins: dict[str, list[str]] = {}
+    for item in site_origins:
+        site, sep, url = item.partition("=")
+        if not sep or site not in {"linkedin", "x"} or not url.startswith(("http://", "https://")):
+            raise click.BadParameter(
+                f"expected linkedin=URL or x=URL, got {item!r}", param_hint="--site-origin"
+            )
+        origins.setdefault(site, []).append(url.rstrip("/"))
+    zip_path = build_extension(out_dir, origins)
+    click.echo(f"Built {out_dir} and {zip_path}")
+
+
+if __name__ == "__main__":
+    main()

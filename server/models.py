@@ -1,0 +1,241 @@
+"""peewee models. Queries stay portable: no SQLite-only SQL, so PostgreSQL works through HERALD_DATABASE_URL."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from peewee import (
+    BooleanField,
+    CharField,
+    CompositeKey,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from server.db import db
+
+
+def utcnow() -> datetime:
+    """Naive UTC: portable across SQLite and PostgreSQL `timestamp` columns."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def iso(value: datetime | None) -> str | None:
+    return None if value is None else value.replace(microsecond=0).isoformat() + "Z"
+
+
+class JSONField(TextField):
+    """JSON kept as text: portable, and nothing here needs to query inside it."""
+
+    def db_value(self, value):
+        return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+    def python_value(self, value):
+        return None if value is None else json.loads(value)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = db
+
+
+ROLES = ("admin", "employee")
+USER_STATUSES = ("invited", "active", "disabled")
+NETWORKS = ("linkedin", "x")
+SNIPPET_STATUSES = ("draft", "approved", "archived")
+SNIPPET_SOURCES = ("manual", "feed", "employee")
+LANGUAGES = ("en", "ru", "el", "it", "th")
+
+
+class Team(BaseModel):
+    name = CharField(unique=True)
+    created_at = DateTimeField(default=utcnow)
+
+
+class User(BaseModel):
+    email = CharField(unique=True)  # stored lower-cased
+    name = CharField()
+    password_hash = CharField(null=True)
+    role = CharField(default="employee")
+    status = CharField(default="invited", index=True)
+    language = CharField(default="en")
+    leaderboard_opt_in = BooleanField(default=False)
+    digest_opt_in = BooleanField(default=True)
+    follower_count = IntegerField(null=True)
+    created_at = DateTimeField(default=utcnow)
+    invited_at = DateTimeField(null=True)
+    joined_at = DateTimeField(null=True)
+    last_login_at = DateTimeField(null=True)
+    # Access tokens issued before this instant are refused: logout and disabling take effect at once.
+    tokens_valid_after = DateTimeField(null=True)
+
+
+class Membership(BaseModel):
+    user = ForeignKeyField(User, backref="memberships", on_delete="CASCADE")
+    team = ForeignKeyField(Team, backref="memberships", on_delete="CASCADE")
+
+    class Meta:
+        primary_key = CompositeKey("user", "team")
+        indexes = ((("team", "user"), False),)
+
+
+class RefreshToken(BaseModel):
+    token_hash = CharField(unique=True)
+    family = CharField(index=True)
+    user = ForeignKeyField(User, backref="refresh_tokens", on_delete="CASCADE")
+    issued_at = DateTimeField(default=utcnow)
+    expires_at = DateTimeField()
+    rotated_at = DateTimeField(null=True)
+    revoked_at = DateTimeField(null=True)
+
+
+class LoginFailure(BaseModel):
+    key = CharField(index=True)  # "email:<address>" or "ip:<address>"
+    at = DateTimeField(default=utcnow, index=True)
+
+
+class Invitation(BaseModel):
+    user = ForeignKeyField(User, backref="invitations", on_delete="CASCADE")
+    nonce = CharField(unique=True)
+    invited_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    created_at = DateTimeField(default=utcnow)
+    expires_at = DateTimeField()
+    accepted_at = DateTimeField(null=True)
+    reminders_sent = IntegerField(default=0)
+    last_sent_at = DateTimeField(default=utcnow)
+
+
+class Campaign(BaseModel):
+    name = CharField(unique=True)
+    hashtag = CharField(null=True)
+    starts_at = DateTimeField(null=True)
+    ends_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=utcnow)
+
+
+class Snippet(BaseModel):
+    title = CharField()
+    link_url = TextField(null=True)
+    hashtags = JSONField(default=list)
+    campaign = ForeignKeyField(Campaign, null=True, backref="snippets", on_delete="SET NULL")
+    # Denormalised "has target teams": lets the suggestions query skip the team join for "everyone".
+    targeted = BooleanField(default=False)
+    status = CharField(default="draft")
+    featured = BooleanField(default=False)
+    source = CharField(default="manual")
+    language = CharField(default="en")
+    starts_at = DateTimeField(default=utcnow)
+    expires_at = DateTimeField()
+    created_by = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+    approved_by = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    approved_at = DateTimeField(null=True)
+    archived_by = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    archived_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("status", "starts_at", "expires_at"), False),)
+
+
+class SnippetVariant(BaseModel):
+    snippet = ForeignKeyField(Snippet, backref="variants", on_delete="CASCADE")
+    network = CharField()
+    position = IntegerField(default=0)
+    text = TextField()
+
+    class Meta:
+        indexes = ((("snippet", "network", "position"), True),)
+
+
+class SnippetTeam(BaseModel):
+    snippet = ForeignKeyField(Snippet, backref="target_teams", on_delete="CASCADE")
+    team = ForeignKeyField(Team, backref="targeted_snippets", on_delete="CASCADE")
+
+    class Meta:
+        primary_key = CompositeKey("snippet", "team")
+        indexes = ((("team", "snippet"), False),)
+
+
+class TrackedLink(BaseModel):
+    code = CharField(unique=True)
+    user = ForeignKeyField(User, backref="tracked_links", on_delete="CASCADE")
+    snippet = ForeignKeyField(Snippet, backref="tracked_links", on_delete="CASCADE")
+    target_url = TextField()
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("user", "snippet"), True),)
+
+
+class Click(BaseModel):
+    link = ForeignKeyField(TrackedLink, backref="clicks", on_delete="CASCADE")
+    at = DateTimeField(default=utcnow, index=True)
+    referrer_host = CharField(null=True)
+    ua_family = CharField(null=True)
+
+
+class Share(BaseModel):
+    event_id = CharField(unique=True)
+    user = ForeignKeyField(User, backref="shares", on_delete="CASCADE")
+    network = CharField()
+    snippet = ForeignKeyField(Snippet, null=True, backref="shares", on_delete="SET NULL")
+    variant = IntegerField(null=True)
+    edited = BooleanField(default=False)
+    edit_distance = IntegerField(default=0)
+    findings = JSONField(default=list)
+    shared_at = DateTimeField(index=True)
+    received_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("snippet", "user"), False),)
+
+
+class GuidelineRule(BaseModel):
+    """One rule of the company policy, kept as its policy-document JSON so the engine stays the judge."""
+
+    rule_id = CharField(unique=True)
+    position = IntegerField(default=0)
+    doc = JSONField()
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+    updated_by = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+
+
+class Setting(BaseModel):
+    key = CharField(primary_key=True)
+    value = JSONField()
+
+
+class AuditEntry(BaseModel):
+    actor = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    action = CharField()
+    object_type = CharField()
+    object_id = CharField(null=True)
+    before = JSONField(null=True)
+    after = JSONField(null=True)
+    at = DateTimeField(default=utcnow, index=True)
+
+
+ALL_MODELS = [
+    Team,
+    User,
+    Membership,
+    RefreshToken,
+    LoginFailure,
+    Invitation,
+    Campaign,
+    Snippet,
+    SnippetVariant,
+    SnippetTeam,
+    TrackedLink,
+    Click,
+    Share,
+    GuidelineRule,
+    Setting,
+    AuditEntry,
+]

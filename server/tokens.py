@@ -1,0 +1,118 @@
+"""Access tokens (short-lived JWTs) and refresh tokens (opaque, rotating, revoked by family on reuse)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from datetime import UTC, timedelta
+
+import jwt
+from flask import current_app
+
+from server.errors import APIError
+from server.models import RefreshToken, User, utcnow
+
+ALGORITHM = "HS256"
+
+
+def issue_access_token(user: User) -> tuple[str, int]:
+    lifetime = int(current_app.config["ACCESS_TOKEN_MINUTES"]) * 60
+    now = utcnow()
+    claims = {
+        "sub": str(user.id),
+        "role": user.role,
+        # Fractional iat: logout revokes tokens issued before it, even within the same second.
+        "iat": _epoch(now),
+        "exp": int(_epoch(now)) + lifetime,
+        "jti": uuid.uuid4().hex,
+    }
+    return jwt.encode(claims, current_app.config["SECRET_KEY"], algorithm=ALGORITHM), lifetime
+
+
+def _epoch(naive_utc) -> float:
+    return naive_utc.replace(tzinfo=UTC).timestamp()
+
+
+def decode_access_token(token: str) -> dict | None:
+    try:
+        return jwt.decode(
+            token,
+            current_app.config["SECRET_KEY"],
+            algorithms=[
+                ALGORITHM
+            ],  # a fixed list: `alg: none` and key-confusion tokens are refused
+            options={"require": ["exp", "iat", "sub", "jti"]},
+        )
+    except jwt.PyJWTError:
+        return None
+
+
+def user_from_bearer(header: str | None) -> User | None:
+    if not header or not header.startswith("Bearer "):
+        return None
+    claims = decode_access_token(header.removeprefix("Bearer ").strip())
+    if claims is None:
+        return None
+    user = User.get_or_none(User.id == int(claims["sub"])) if str(claims["sub"]).isdigit() else None
+    if user is None or user.status != "active":
+        return None
+    if user.tokens_valid_after and claims["iat"] < _epoch(user.tokens_valid_after):
+        return None
+    return user
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_refresh_token(user: User, family: str | None = None) -> str:
+    token = secrets.token_urlsafe(32)
+    RefreshToken.create(
+        token_hash=_hash(token),
+        family=family or uuid.uuid4().hex,
+        user=user,
+        expires_at=utcnow() + timedelta(days=int(current_app.config["REFRESH_TOKEN_DAYS"])),
+    )
+    return token
+
+
+def rotate_refresh_token(token: str) -> tuple[User, str]:
+    """Trade a refresh token for a new one in the same family; a reused one revokes the family."""
+    now = utcnow()
+    record = RefreshToken.get_or_none(RefreshToken.token_hash == _hash(token))
+    if record is None or record.revoked_at is not None or record.expires_at <= now:
+        raise APIError(
+            "invalid_refresh_token", "This refresh token is not valid. Sign in again.", 401
+        )
+    if record.rotated_at is not None:
+        revoke_family(record.family)
+        raise APIError(
+            "refresh_reused",
+            "This refresh token was already used; every session it belonged to is signed out.",
+            401,
+        )
+    user = record.user
+    if user.status != "active":
+        raise APIError("invalid_refresh_token", "This account is not active.", 401)
+    updated = (
+        RefreshToken.update(rotated_at=now)
+        .where(RefreshToken.id == record.id, RefreshToken.rotated_at.is_null())
+        .execute()
+    )
+    if updated != 1:  # lost a race with a concurrent refresh of the same token: that is reuse too
+        revoke_family(record.family)
+        raise APIError("refresh_reused", "This refresh token was already used.", 401)
+    return user, issue_refresh_token(user, family=record.family)
+
+
+def revoke_family(family: str) -> None:
+    RefreshToken.update(revoked_at=utcnow()).where(
+        RefreshToken.family == family, RefreshToken.revoked_at.is_null()
+    ).execute()
+
+
+def revoke_refresh_token(token: str) -> None:
+    record = RefreshToken.get_or_none(RefreshToken.token_hash == _hash(token))
+    if record is not None:
+        revoke_family(record.family)
