@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs everything Herald needs on a fresh Debian machine with Python 3.11: the virtualenv and Python packages,
+# the npm packages the composer fixtures use, and Debian's chromium for the real-browser tests.
+# Idempotent: a second run only checks. Usage: scripts/bootstrap.sh [--with-browser]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+with_browser=0
+[ "${1:-}" = "--with-browser" ] && with_browser=1
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+apt_updated=0
+apt_install() {
+  if [ $apt_updated = 0 ]; then as_root apt-get update -qq; apt_updated=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+PYTHON=${PYTHON:-python3.11}
+command -v "$PYTHON" >/dev/null || PYTHON=python3
+"$PYTHON" -c 'import sys; assert sys.version_info >= (3, 11), sys.version' \
+  || { echo "Herald needs Python >= 3.11" >&2; exit 1; }
+
+if [ ! -x .venv/bin/python ]; then
+  if ! "$PYTHON" -m venv .venv 2>/dev/null; then
+    rm -rf .venv
+    echo "Installing Debian's python3-venv ..."
+    apt_install python3-venv
+    "$PYTHON" -m venv .venv
+  fi
+fi
+stamp=.venv/.herald-installed
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  echo "Installing Python packages ..."
+  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+  touch "$stamp"
+fi
+
+if [ -f tests/fixtures/sites/package-lock.json ]; then
+  if ! command -v npm >/dev/null; then echo "Installing Debian's npm ..."; apt_install nodejs npm; fi
+  lock=tests/fixtures/sites/package-lock.json
+  if [ ! -d tests/fixtures/sites/node_modules ] || [ "$lock" -nt tests/fixtures/sites/node_modules ]; then
+    echo "Installing the composer fixtures' npm packages ..."
+    (cd tests/fixtures/sites && npm ci --no-audit --no-fund --loglevel=error)
+    touch tests/fixtures/sites/node_modules
+  fi
+fi
+
+if [ $with_browser = 1 ] && ! command -v chromium >/dev/null; then
+  echo "Installing Debian's chromium ..."
+  apt_install chromium
+fi
