@@ -1,0 +1,100 @@
+/* Finds composers, including ones created later and inside open shadow roots, and forgets
+ * removed ones. Emits "composer-added" / "composer-removed" / "composer-focused". */
+(function (root) {
+  "use strict";
+  const Herald = root.Herald;
+  let observers = [];
+  let removers = [];
+  let scheduled = false;
+
+  function scopes(site) {
+    // The document plus each open shadow root the adapter names (LinkedIn's #interop-outlet),
+    // plus any open shadow root that already holds a match.
+    const out = [document];
+    for (const sel of site.composer.shadow_hosts || []) {
+      for (const host of document.querySelectorAll(sel)) if (host.shadowRoot) out.push(host.shadowRoot);
+    }
+    return out;
+  }
+
+  function describe(editable) {
+    const rootNode = editable.getRootNode();
+    const shadowRoot = rootNode instanceof ShadowRoot ? rootNode : null;
+    return { editable, shadowRoot, site: Herald.state.site };
+  }
+
+  function observe(target) {
+    if (observers.some((o) => o.target === target)) return;
+    const mo = new MutationObserver(schedule);
+    mo.observe(target, { childList: true, subtree: true, attributes: true, attributeFilter: ["contenteditable"] });
+    observers.push({ target, mo });
+  }
+
+  function scan() {
+    scheduled = false;
+    const site = Herald.state.site;
+    const found = new Set();
+    for (const scope of scopes(site)) {
+      if (scope !== document) observe(scope);
+      for (const sel of site.composer.editable) {
+        let list = [];
+        try {
+          list = scope.querySelectorAll(sel);
+        } catch (_) {}
+        for (const el of list) found.add(el);
+      }
+    }
+    // Forget composers that left the DOM.
+    for (const c of [...Herald.state.composers]) {
+      if (!found.has(c.editable) || !c.editable.isConnected) {
+        Herald.state.composers.delete(c);
+        if (Herald.state.composer === c) Herald.state.composer = null;
+        Herald.emit("composer-removed", c);
+      }
+    }
+    for (const el of found) {
+      if ([...Herald.state.composers].some((c) => c.editable === el)) continue;
+      const c = describe(el);
+      Herald.state.composers.add(c);
+      Herald.emit("composer-added", c);
+    }
+  }
+
+  function schedule() {
+    if (scheduled) return;
+    scheduled = true;
+    // Batch mutation storms (React re-renders) into one scan per frame.
+    (root.requestAnimationFrame || setTimeout)(scan);
+  }
+
+  function onFocusIn(event) {
+    const path = event.composedPath();
+    for (const c of Herald.state.composers) {
+      if (path.includes(c.editable)) {
+        if (Herald.state.composer !== c) {
+          Herald.state.composer = c;
+          Herald.emit("composer-focused", c);
+        } else {
+          Herald.emit("composer-refocused", c);
+        }
+        return;
+      }
+    }
+  }
+
+  Herald.feature({
+    name: "composer-finder",
+    setup() {
+      observe(document.documentElement);
+      removers.push(Herald.listen(document, "focusin", onFocusIn, true));
+      scan();
+    },
+    teardown() {
+      observers.forEach((o) => o.mo.disconnect());
+      observers = [];
+      removers.forEach((r) => r());
+      removers = [];
+    },
+  });
+  Herald.rescanComposers = scan;
+})(globalThis);

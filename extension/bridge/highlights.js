@@ -1,0 +1,75 @@
+/* Guideline hints as wavy underlines via the CSS Custom Highlight API. The editor's DOM is never
+ * touched: ranges are registered in CSS.highlights and painted by ::highlight() rules, which we
+ * inject into the document and into the composer's shadow root (a shadow root does not inherit
+ * document styles). Errors and warnings are separate highlights so they can be styled apart. */
+(function (root) {
+  "use strict";
+  const Herald = root.Herald;
+  const NAMES = { error: "herald-error", warning: "herald-warning", info: "herald-info" };
+  const RULES = `
+::highlight(herald-error) { text-decoration: underline wavy #d93025; text-decoration-thickness: 2px; text-underline-offset: 3px; }
+::highlight(herald-warning) { text-decoration: underline wavy #e37400; text-decoration-thickness: 2px; text-underline-offset: 3px; }
+::highlight(herald-info) { text-decoration: underline dotted #1a73e8; text-underline-offset: 3px; }
+`;
+  const styled = new WeakSet();
+  let last = [];
+
+  function ensureRules(scope) {
+    if (!scope || styled.has(scope)) return;
+    styled.add(scope);
+    try {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(RULES);
+      scope.adoptedStyleSheets = [...scope.adoptedStyleSheets, sheet];
+    } catch (_) {
+      // Constructable sheets across worlds can fail; a <style> outside the editor works too.
+      const style = document.createElement("style");
+      style.dataset.herald = "highlights";
+      style.textContent = RULES;
+      (scope === document ? document.head : scope).appendChild(style);
+    }
+  }
+
+  function supported() {
+    return typeof CSS !== "undefined" && CSS.highlights && typeof Highlight === "function";
+  }
+
+  function clear() {
+    if (!supported()) return;
+    for (const name of Object.values(NAMES)) CSS.highlights.delete(name);
+  }
+
+  /** Paint [{start, end, severity, rule}] (code points) on the composer. */
+  Herald.paintHighlights = function (composer, ranges) {
+    last = ranges || [];
+    if (!supported() || !composer) return;
+    ensureRules(document);
+    if (composer.shadowRoot) ensureRules(composer.shadowRoot);
+    const groups = { error: [], warning: [], info: [] };
+    for (const r of last) {
+      if (r.end <= r.start) continue;
+      const range = Herald.rangeFor(composer.editable, composer.site, r.start, r.end);
+      if (range) (groups[r.severity] || groups.warning).push(range);
+    }
+    for (const [severity, list] of Object.entries(groups)) {
+      if (list.length) CSS.highlights.set(NAMES[severity], new Highlight(...list));
+      else CSS.highlights.delete(NAMES[severity]);
+    }
+  };
+
+  Herald.feature({
+    name: "highlights",
+    setup() {
+      this.off = [
+        Herald.on("composer-removed", (c) => {
+          if (c === Herald.state.composer || !Herald.state.composer) clear();
+        }),
+      ];
+    },
+    teardown() {
+      (this.off || []).forEach((f) => f());
+      clear();
+    },
+  });
+  Herald.clearHighlights = clear;
+})(globalThis);

@@ -1,0 +1,57 @@
+/* Detects the employee pressing the site's own Post button (click, or Ctrl/Cmd+Enter in the
+ * composer). The text is captured synchronously, before the site clears the editor, and handed
+ * to the panel (compose-share), which decides the share event. We never press Post ourselves. */
+(function (root) {
+  "use strict";
+  const Herald = root.Herald;
+  let removers = [];
+
+  function isEnabled(btn) {
+    return !btn.disabled && btn.getAttribute("aria-disabled") !== "true";
+  }
+
+  function composerFor(btn) {
+    // The composer sharing the button's root (shadow root or document) and nearest container.
+    const rootNode = btn.getRootNode();
+    const candidates = [...Herald.state.composers].filter((c) => c.editable.isConnected && c.editable.getRootNode() === rootNode);
+    if (candidates.length <= 1) return candidates[0] || Herald.state.composer;
+    const focused = candidates.find((c) => c === Herald.state.composer);
+    return focused || candidates[0];
+  }
+
+  function capture(composer) {
+    if (!composer) return;
+    const text = Herald.readText(composer.editable, composer.site);
+    if (!text.trim()) return;
+    Herald.emit("post-pressed", { composer, text });
+  }
+
+  function onClick(event) {
+    const site = Herald.state.site;
+    for (const el of event.composedPath()) {
+      if (el.nodeType !== 1) continue;
+      if (Herald.matchesAny(el, site.composer.post_button)) {
+        if (isEnabled(el)) capture(composerFor(el));
+        return;
+      }
+    }
+  }
+
+  function onKeyDown(event) {
+    if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey) || event.isComposing) return;
+    const path = event.composedPath();
+    const c = [...Herald.state.composers].find((x) => path.includes(x.editable));
+    if (c && Herald.state.site.composer.post_shortcut) capture(c);
+  }
+
+  Herald.feature({
+    name: "post-detect",
+    setup() {
+      // Capture phase on window: runs before the site's own handlers clear the composer.
+      removers = [Herald.listen(root, "click", onClick, true), Herald.listen(root, "keydown", onKeyDown, true)];
+    },
+    teardown() {
+      removers.forEach((r) => r());
+    },
+  });
+})(globalThis);

@@ -1,0 +1,152 @@
+/* Relays messages: panel iframe <-> this bridge <-> worker. Every message is validated against
+ * the shared schemas before it is acted on. Draft text only ever goes into the panel iframe
+ * (postMessage to its contentWindow), never to the worker or the host page. */
+(function (root) {
+  "use strict";
+  const Herald = root.Herald;
+  const FROM_PANEL = ["ready", "insert", "highlights", "apply-fix", "share-event", "status", "close"];
+  const FROM_WORKER = ["state-changed", "toggle-panel"];
+  let removers = [];
+  let pendingShares = new Map(); // request_id -> {message, sent}
+  let lastData = null;
+
+  function toPanel(message) {
+    const check = Herald.validate(message);
+    if (!check.ok) {
+      Herald.log("refusing to send invalid message", message.type, check.errors);
+      return false;
+    }
+    const win = Herald.panelWindow();
+    if (!win || !Herald.state.panelReady) return false;
+    // The sandboxed page has an opaque origin, so "*" is the only target origin that reaches it;
+    // the message goes to that one window object, not to the host page.
+    win.postMessage(message, "*");
+    return true;
+  }
+  Herald.toPanel = toPanel;
+
+  async function pushState() {
+    const state = await heraldChrome.send({ type: "get-state", network: Herald.state.site.network });
+    if (!state || state.ok === false) {
+      lastData = { type: "data", signed_in: false, program: null, suggestions: null, policy: null, offline: true };
+    } else {
+      lastData = {
+        type: "data",
+        signed_in: !!state.signed_in,
+        program: state.program || null,
+        suggestions: state.suggestions || null,
+        policy: state.policy || null,
+        offline: !!state.offline,
+      };
+    }
+    toPanel(lastData);
+  }
+
+  function sendText(c, text) {
+    toPanel({ type: "text", text, origin: c.origin || null });
+  }
+
+  function onPanelReady() {
+    Herald.state.panelReady = true;
+    Herald.state.readyAt = performance.now();
+    toPanel({
+      type: "init",
+      network: Herald.state.site.network,
+      locale: heraldChrome.uiLocale(),
+      strings_locale: heraldChrome.i18n("@@ui_locale", "en"),
+    });
+    if (lastData) toPanel(lastData);
+    pushState();
+    const c = Herald.state.composer;
+    if (c && c.editable.isConnected) sendText(c, Herald.readText(c.editable, c.site));
+    toPanel({ type: "shown", visible: Herald.state.panelVisible });
+    for (const [, p] of pendingShares) if (!p.sent) p.sent = toPanel(p.message);
+  }
+
+  async function onPanelMessage(event) {
+    const win = Herald.panelWindow();
+    if (!win || event.source !== win) return; // only our iframe speaks to us
+    const msg = event.data;
+    const check = Herald.validate(msg, FROM_PANEL);
+    if (!check.ok) {
+      Herald.log("dropped panel message", check.errors);
+      return;
+    }
+    const c = Herald.state.composer;
+    switch (msg.type) {
+      case "ready":
+        onPanelReady();
+        break;
+      case "insert":
+        if (!c) return;
+        await Herald.insertText(c, msg.text);
+        c.origin = msg.snippet_id != null ? { snippet_id: msg.snippet_id, variant: msg.variant || 0, text: msg.text } : null;
+        Herald.emit("suggestion-inserted", { composer: c, snippet_id: msg.snippet_id });
+        heraldChrome.send({ type: "mark-seen" });
+        break;
+      case "highlights":
+        Herald.paintHighlights(c, msg.ranges);
+        break;
+      case "apply-fix":
+        if (!c) return;
+        if (msg.append != null) await Herald.appendText(c, msg.append);
+        else await Herald.replaceSpan(c, msg.start, msg.end, msg.replacement);
+        break;
+      case "share-event": {
+        if (!pendingShares.has(msg.request_id)) return; // not a Post we saw: ignore
+        pendingShares.delete(msg.request_id);
+        const reply = await heraldChrome.send({ type: "queue-share", event: msg.event });
+        Herald.emit("share-queued", reply);
+        break;
+      }
+      case "status":
+        Herald.setButtonBadge(msg.findings);
+        break;
+      case "close":
+        if (c) c.dismissed = true;
+        Herald.showPanel(false);
+        break;
+    }
+  }
+
+  function onWorkerMessage(message, _sender, sendResponse) {
+    const check = Herald.validate(message, FROM_WORKER);
+    if (!check.ok) return false;
+    if (message.type === "state-changed") pushState();
+    if (message.type === "toggle-panel") {
+      const c = Herald.state.composer;
+      if (c) c.dismissed = Herald.state.panelVisible;
+      Herald.togglePanel();
+    }
+    sendResponse({ ok: true });
+    return false;
+  }
+
+  Herald.feature({
+    name: "relay",
+    setup() {
+      const api = heraldChrome.api;
+      api.runtime.onMessage.addListener(onWorkerMessage);
+      removers = [
+        () => api.runtime.onMessage.removeListener(onWorkerMessage),
+        Herald.listen(root, "message", onPanelMessage),
+        Herald.on("text-changed", ({ composer, text }) => {
+          if (composer === Herald.state.composer) sendText(composer, text);
+        }),
+        Herald.on("composer-focused", (c) => sendText(c, Herald.readText(c.editable, c.site))),
+        Herald.on("panel-shown", (visible) => toPanel({ type: "shown", visible })),
+        Herald.on("post-pressed", ({ text }) => {
+          const request_id = Herald.uuid();
+          const message = { type: "compose-share", request_id, text };
+          pendingShares.set(request_id, { message, sent: false });
+          pendingShares.get(request_id).sent = toPanel(message);
+        }),
+      ];
+      pushState();
+    },
+    teardown() {
+      removers.forEach((r) => r());
+      pendingShares = new Map();
+    },
+  });
+})(globalThis);

@@ -1,0 +1,64 @@
+/* Watches the focused composer's text and emits "text-changed" {composer, text} at most every
+ * 50 ms (the panel debounces its checks further). Editors rewrite their DOM on every keystroke,
+ * so a MutationObserver on the editable is the one signal that covers typing, paste and IME. */
+(function (root) {
+  "use strict";
+  const Herald = root.Herald;
+  const INTERVAL = 50;
+  let mo = null;
+  let watched = null;
+  let timer = 0;
+  let lastSent = 0;
+  let lastText = null;
+  let removers = [];
+
+  function flush() {
+    timer = 0;
+    lastSent = performance.now();
+    const c = watched;
+    if (!c || !c.editable.isConnected) return;
+    const text = Herald.readText(c.editable, c.site);
+    if (text === lastText) return;
+    lastText = text;
+    if (text === "") c.origin = null; // a cleared composer no longer holds the suggestion
+    Herald.emit("text-changed", { composer: c, text });
+  }
+
+  function schedule() {
+    if (timer) return;
+    const wait = Math.max(0, INTERVAL - (performance.now() - lastSent));
+    timer = setTimeout(flush, wait);
+  }
+
+  function watch(c) {
+    if (mo) mo.disconnect();
+    watched = c;
+    lastText = null;
+    mo = new MutationObserver(schedule);
+    mo.observe(c.editable, { childList: true, subtree: true, characterData: true });
+    schedule();
+  }
+
+  Herald.currentText = () => lastText;
+
+  Herald.feature({
+    name: "text-watch",
+    setup() {
+      removers = [
+        Herald.on("composer-focused", watch),
+        Herald.on("composer-removed", (c) => {
+          if (c === watched) {
+            if (mo) mo.disconnect();
+            watched = null;
+            lastText = null;
+          }
+        }),
+      ];
+    },
+    teardown() {
+      removers.forEach((r) => r());
+      if (mo) mo.disconnect();
+      clearTimeout(timer);
+    },
+  });
+})(globalThis);

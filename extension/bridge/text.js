@@ -1,0 +1,121 @@
+/* Reading the composer's text and mapping panel offsets back to DOM ranges.
+ * The panel speaks in code points over the plain text (blocks joined by "\n"); the DOM speaks
+ * in UTF-16 offsets inside text nodes spread over paragraph blocks. Both directions go through
+ * the same block walk so that they can never disagree. */
+(function (root) {
+  "use strict";
+  const Herald = root.Herald;
+
+  function blocksOf(editable, site) {
+    const sel = site && site.text && site.text.blocks;
+    let blocks = [];
+    if (sel) {
+      try {
+        blocks = [...editable.querySelectorAll(sel)];
+      } catch (_) {
+        blocks = [];
+      }
+    }
+    // An editor without recognisable blocks is one block.
+    return blocks.length ? blocks : [editable];
+  }
+
+  function textNodesOf(block, site) {
+    const ignore = (site && site.text && site.text.ignore) || "";
+    const walker = block.ownerDocument.createTreeWalker(block, NodeFilter.SHOW_TEXT, {
+      acceptNode(node) {
+        if (ignore && node.parentElement && node.parentElement.closest(ignore)) return NodeFilter.FILTER_REJECT;
+        return NodeFilter.FILTER_ACCEPT;
+      },
+    });
+    const out = [];
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) out.push(n);
+    return out;
+  }
+
+  /** Segments: [{block, nodes:[{node, start, end}] , start, end}] in UTF-16 units of the joined text. */
+  function layout(editable, site) {
+    const blocks = blocksOf(editable, site);
+    const segments = [];
+    let pos = 0;
+    let text = "";
+    blocks.forEach((block, i) => {
+      if (i > 0) {
+        text += "\n";
+        pos += 1;
+      }
+      const seg = { block, nodes: [], start: pos, end: pos };
+      for (const node of textNodesOf(block, site)) {
+        // Editors keep zero-width placeholders (e.g. Quill's cursor \uFEFF); they are not text.
+        const value = node.nodeValue.replace(/\uFEFF/g, "");
+        if (value.length !== node.nodeValue.length) continue;
+        seg.nodes.push({ node, start: pos, end: pos + value.length });
+        pos += value.length;
+        text += value;
+      }
+      seg.end = pos;
+      segments.push(seg);
+    });
+    return { text, segments };
+  }
+
+  Herald.readText = function (editable, site) {
+    return layout(editable, site).text;
+  };
+
+  /** Code-point offset -> UTF-16 offset within `text`. */
+  function cpToUtf16(text, cp) {
+    let units = 0;
+    let count = 0;
+    for (const ch of text) {
+      if (count === cp) return units;
+      units += ch.length;
+      count += 1;
+    }
+    return units; // cp at (or past) the end
+  }
+  Herald.cpToUtf16 = cpToUtf16;
+
+  function pointAt(lay, unit, preferNext) {
+    for (let i = 0; i < lay.segments.length; i++) {
+      const seg = lay.segments[i];
+      if (unit < seg.start || unit > seg.end) continue;
+      // An offset on a block boundary belongs to the next block's start when we open a range.
+      if (unit === seg.end && preferNext && i + 1 < lay.segments.length && lay.segments[i + 1].start === unit) continue;
+      for (const n of seg.nodes) {
+        if (unit >= n.start && unit <= n.end) {
+          if (unit === n.end && preferNext) {
+            const next = seg.nodes[seg.nodes.indexOf(n) + 1];
+            if (next) return { node: next.node, offset: 0 };
+          }
+          return { node: n.node, offset: unit - n.start };
+        }
+      }
+      // Empty block (e.g. <p><br></p>): point at the block itself.
+      return { node: seg.block, offset: 0 };
+    }
+    const last = lay.segments[lay.segments.length - 1];
+    const lastNode = last && last.nodes[last.nodes.length - 1];
+    return lastNode ? { node: lastNode.node, offset: lastNode.node.nodeValue.length } : { node: last.block, offset: 0 };
+  }
+
+  /** Code-point [start, end) over the editor text -> DOM Range (or null when out of bounds). */
+  Herald.rangeFor = function (editable, site, start, end) {
+    const lay = layout(editable, site);
+    const total = [...lay.text].length;
+    if (start > end || end > total) return null;
+    const a = pointAt(lay, cpToUtf16(lay.text, start), true);
+    const b = pointAt(lay, cpToUtf16(lay.text, end), false);
+    const range = editable.ownerDocument.createRange();
+    range.setStart(a.node, a.offset);
+    range.setEnd(b.node, b.offset);
+    return range;
+  };
+
+  /** Range over the whole content, for "replace everything" insertions. */
+  Herald.rangeAll = function (editable) {
+    const range = editable.ownerDocument.createRange();
+    range.selectNodeContents(editable);
+    return range;
+  };
+})(globalThis);

@@ -1,0 +1,47 @@
+/* Options page host: the only non-sandboxed script of the options page. It relays between the
+ * sandboxed options iframe (Brython, no chrome.*) and the service worker. Protocol: the iframe
+ * sends options:ready / options:call {request_id, message}; we answer options:init {locale} and
+ * options:reply {request_id, response | error}. Every message is validated both ways. */
+(function (root) {
+  "use strict";
+  const FROM_FRAME = ["options:ready", "options:call"];
+  const TO_WORKER = ["get-state", "sign-in", "sign-out", "set-settings", "refresh-content", "mark-seen"];
+
+  function frame() {
+    return document.querySelector("iframe#options-frame") || document.querySelector("iframe");
+  }
+
+  function post(message) {
+    const f = frame();
+    const check = root.HeraldValidate(message);
+    if (!f || !f.contentWindow || !check.ok) return;
+    // Sandboxed frame: opaque origin, so "*" is the only target origin that reaches it.
+    f.contentWindow.postMessage(message, "*");
+  }
+
+  async function onMessage(event) {
+    const f = frame();
+    if (!f || event.source !== f.contentWindow) return;
+    const msg = event.data;
+    const check = root.HeraldValidate(msg, FROM_FRAME);
+    if (!check.ok) return;
+    if (msg.type === "options:ready") {
+      post({ type: "options:init", locale: heraldChrome.uiLocale() });
+      return;
+    }
+    const inner = msg.message;
+    const innerCheck = root.HeraldValidate(inner, TO_WORKER);
+    if (!innerCheck.ok) {
+      post({ type: "options:reply", request_id: msg.request_id, response: null, error: innerCheck.errors.join("; ") });
+      return;
+    }
+    const response = await heraldChrome.send(inner);
+    if (response && response.error === "unreachable") {
+      post({ type: "options:reply", request_id: msg.request_id, response: null, error: response.detail || "unreachable" });
+    } else {
+      post({ type: "options:reply", request_id: msg.request_id, response: response || null });
+    }
+  }
+
+  root.addEventListener("message", onMessage);
+})(globalThis);

@@ -1,0 +1,120 @@
+/* HTTP client for the Herald server (docs/CONTRACT.md). Access tokens are refreshed ahead of
+ * expiry and on 401, single-flight: refresh tokens rotate, and presenting a rotated one twice
+ * revokes the whole family, so two concurrent refreshes must never happen. */
+(function (root) {
+  "use strict";
+  const Store = root.HeraldStore;
+  let refreshing = null;
+
+  class AuthError extends Error {}
+  class NetworkError extends Error {}
+
+  function apiUrl(serverUrl, path) {
+    return `${serverUrl.replace(/\/+$/, "")}/api/v1${path}`;
+  }
+
+  async function rawFetch(url, init) {
+    try {
+      return await fetch(url, init);
+    } catch (e) {
+      throw new NetworkError(String((e && e.message) || e));
+    }
+  }
+
+  function authFrom(body, serverUrl, previous) {
+    return {
+      server_url: serverUrl,
+      access_token: body.access_token,
+      refresh_token: body.refresh_token,
+      access_expires_at: Date.now() + Math.max(0, (body.expires_in || 0) - 30) * 1000,
+      user: body.user || (previous && previous.user) || null,
+    };
+  }
+
+  async function login(serverUrl, email, password) {
+    const res = await rawFetch(apiUrl(serverUrl, "/auth/login"), {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ email, password }),
+    });
+    const body = await res.json().catch(() => ({}));
+    if (!res.ok) {
+      const code = (body.error && body.error.code) || `http_${res.status}`;
+      return { ok: false, error: code, retry_after: res.headers.get("Retry-After") };
+    }
+    const auth = authFrom(body, serverUrl, null);
+    await Store.set({ auth });
+    return { ok: true, user: auth.user };
+  }
+
+  async function refresh() {
+    if (refreshing) return refreshing;
+    refreshing = (async () => {
+      const { auth } = await Store.get("auth");
+      if (!auth || !auth.refresh_token) throw new AuthError("signed out");
+      const res = await rawFetch(apiUrl(auth.server_url, "/auth/refresh"), {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ refresh_token: auth.refresh_token }),
+      });
+      if (res.status === 401 || res.status === 400) {
+        // Refresh token expired, revoked or reused: the employee must sign in again.
+        await Store.set({ auth: { ...auth, access_token: null, refresh_token: null } });
+        throw new AuthError("refresh rejected");
+      }
+      if (!res.ok) throw new NetworkError(`refresh failed: ${res.status}`);
+      const next = authFrom(await res.json(), auth.server_url, auth);
+      await Store.set({ auth: next });
+      return next;
+    })();
+    try {
+      return await refreshing;
+    } finally {
+      refreshing = null;
+    }
+  }
+
+  /** Authenticated request. Returns the Response; throws AuthError / NetworkError. */
+  async function request(path, { method = "GET", body, headers = {} } = {}) {
+    let { auth } = await Store.get("auth");
+    if (!auth || !auth.refresh_token) throw new AuthError("signed out");
+    if (!auth.access_token || Date.now() >= auth.access_expires_at) auth = await refresh();
+    const send = (a) =>
+      rawFetch(apiUrl(a.server_url, path), {
+        method,
+        headers: {
+          ...headers,
+          Authorization: `Bearer ${a.access_token}`,
+          ...(body !== undefined ? { "Content-Type": "application/json" } : {}),
+        },
+        body: body !== undefined ? JSON.stringify(body) : undefined,
+        cache: "no-store",
+      });
+    let res = await send(auth);
+    if (res.status === 401) {
+      auth = await refresh();
+      res = await send(auth);
+      if (res.status === 401) throw new AuthError("unauthorized after refresh");
+    }
+    return res;
+  }
+
+  async function publicGet(path) {
+    const { auth } = await Store.get("auth");
+    if (!auth) throw new AuthError("no server");
+    return rawFetch(apiUrl(auth.server_url, path), { cache: "no-store" });
+  }
+
+  async function logout() {
+    const { auth } = await Store.get("auth");
+    if (auth && auth.refresh_token) {
+      await rawFetch(apiUrl(auth.server_url, "/auth/logout"), {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ refresh_token: auth.refresh_token }),
+      }).catch(() => null);
+    }
+  }
+
+  root.HeraldApi = { login, refresh, request, publicGet, logout, AuthError, NetworkError };
+})(globalThis);

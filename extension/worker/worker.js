@@ -1,0 +1,175 @@
+/* Herald service worker: all network access and chrome.storage. It can be evicted at any time,
+ * so every handler re-reads state from storage and every listener is registered synchronously
+ * at top level (Chrome only wakes a worker for listeners present in its first turn). */
+importScripts(
+  "../shim.js",
+  "generated.js",
+  "../bridge/validate.js",
+  "store.js",
+  "api.js",
+  "queue.js",
+  "content.js"
+);
+
+(function (root) {
+  "use strict";
+  const chromeApi = heraldChrome.api;
+  const Store = root.HeraldStore;
+  const Api = root.HeraldApi;
+  const Queue = root.HeraldQueue;
+  const Content = root.HeraldContent;
+  const SYNC_MINUTES = 5;
+  const ACCEPTED = ["get-state", "sign-in", "sign-out", "refresh-content", "queue-share", "set-settings", "mark-seen"];
+
+  function normaliseServer(url) {
+    const u = new URL(String(url).trim());
+    if (!/^https?:$/.test(u.protocol)) throw new Error("server URL must be http(s)");
+    return u.origin + u.pathname.replace(/\/+$/, "");
+  }
+
+  async function broadcast() {
+    const message = { type: "state-changed" };
+    try {
+      const tabs = await chromeApi.tabs.query({});
+      await Promise.all(tabs.map((t) => chromeApi.tabs.sendMessage(t.id, message).catch(() => null)));
+    } catch (_) {}
+    // Extension pages (the options host) listen on runtime messages.
+    chromeApi.runtime.sendMessage(message).catch(() => null);
+  }
+
+  async function refreshAndBroadcast() {
+    try {
+      const r = await Content.refresh();
+      if (r.changed) await broadcast();
+      return { ok: true, offline: r.offline };
+    } catch (e) {
+      if (e instanceof Api.AuthError) {
+        await broadcast();
+        return { ok: false, error: "signed_out" };
+      }
+      return { ok: false, error: String(e.message || e) };
+    }
+  }
+
+  async function getState(network) {
+    const { auth, cache, settings, queue } = await Store.get("auth", "cache", "settings", "queue");
+    const signedIn = !!(auth && auth.refresh_token);
+    const pick = (n) => {
+      const entry = cache.suggestions[n];
+      return entry ? entry.body : null;
+    };
+    if (signedIn && !cache.updated_at) refreshAndBroadcast(); // first run after sign-in/install
+    return {
+      signed_in: signedIn,
+      server_url: auth ? auth.server_url : null,
+      user: signedIn ? auth.user : null,
+      program: cache.program,
+      suggestions: signedIn ? (network ? pick(network) : { linkedin: pick("linkedin"), x: pick("x") }) : null,
+      policy: signedIn && cache.policy ? cache.policy.body : null,
+      offline: !!cache.offline,
+      queue_length: queue.length,
+      settings,
+      unseen: await Content.unseenCount(),
+    };
+  }
+
+  const handlers = {
+    "get-state": (m) => getState(m.network),
+    async "sign-in"(m) {
+      let server;
+      try {
+        server = normaliseServer(m.server_url);
+      } catch (e) {
+        return { ok: false, error: "invalid_server_url" };
+      }
+      let result;
+      try {
+        result = await Api.login(server, m.email, m.password);
+      } catch (e) {
+        return { ok: false, error: "unreachable" };
+      }
+      if (!result.ok) return result;
+      await Store.set({ cache: { program: null, suggestions: {}, policy: null, offline: false, updated_at: null } });
+      await refreshAndBroadcast();
+      Queue.flush();
+      return { ok: true, user: result.user };
+    },
+    async "sign-out"() {
+      await Api.logout();
+      const { auth } = await Store.get("auth");
+      // Keep the server URL for the next sign-in; keep the share queue (it is not the draft).
+      await Store.set({
+        auth: auth ? { server_url: auth.server_url, access_token: null, refresh_token: null, user: null } : null,
+        cache: { program: null, suggestions: {}, policy: null, offline: false, updated_at: null },
+      });
+      await Content.updateBadge();
+      await broadcast();
+      return { ok: true };
+    },
+    "refresh-content": () => refreshAndBroadcast(),
+    async "queue-share"(m) {
+      const queue_length = await Queue.enqueue(m.event);
+      Queue.flush(); // not awaited: the reply only promises durability
+      return { ok: true, queue_length };
+    },
+    async "set-settings"(m) {
+      const { settings } = await Store.get("settings");
+      if (typeof m.notifications === "boolean") settings.notifications = m.notifications;
+      if ("language" in m) settings.language = m.language;
+      await Store.set({ settings });
+      await broadcast();
+      return { ok: true };
+    },
+    async "mark-seen"() {
+      await Content.markSeen();
+      return { ok: true };
+    },
+  };
+
+  chromeApi.runtime.onMessage.addListener((message, sender, sendResponse) => {
+    // Only our own contexts: content scripts of this extension and its pages.
+    if (sender.id !== chromeApi.runtime.id) return false;
+    const check = root.HeraldValidate(message, ACCEPTED);
+    if (!check.ok) {
+      if (message && ACCEPTED.includes(message.type)) sendResponse({ ok: false, error: "invalid_message", details: check.errors });
+      return false;
+    }
+    handlers[message.type](message).then(sendResponse, (e) => sendResponse({ ok: false, error: String(e.message || e) }));
+    return true; // async reply
+  });
+
+  // Bridges hold a port open so they notice an extension reload; nothing to do here.
+  chromeApi.runtime.onConnect.addListener(() => {});
+
+  chromeApi.alarms.onAlarm.addListener(async (alarm) => {
+    if (alarm.name === "herald-sync") {
+      await refreshAndBroadcast();
+      await Queue.flushIfDue();
+    } else if (alarm.name === "herald-flush") {
+      await Queue.flushIfDue();
+    }
+  });
+
+  chromeApi.commands.onCommand.addListener(async (command) => {
+    if (command !== "toggle-panel") return;
+    const [tab] = await chromeApi.tabs.query({ active: true, lastFocusedWindow: true });
+    if (tab && tab.id != null) chromeApi.tabs.sendMessage(tab.id, { type: "toggle-panel" }).catch(() => null);
+  });
+
+  chromeApi.notifications.onClicked.addListener((id) => {
+    if (id.startsWith("herald-featured-")) chromeApi.notifications.clear(id);
+  });
+
+  async function ensureAlarm() {
+    const existing = await chromeApi.alarms.get("herald-sync");
+    if (!existing) chromeApi.alarms.create("herald-sync", { periodInMinutes: SYNC_MINUTES, delayInMinutes: 1 });
+  }
+  chromeApi.runtime.onInstalled.addListener(ensureAlarm);
+  chromeApi.runtime.onStartup.addListener(() => {
+    ensureAlarm();
+    Queue.flushIfDue();
+  });
+  ensureAlarm();
+  // A wake-up for any reason is a chance to drain what an earlier instance left behind.
+  Queue.flushIfDue();
+})(globalThis);
