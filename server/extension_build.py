@@ -1,0 +1,357 @@
+"""Builds the Herald browser extension (MV3) from the source tree into a directory and a zip.
+
+    build_extension(out_dir, site_origins) -> zip path
+
+`site_origins` maps a site adapter ("linkedin", "x") to extra origins the extension must run on
+(dev and test servers, e.g. {"linkedin": ["http://127.0.0.1:8123"]}); a store build has none.
+The source manifest (repo root manifest.json) names files relative to the extension root, which
+is `extension/` in the source tree and DIR in the output.
+
+Output DIR holds: manifest.json, shim.js, bridge/, worker/, panel/, options/, sites/, icons/,
+_locales/, brython.js (copied from the pinned pip `brython` package), herald_modules.js (ONE
+bundle of only the Python modules the sandboxed pages import, plus the stdlib modules they
+need; never brython_stdlib.js), herald_assets.js (strings and schemas for the Python side) and the generated tables bridge/generated.js + worker/generated.js
+(message schemas and site adapters). Then DIR.zip beside DIR, byte-for-byte deterministic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import hashlib
+import json
+import shutil
+import sys
+import zipfile
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE_MANIFEST = ROOT / "manifest.json"
+EXTENSION = ROOT / "extension"
+SCHEMAS = ROOT / "shared_schemas" / "messages"
+MAX_ZIP_BYTES = 2_500_000
+BUNDLE_NAME = "herald_modules.js"  # the name panel.html / options-panel.html load
+ASSETS_NAME = "herald_assets.js"  # UI strings + schemas for the Python side (panel helper's build_assets.py)
+# Fixed timestamp for zip entries: same sources -> same bytes.
+ZIP_DATE = (2020, 1, 1, 0, 0, 0)
+
+# What is copied as-is, per top-level folder of extension/ (Python goes into the bundle).
+COPY_SUFFIXES = {".js", ".html", ".css", ".json", ".png", ".svg", ".woff2"}
+SKIP_DIRS = {"py", "node_modules", "tests"}
+
+
+class BuildError(RuntimeError):
+    pass
+
+
+def brython_data_dir() -> Path:
+    import brython  # the pinned pip package: its data/ holds brython.js and the stdlib VFS
+
+    return Path(brython.__file__).resolve().parent / "data"
+
+
+def normalise_origin(origin: str) -> str:
+    parts = urlsplit(origin.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise BuildError(f"site origin must be http(s)://host[:port], got {origin!r}")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def load_sites() -> dict[str, dict]:
+    """Site adapters keyed by file name ("linkedin", "x"), which --site-origin uses."""
+    return {
+        path.stem: json.loads(path.read_text(encoding="utf-8"))
+        for path in sorted((EXTENSION / "sites").glob("*.json"))
+    }
+
+
+def load_schemas() -> dict[str, dict]:
+    """Message schemas keyed by message type (the `type` const), for the JS validators."""
+    table = {}
+    for path in sorted(SCHEMAS.glob("*.schema.json")):
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        type_schema = schema.get("properties", {}).get("type", {})
+        name = type_schema.get("const", path.name.removesuffix(".schema.json"))
+        table[name] = schema
+    return table
+
+
+def make_manifest(sites: dict[str, dict], site_origins: dict[str, list[str]]) -> dict:
+    manifest = json.loads(SOURCE_MANIFEST.read_text(encoding="utf-8"))
+    for name, origins in sorted(site_origins.items()):
+        if name not in sites:
+            raise BuildError(f"unknown site {name!r}; known: {', '.join(sorted(sites))}")
+        site = sites[name]
+        patterns = [f"{normalise_origin(o)}/*" for o in origins]
+        site.setdefault("extra_origins", [])
+        site["extra_origins"] += [normalise_origin(o) for o in origins]
+        own = set(site.get("content_script_matches", []))
+        matched = False
+        for cs in manifest.get("content_scripts", []):
+            if own & set(cs.get("matches", [])):
+                cs["matches"] = _merge(cs["matches"], patterns)
+                matched = True
+        if not matched:
+            raise BuildError(f"no content script in manifest.json matches site {name!r}")
+        for war in manifest.get("web_accessible_resources", []):
+            war["matches"] = _merge(war.get("matches", []), patterns)
+        manifest["host_permissions"] = _merge(manifest.get("host_permissions", []), patterns)
+    return manifest
+
+
+def _merge(existing: list[str], extra: list[str]) -> list[str]:
+    out = list(existing)
+    for item in extra:
+        if item not in out:
+            out.append(item)
+    return out
+
+
+def copy_sources(out_dir: Path) -> None:
+    for src in sorted(EXTENSION.rglob("*")):
+        rel = src.relative_to(EXTENSION)
+        if src.is_dir() or any(part in SKIP_DIRS or part == "__pycache__" for part in rel.parts):
+            continue
+        if src.suffix not in COPY_SUFFIXES:
+            continue
+        dest = out_dir / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, dest)
+
+
+def write_generated(out_dir: Path, sites: dict[str, dict]) -> None:
+    table = {"schemas": load_schemas(), "sites": sites}
+    body = (
+        "/* Generated by server/extension_build.py from shared_schemas/messages and extension/sites."
+        " Do not edit. */\n"
+        f"globalThis.HeraldGenerated = {json.dumps(table, sort_keys=True, ensure_ascii=False, indent=1)};\n"
+    )
+    for rel in ("bridge/generated.js", "worker/generated.js", "options/generated.js"):
+        path = out_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(body, encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# Python bundle for the sandboxed Brython pages
+
+
+def panel_module_dirs() -> list[Path]:
+    return [p for p in (EXTENSION / "panel" / "py", EXTENSION / "options" / "py") if p.is_dir()]
+
+
+def build_bundle(out_path: Path) -> None:
+    """One JS file with the panel/options Python, the guidelines browser modules, and the stdlib
+    modules they import. Uses guidelines.bundle.build_brython_bundle when it exists (it knows
+    which guidelines modules are browser-safe); otherwise our own import-closure bundler."""
+    try:
+        sys.path.insert(0, str(ROOT))
+        from guidelines import bundle as gbundle  # type: ignore[attr-defined]
+    except ImportError:
+        gbundle = None
+    finally:
+        if sys.path and sys.path[0] == str(ROOT):
+            sys.path.pop(0)
+    if gbundle is not None and hasattr(gbundle, "build_brython_bundle"):
+        gbundle.build_brython_bundle(out_path, packages=[str(p) for p in panel_module_dirs()])
+        return
+    fallback_bundle(out_path)
+
+
+def _imports_of(source: str, module: str, is_package: bool) -> set[str]:
+    tree = ast.parse(source)
+    pkg = module.split(".") if is_package else module.split(".")[:-1]
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = pkg[: len(pkg) - node.level + 1] if node.level > 1 else pkg
+                mod = ".".join(base + ([node.module] if node.module else []))
+            else:
+                mod = node.module or ""
+            if mod:
+                names.add(mod)
+                names.update(f"{mod}.{a.name}" for a in node.names if a.name != "*")
+    return names
+
+
+def user_modules() -> dict[str, list]:
+    """VFS entries for the panel/options modules and the guidelines package."""
+    mods: dict[str, list] = {}
+    for d in panel_module_dirs():
+        for path in sorted(d.glob("*.py")):
+            src = path.read_text(encoding="utf-8")
+            mods[path.stem] = [".py", src, sorted(_imports_of(src, path.stem, False))]
+    gdir = ROOT / "guidelines"
+    if gdir.is_dir():
+        for path in sorted(gdir.rglob("*.py")):
+            rel = path.relative_to(ROOT).with_suffix("")
+            parts = list(rel.parts)
+            is_pkg = parts[-1] == "__init__"
+            if is_pkg:
+                parts = parts[:-1]
+            if "__pycache__" in parts or "tests" in parts:
+                continue
+            name = ".".join(parts)
+            src = path.read_text(encoding="utf-8")
+            entry = [".py", src, sorted(_imports_of(src, name, is_pkg))]
+            if is_pkg:
+                entry.append(1)
+            mods[name] = entry
+        if "guidelines" not in mods:
+            mods["guidelines"] = [".py", "", [], 1]
+    return mods
+
+
+def stdlib_vfs() -> dict[str, list]:
+    text = (brython_data_dir() / "brython_stdlib.js").read_text(encoding="utf-8")
+    start = text.index("var scripts = ") + len("var scripts = ")
+    end = text.rindex("__BRYTHON__.update_VFS(scripts)")
+    vfs = json.loads(text[start:end].strip().rstrip(";"))
+    vfs.pop("$timestamp", None)
+    return vfs
+
+
+def fallback_bundle(out_path: Path) -> None:
+    user = user_modules()
+    stdlib = stdlib_vfs()
+    entry_points = [m for m in user if not m.startswith("guidelines")]
+    wanted: dict[str, list] = {}
+    todo = list(entry_points)
+    while todo:
+        name = todo.pop()
+        if name in wanted:
+            continue
+        entry = user.get(name) or stdlib.get(name)
+        if entry is None:
+            continue  # builtin JS module (browser, javascript, ...) or a name that is not a module
+        wanted[name] = entry
+        parts = name.split(".")
+        todo.extend(".".join(parts[:i]) for i in range(1, len(parts)))  # parent packages
+        deps = entry[2] if len(entry) > 2 and isinstance(entry[2], list) else []
+        todo.extend(deps)
+    vfs = {k: wanted[k] for k in sorted(wanted)}
+    digest = hashlib.sha256(json.dumps(vfs, sort_keys=True).encode()).hexdigest()
+    # The timestamp only keys Brython's indexedDB cache: derive it from content, not the clock.
+    vfs = {"$timestamp": int(digest[:12], 16), **vfs}
+    out_path.write_text(
+        "__BRYTHON__.use_VFS = true;\nvar scripts = "
+        + json.dumps(vfs, ensure_ascii=False, separators=(",", ":"))
+        + "\n__BRYTHON__.update_VFS(scripts)\n",
+        encoding="utf-8",
+    )
+
+
+def write_panel_assets(out_path: Path) -> None:
+    """herald_assets.js via the panel's own helper (extension/panel/build_assets.py)."""
+    import importlib.util
+
+    helper = EXTENSION / "panel" / "build_assets.py"
+    if not helper.is_file():
+        raise BuildError("extension/panel/build_assets.py is missing")
+    spec = importlib.util.spec_from_file_location("herald_panel_build_assets", helper)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.write_assets_js(out_path, ROOT)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def check_tree(out_dir: Path, manifest: dict) -> None:
+    for path in out_dir.rglob("*"):
+        rel = path.relative_to(out_dir)
+        bad = [p for p in rel.parts if p.startswith("_") and p != "_locales"]
+        if bad:
+            raise BuildError(f"Chrome refuses files or folders starting with '_': {rel}")
+    referenced = [manifest["background"]["service_worker"], manifest["options_ui"]["page"]]
+    referenced += manifest.get("sandbox", {}).get("pages", [])
+    for cs in manifest.get("content_scripts", []):
+        referenced += cs.get("js", []) + cs.get("css", [])
+    referenced += list(manifest.get("icons", {}).values())
+    missing = sorted({r for r in referenced if not (out_dir / r).is_file()})
+    if missing:
+        raise BuildError(f"manifest references missing files: {', '.join(missing)}")
+
+
+def write_zip(out_dir: Path) -> Path:
+    zip_path = out_dir.with_name(out_dir.name + ".zip")
+    if zip_path.exists():
+        zip_path.unlink()
+    with zipfile.ZipFile(zip_path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        for path in sorted(p for p in out_dir.rglob("*") if p.is_file()):
+            info = zipfile.ZipInfo(path.relative_to(out_dir).as_posix(), date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            zf.writestr(info, path.read_bytes(), compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+    size = zip_path.stat().st_size
+    if size > MAX_ZIP_BYTES:
+        raise BuildError(f"extension zip is {size} bytes, over the {MAX_ZIP_BYTES} byte budget")
+    return zip_path
+
+
+def build_extension(out_dir: Path, site_origins: dict[str, list[str]] | None = None) -> Path:
+    out_dir = Path(out_dir).resolve()
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    out_dir.mkdir(parents=True)
+    sites = load_sites()
+    manifest = make_manifest(sites, site_origins or {})
+    copy_sources(out_dir)
+    (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_generated(out_dir, sites)
+    shutil.copyfile(brython_data_dir() / "brython.js", out_dir / "brython.js")
+    build_bundle(out_dir / BUNDLE_NAME)
+    write_panel_assets(out_dir / ASSETS_NAME)
+    check_tree(out_dir, manifest)
+    return write_zip(out_dir)
+
+
+# ---------------------------------------------------------------------------------------------
+# CLI helpers (the `herald build-extension` subcommand wires these up)
+
+
+def parse_site_origins(values: list[str] | None) -> dict[str, list[str]]:
+    """["linkedin=http://127.0.0.1:8001", ...] -> {"linkedin": ["http://127.0.0.1:8001"]}"""
+    out: dict[str, list[str]] = {}
+    for value in values or []:
+        name, sep, origin = value.partition("=")
+        if not sep or not name or not origin:
+            raise BuildError(f"--site-origin wants SITE=ORIGIN, got {value!r}")
+        out.setdefault(name.strip(), []).append(normalise_origin(origin))
+    return out
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", required=True, type=Path, help="output directory (DIR.zip is written beside it)")
+    parser.add_argument(
+        "--site-origin",
+        action="append",
+        default=[],
+        metavar="SITE=ORIGIN",
+        help="also run on ORIGIN as SITE (linkedin or x); repeatable; for dev and test servers",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        zip_path = build_extension(args.out, parse_site_origins(args.site_origin))
+    except BuildError as e:
+        print(f"build-extension: {e}", file=sys.stderr)
+        return 2
+    print(f"{args.out}\n{zip_path} ({zip_path.stat().st_size} bytes)")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="herald build-extension", description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
