@@ -1,0 +1,215 @@
+"""The panel's state and decisions, independent of the DOM and of Brython.
+
+Everything the panel decides (what to show, what to send to the bridge, what a share event
+contains) happens here so it can be tested under CPython; `herald_panel` only draws and wires.
+Collaborators are passed in: `send(message)`, a `view`, `timers` (set/clear timeout),
+`new_uuid()`, `now_iso()`, and the guidelines `check` / `x_weighted_length` functions.
+"""
+
+import herald_hints
+import herald_messages
+import herald_share
+import herald_suggestions
+from herald_i18n import Strings, pick_language
+
+CHECK_DELAY_MS = 120  # the contract allows <= 150 ms between a change and its hints
+OWN_WORDS_MIN = 15  # code points added after an insert before we stop nudging
+
+
+class PanelController:
+    def __init__(self, catalogs, send, view, timers, new_uuid, now_iso, check, x_weighted_length):
+        self.catalogs = catalogs
+        self.send = send
+        self.view = view
+        self.timers = timers
+        self.new_uuid = new_uuid
+        self.now_iso = now_iso
+        self.check = check
+        self.x_weighted_length = x_weighted_length
+        self.strings = Strings(catalogs, "en")
+        self.network = "linkedin"
+        self.started = False
+        self.data = None
+        self.text = ""
+        self.bridge_origin = None
+        self.last_insert = None
+        self.nudge_visible = False
+        self.query = ""
+        self.campaign_id = None
+        self.selected_variants = {}
+        self.analysis = herald_hints.analyze(check, x_weighted_length, self.network, "", None)
+        self._pending_check = None
+
+    # Messages from the bridge ------------------------------------------------------------
+
+    def handle(self, message):
+        handler = {
+            "init": self._on_init,
+            "data": self._on_data,
+            "text": self._on_text,
+            "shown": self._on_shown,
+            "compose-share": self._on_compose_share,
+        }.get(message.get("type"))
+        if handler:
+            handler(message)
+
+    def _on_init(self, message):
+        self.network = message["network"]
+        language = pick_language(message.get("strings_locale"), message.get("locale"))
+        self.strings = Strings(self.catalogs, language)
+        self.started = True
+        self.view.set_strings(self.strings)
+        self.render_all()
+        self._check_now()
+
+    def _on_data(self, message):
+        self.data = message
+        self.render_all()
+        self._check_now()
+
+    def _on_text(self, message):
+        self.text = message["text"]
+        self.bridge_origin = message.get("origin")
+        if self.nudge_visible and self._own_words_added():
+            self.nudge_visible = False
+            self.view.show_nudge(False)
+        self._schedule_check()
+
+    def _on_shown(self, message):
+        if message["visible"]:
+            self.view.focus_search()
+
+    def _on_compose_share(self, message):
+        text = message["text"]
+        self._cancel_check()
+        findings = self._analyze(text)["findings"]
+        event = herald_share.build_share_event(
+            event_id=self.new_uuid(),
+            network=self.network,
+            text=text,
+            origin=self.origin(),
+            findings=findings,
+            shared_at=self.now_iso(),
+        )
+        self.send(herald_messages.share_event(message["request_id"], event))
+        self.last_insert = None
+        self.bridge_origin = None
+        if self.nudge_visible:
+            self.nudge_visible = False
+            self.view.show_nudge(False)
+
+    def origin(self):
+        """The suggestion the current text started from: the bridge knows best (it saw the
+        composer), our own last insert is the fallback."""
+        origin = self.bridge_origin or self.last_insert
+        if not origin:
+            return None
+        return {"snippet_id": origin["snippet_id"], "variant": origin["variant"], "text": origin["text"]}
+
+    def _own_words_added(self):
+        inserted = (self.last_insert or {}).get("text", "")
+        return inserted in self.text and len(self.text) - len(inserted) >= OWN_WORDS_MIN
+
+    # Employee actions ----------------------------------------------------------------------
+
+    def search(self, query):
+        self.query = query
+        self.render_suggestions()
+
+    def filter_campaign(self, campaign_id):
+        self.campaign_id = campaign_id
+        self.render_suggestions()
+
+    def choose_variant(self, snippet_id, index):
+        self.selected_variants[snippet_id] = index
+        self.render_suggestions()
+
+    def insert(self, snippet_id):
+        item = self._suggestion(snippet_id)
+        if item is None:
+            return
+        variant = self.selected_variant(item)
+        text = herald_suggestions.variant_text(item, variant)
+        self.last_insert = {"snippet_id": snippet_id, "variant": variant, "text": text}
+        self.send(herald_messages.insert(text, snippet_id, variant))
+        self.nudge_visible = True
+        self.view.show_nudge(True)
+
+    def dismiss_nudge(self):
+        self.nudge_visible = False
+        self.view.show_nudge(False)
+
+    def apply_fix(self, finding_index, fix_index):
+        findings = self.analysis["findings"]
+        if finding_index < len(findings) and fix_index < len(findings[finding_index]["fixes"]):
+            self.send(herald_messages.apply_fix(findings[finding_index]["fixes"][fix_index]))
+
+    def close(self):
+        self.send(herald_messages.close())
+
+    # Rendering -------------------------------------------------------------------------------
+
+    def selected_variant(self, item):
+        indexes = [variant.get("index") for variant in item.get("variants") or []]
+        chosen = self.selected_variants.get(item["id"])
+        return chosen if chosen in indexes else (indexes[0] if indexes else 0)
+
+    def notice(self):
+        """The one state line the employee needs: signed out beats offline beats loading."""
+        if self.data is None:
+            return "loading"
+        if not self.data.get("signed_in"):
+            return "signed_out"
+        if self.data.get("offline"):
+            return "offline"
+        return None
+
+    def suggestions(self):
+        if not self.data or not self.data.get("signed_in"):
+            return []
+        return herald_suggestions.visible_suggestions(
+            self.data.get("suggestions"), self.network, self.query, self.campaign_id, self.now_iso()
+        )
+
+    def campaigns(self):
+        response = (self.data or {}).get("suggestions") or {}
+        return herald_suggestions.campaigns(response.get("items") or [])
+
+    def render_all(self):
+        if not self.started:
+            return
+        self.view.show_program((self.data or {}).get("program"))
+        self.view.show_notice(self.notice())
+        self.render_suggestions()
+        self.view.show_hints(self.analysis, self.text, self._policy() is not None)
+
+    def render_suggestions(self):
+        if not self.started:
+            return
+        has_any = bool(((self.data or {}).get("suggestions") or {}).get("items"))
+        self.view.show_suggestions(self.suggestions(), self.campaigns(), has_any)
+
+    # Checking --------------------------------------------------------------------------------
+
+    def _policy(self):
+        return (self.data or {}).get("policy")
+
+    def _analyze(self, text):
+        return herald_hints.analyze(self.check, self.x_weighted_length, self.network, text, self._policy())
+
+    def _schedule_check(self):
+        self._cancel_check()
+        self._pending_check = self.timers.set_timeout(self._check_now, CHECK_DELAY_MS)
+
+    def _cancel_check(self):
+        if self._pending_check is not None:
+            self.timers.clear_timeout(self._pending_check)
+            self._pending_check = None
+
+    def _check_now(self):
+        self._pending_check = None
+        self.analysis = self._analyze(self.text)
+        self.send(herald_messages.highlights(self.analysis["ranges"]))
+        self.send(herald_messages.status(len(self.analysis["findings"]), self.analysis["length"], self.analysis["limit"]))
+        if self.started:
+            self.view.show_hints(self.analysis, self.text, self._policy() is not None)

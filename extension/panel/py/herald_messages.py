@@ -1,0 +1,66 @@
+"""Messages between the sandboxed pages and their host, checked against shared_schemas/messages.
+
+Schemas are keyed by file name (`options-call`); the message `type` of options messages uses
+a colon (`options:call`) so they can never be confused with bridge messages.
+"""
+
+import herald_schema
+
+
+def schema_name(message_type):
+    return message_type.replace(":", "-")
+
+
+class MessageChecker:
+    """Validates messages in both directions so contract drift shows up as a console error."""
+
+    def __init__(self, schemas):
+        self.schemas = schemas
+
+    def problems(self, message):
+        if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+            return ["/: a message is an object with a string `type`"]
+        schema = self.schemas.get(schema_name(message["type"]))
+        if schema is None:
+            return [f"/type: unknown message type {message['type']!r}"]
+        return herald_schema.errors(schema, message, resolve=self._resolve)
+
+    def _resolve(self, ref):
+        name = ref.rsplit("/", 1)[-1].replace(".schema.json", "")
+        return self.schemas.get(name)
+
+
+def ready():
+    return {"type": "ready"}
+
+
+def close():
+    return {"type": "close"}
+
+
+def insert(text, snippet_id, variant):
+    return {"type": "insert", "text": text, "snippet_id": snippet_id, "variant": variant}
+
+
+def highlights(ranges):
+    return {"type": "highlights", "ranges": ranges}
+
+
+def apply_fix(fix):
+    return dict({"type": "apply-fix"}, **fix)
+
+
+def share_event(request_id, event):
+    return {"type": "share-event", "request_id": request_id, "event": event}
+
+
+def status(findings, value, limit):
+    return {"type": "status", "findings": findings, "length": {"value": value, "limit": limit}}
+
+
+def options_ready():
+    return {"type": "options:ready"}
+
+
+def options_call(request_id, message):
+    return {"type": "options:call", "request_id": request_id, "message": message}

@@ -1,0 +1,205 @@
+"""The suggestions-and-hints panel beside the composer (Brython entry point).
+
+Draws what `PanelController` decides and forwards the employee's clicks to it. panel.html
+provides the static skeleton so the first paint needs no Python; this module fills it in.
+"""
+
+from browser import window
+
+import herald_hints
+import herald_runtime
+import herald_suggestions
+from herald_controller import PanelController
+from herald_dom import by_id, el, replace_children
+from herald_messages import MessageChecker, ready
+
+try:
+    from guidelines import check, x_weighted_length
+except ImportError as error:  # a panel without hints is better than no panel
+    herald_runtime.log_error("guidelines unavailable, hints disabled:", error)
+
+    def check(text, policy):
+        return []
+
+    def x_weighted_length(text):
+        return len(text)
+
+
+class PanelView:
+    def __init__(self):
+        self.controller = None
+        self.strings = None
+        self.root = by_id("panel")
+        self.search = by_id("search")
+        self.campaign = by_id("campaign")
+        self.search.bind("input", lambda event: self.controller.search(self.search.value))
+        self.campaign.bind("change", self._on_campaign)
+        by_id("close").bind("click", lambda event: self.controller.close())
+        by_id("nudge-dismiss").bind("click", lambda event: self.controller.dismiss_nudge())
+
+    def set_strings(self, strings):
+        self.strings = strings
+        window.document.documentElement.lang = strings.language
+        labels = {
+            "suggestions-title": "tab_suggestions",
+            "hints-title": "tab_hints",
+            "search-label": "search_label",
+            "campaign-label": "campaign_filter_label",
+            "nudge-text": "nudge_own_words",
+            "nudge-dismiss": "nudge_dismiss",
+        }
+        for element_id, key in labels.items():
+            by_id(element_id).textContent = strings.get(key)
+        self.search.setAttribute("placeholder", strings.get("search_placeholder"))
+        by_id("close").setAttribute("aria-label", strings.get("close_panel"))
+        by_id("counter").setAttribute("title", strings.get("counter_label"))
+        self.root.setAttribute("aria-label", strings.get("panel_label"))
+
+    def show_program(self, program):
+        name = (program or {}).get("name") or "Herald"
+        by_id("program-name").textContent = name
+        window.document.title = name
+        logo = by_id("program-logo")
+        logo_url = (program or {}).get("logo_url")
+        if logo_url:
+            logo.setAttribute("src", logo_url)
+            logo.removeAttribute("hidden")
+        else:
+            logo.setAttribute("hidden", "")
+
+    def show_notice(self, key):
+        notice = by_id("notice")
+        notice.className = "notice notice-" + (key or "none")
+        if key:
+            notice.textContent = self.strings.get(key)
+            notice.removeAttribute("hidden")
+        else:
+            notice.setAttribute("hidden", "")
+
+    def show_nudge(self, visible):
+        nudge = by_id("nudge")
+        if visible:
+            nudge.removeAttribute("hidden")
+        else:
+            nudge.setAttribute("hidden", "")
+
+    def focus_search(self):
+        self.search.focus()
+
+    def _on_campaign(self, event):
+        value = self.campaign.value
+        self.controller.filter_campaign(int(value) if value else None)
+
+    def show_suggestions(self, items, campaigns, has_any):
+        strings = self.strings
+        selected = str(self.controller.campaign_id or "")
+        options = [el("option", {"value": ""}, text=strings.get("campaign_all"))]
+        for campaign in campaigns:
+            options.append(el("option", {"value": campaign["id"], "selected": str(campaign["id"]) == selected},
+                              text=campaign.get("name") or campaign.get("hashtag") or ""))
+        replace_children(self.campaign, options)
+        self.campaign.value = selected
+        by_id("campaign-filter").hidden = not campaigns
+        replace_children(by_id("cards"), [self._card(item) for item in items])
+        empty = by_id("cards-empty")
+        if items or self.controller.notice() in ("signed_out", "loading"):
+            empty.setAttribute("hidden", "")
+        else:
+            empty.textContent = strings.get("no_matches" if has_any else "no_suggestions")
+            empty.removeAttribute("hidden")
+
+    def _card(self, item):
+        strings, controller = self.strings, self.controller
+        snippet_id = item["id"]
+        variant = controller.selected_variant(item)
+        title = item.get("title") or ""
+        head = [el("span", {"class": "badge"}, text=strings.get("featured")) if item.get("featured") else None,
+                el("h3", {"class": "card-title"}, text=title)]
+        switcher = None
+        if len(item["variants"]) > 1:
+            buttons = []
+            for position, option in enumerate(item["variants"]):
+                index = option["index"]
+                buttons.append(el(
+                    "button",
+                    {"type": "button", "class": "variant", "aria-pressed": "true" if index == variant else "false",
+                     "aria-label": strings.get("variant_label", number=position + 1)},
+                    text=str(position + 1),
+                    on={"click": lambda event, index=index: controller.choose_variant(snippet_id, index)},
+                ))
+            switcher = el("div", {"class": "variants", "role": "group", "aria-label": strings.get("variants_label")}, buttons)
+        hashtag = herald_suggestions.campaign_hashtag(item)
+        meta = el("p", {"class": "card-meta"}, [
+            el("span", {"class": "hashtag", "title": strings.get("campaign_hashtag_label")}, text=hashtag) if hashtag else None,
+            el("span", {"class": "shared"}, text=herald_suggestions.shared_label(strings, item.get("colleagues_shared") or 0)),
+        ])
+        insert = el("button", {"type": "button", "class": "insert", "aria-label": strings.get("insert_aria", title=title)},
+                    text=strings.get("insert"), on={"click": lambda event: controller.insert(snippet_id)})
+        return el("li", {"class": "card featured" if item.get("featured") else "card", "data-snippet-id": snippet_id}, [
+            el("div", {"class": "card-head"}, head),
+            switcher,
+            el("p", {"class": "card-text"}, text=herald_suggestions.variant_text(item, variant)),
+            meta,
+            insert,
+        ])
+
+    def show_hints(self, analysis, text, has_policy):
+        strings = self.strings
+        length, limit = analysis["length"], analysis["limit"]
+        counter = by_id("counter")
+        over = herald_hints.over_limit_text(strings, length, limit)
+        counter.textContent = herald_hints.counter_text(strings, length, limit) + (" · " + over if over else "")
+        counter.className = "counter over" if length > limit else "counter"
+        findings = analysis["findings"]
+        empty = by_id("hints-empty")
+        if not has_policy:
+            message = strings.get("hints_no_policy")
+        elif not text:
+            message = strings.get("hints_start_writing")
+        elif not findings:
+            message = strings.get("hints_all_good")
+        else:
+            message = strings.plural("findings", len(findings))
+        empty.textContent = message
+        empty.className = "hints-summary" + (" has-findings" if findings else "")
+        replace_children(by_id("findings"), [self._finding(text, position, finding)
+                                             for position, finding in enumerate(findings)])
+
+    def _finding(self, text, position, finding):
+        strings, controller = self.strings, self.controller
+        severity = finding["severity"]
+        fixes = [
+            el("button", {"type": "button", "class": "fix"}, text=herald_hints.fix_label(strings, fix),
+               on={"click": lambda event, number=number: controller.apply_fix(position, number)})
+            for number, fix in enumerate(finding["fixes"])
+        ]
+        excerpt = text[finding["start"]:finding["end"]]
+        return el("li", {"class": "finding severity-" + severity, "data-rule": finding["rule"]}, [
+            el("p", {"class": "finding-head"}, [
+                el("span", {"class": "severity"}, text=strings.get("severity_" + severity)),
+                el("q", {"class": "excerpt"}, text=excerpt) if excerpt else None,
+            ]),
+            el("p", {"class": "finding-message"}, text=finding["message"]),
+            el("p", {"class": "finding-explanation"}, text=finding["explanation"]) if finding["explanation"] else None,
+            el("div", {"class": "fixes"}, fixes) if fixes else None,
+        ])
+
+
+def start():
+    assets = herald_runtime.assets()
+    port = herald_runtime.Port(MessageChecker(assets.get("schemas") or {}))
+    view = PanelView()
+    controller = PanelController(
+        catalogs=assets.get("strings") or {},
+        send=port.send,
+        view=view,
+        timers=herald_runtime.Timers(),
+        new_uuid=herald_runtime.new_uuid,
+        now_iso=herald_runtime.now_iso,
+        check=check,
+        x_weighted_length=x_weighted_length,
+    )
+    view.controller = controller
+    port.listen(controller.handle)
+    port.send(ready())
+    return controller

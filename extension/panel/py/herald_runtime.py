@@ -1,0 +1,70 @@
+"""What the pages need from the browser, behind plain Python functions (Brython only).
+
+Conversions use the JavaScript JSON object, which Brython maps to Python dicts and lists; the
+`json` module would pull `re` into the bundle and cost hundreds of milliseconds at boot.
+"""
+
+import javascript
+from browser import window
+
+
+def to_python(js_value):
+    """Deep copy of a JS object or JSON string into Python dicts, lists, str, int, float."""
+    if js_value is None or js_value is javascript.UNDEFINED:
+        return None
+    text = js_value if isinstance(js_value, str) else window.JSON.stringify(js_value)
+    return javascript.JSON.parse(text)
+
+
+def to_json(value):
+    return javascript.JSON.stringify(value)
+
+
+def new_uuid():
+    return str(window.crypto.randomUUID())
+
+
+def now_iso():
+    """UTC RFC 3339 with milliseconds, e.g. 2026-11-22T10:00:00.123Z."""
+    return str(window.Date.new().toISOString())
+
+
+def assets():
+    """Strings and schemas the build embedded in herald_assets.js (window.HERALD_ASSETS)."""
+    return to_python(window.HERALD_ASSETS) or {"strings": {}, "schemas": {}}
+
+
+def log_error(*parts):
+    window.console.error("[herald]", *[str(part) for part in parts])
+
+
+class Timers:
+    def set_timeout(self, callback, delay_ms):
+        return window.setTimeout(callback, delay_ms)
+
+    def clear_timeout(self, handle):
+        window.clearTimeout(handle)
+
+
+class Port:
+    """The parent window, through sandbox_port.js (it checks the sender is window.parent)."""
+
+    def __init__(self, checker):
+        self.checker = checker
+
+    def listen(self, handler):
+        def receive(json_text):
+            message = javascript.JSON.parse(json_text)
+            problems = self.checker.problems(message)
+            if problems:
+                log_error("dropped message", message.get("type") if isinstance(message, dict) else "?", problems)
+                return
+            handler(message)
+
+        window.HeraldPort.listen(receive)
+
+    def send(self, message):
+        problems = self.checker.problems(message)
+        if problems:
+            log_error("sending a message that breaks its schema", message.get("type"), problems)
+        window.HeraldPort.send(to_json(message))

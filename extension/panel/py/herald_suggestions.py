@@ -1,0 +1,95 @@
+"""Which suggestions the panel shows, in what order, for the current search and campaign filter.
+
+The server already limits suggestions to the employee's teams; filtering again here keeps the
+panel right while offline (saved suggestions may have expired or belong to the other network).
+"""
+
+
+def campaigns(items):
+    """Distinct campaigns among the suggestions, by name, for the campaign filter."""
+    seen = {}
+    for item in items:
+        campaign = item.get("campaign")
+        if campaign and campaign.get("id") not in seen:
+            seen[campaign.get("id")] = campaign
+    return sorted(seen.values(), key=lambda campaign: (campaign.get("name") or "").lower())
+
+
+def matches_query(item, query):
+    """Every word of the query appears in the title, a variant, a hashtag or the campaign."""
+    words = query.lower().split()
+    if not words:
+        return True
+    haystack = searchable_text(item)
+    return all(word in haystack for word in words)
+
+
+def searchable_text(item):
+    campaign = item.get("campaign") or {}
+    parts = [item.get("title") or "", campaign.get("name") or "", campaign.get("hashtag") or ""]
+    parts += item.get("hashtags") or []
+    parts += [variant.get("text") or "" for variant in item.get("variants") or []]
+    return "\n".join(parts).lower()
+
+
+def is_current(item, now_iso):
+    """Inside [starts_at, expires_at); RFC 3339 UTC strings of equal shape compare as text."""
+    starts, expires = item.get("starts_at"), item.get("expires_at")
+    if starts and _comparable(starts) > _comparable(now_iso):
+        return False
+    if expires and _comparable(expires) <= _comparable(now_iso):
+        return False
+    return True
+
+
+def _comparable(moment):
+    # "2026-01-02T03:04:05Z", "...05.123Z" and "...05+00:00" must order the same way.
+    moment = moment.replace("+00:00", "Z")
+    if moment.endswith("Z") and "." not in moment:
+        moment = moment[:-1] + ".000Z"
+    return moment
+
+
+def visible_suggestions(response, network, query="", campaign_id=None, now_iso=None):
+    """Suggestions to render: this network, current, matching; featured first, then newest."""
+    if not response:
+        return []
+    chosen = []
+    for item in response.get("items") or []:
+        if item.get("network") not in (None, network):
+            continue
+        if not item.get("variants"):
+            continue
+        if campaign_id is not None and (item.get("campaign") or {}).get("id") != campaign_id:
+            continue
+        if now_iso and not is_current(item, now_iso):
+            continue
+        if not matches_query(item, query):
+            continue
+        chosen.append(item)
+    chosen.sort(key=lambda item: _comparable(item.get("approved_at") or ""), reverse=True)
+    chosen.sort(key=lambda item: not item.get("featured"))
+    return chosen
+
+
+def variant_text(item, index):
+    """Text of variant `index`, or of the first variant if that index is gone after a refresh."""
+    variants = item.get("variants") or []
+    for variant in variants:
+        if variant.get("index") == index:
+            return variant.get("text") or ""
+    return (variants[0].get("text") or "") if variants else ""
+
+
+def campaign_hashtag(item):
+    hashtag = (item.get("campaign") or {}).get("hashtag")
+    if not hashtag:
+        return ""
+    return hashtag if hashtag.startswith("#") else "#" + hashtag
+
+
+def shared_label(strings, count):
+    """"N colleagues shared this", with an invitation instead of "0 colleagues"."""
+    if not count:
+        return strings.get("colleagues_shared_zero")
+    return strings.plural("colleagues_shared", int(count))

@@ -1,0 +1,108 @@
+"""A local stand-in for the extension: dist layout, sandbox CSP, and a parent page for the panel.
+
+The real extension build (server/extension_build.py) is another team's; this reproduces the
+layout the panel expects (brython.js, herald_modules.js, herald_assets.js at the root, pages in
+panel/ and options/) so the panel can be tested in Chromium on its own.
+"""
+
+import functools
+import http.server
+import json
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import brython
+
+from build_assets import write_assets_js
+
+REPO = Path(__file__).resolve().parents[2]
+BRYTHON_JS = Path(brython.__file__).parent / "data" / "brython.js"
+PANEL_MODULES = sorted((REPO / "extension" / "panel" / "py").glob("herald_*.py"))
+# What Chrome applies to pages listed under the manifest's "sandbox" key (MV3 default).
+SANDBOX_CSP = (
+    "sandbox allow-scripts allow-forms allow-popups allow-modals; "
+    "script-src 'self' 'unsafe-inline' 'unsafe-eval'; child-src 'self';"
+)
+
+HARNESS_HTML = """<!doctype html>
+<html><head><meta charset="utf-8"><title>harness</title></head>
+<body>
+<iframe id="panel" sandbox="allow-scripts" src="PAGE" style="width:380px;height:900px"></iframe>
+<script>
+  window.received = [];
+  const frame = document.getElementById("panel");
+  window.addEventListener("message", (event) => {
+    if (event.source === frame.contentWindow) window.received.push(event.data);
+  });
+  window.sendToPanel = (message) => frame.contentWindow.postMessage(message, "*");
+</script>
+</body></html>
+"""
+
+
+def mini_bundle(out_path, modules, packages=()):
+    """Brython VFS file with our modules and packages, for when guidelines/bundle.py is absent."""
+    scripts = {"$timestamp": int(time.time() * 1000)}
+    for path in modules:
+        scripts[path.stem] = [".py", path.read_text("utf-8"), []]
+    for package in packages:
+        for path in sorted(Path(package).rglob("*.py")):
+            relative = path.relative_to(Path(package).parent).with_suffix("")
+            parts = list(relative.parts)
+            if parts[-1] == "__init__":
+                scripts[".".join(parts[:-1])] = [".py", path.read_text("utf-8"), [], 1]
+            else:
+                scripts[".".join(parts)] = [".py", path.read_text("utf-8"), []]
+    Path(out_path).write_text(
+        "__BRYTHON__.use_VFS = true;\nvar scripts = " + json.dumps(scripts) + ";\n__BRYTHON__.update_VFS(scripts);\n",
+        "utf-8",
+    )
+
+
+def build_bundle(out_path):
+    """Prefer the guidelines team's bundler (the one the build uses); fall back to mini_bundle."""
+    try:
+        from guidelines.bundle import build_brython_bundle
+    except ImportError:
+        packages = [REPO / "guidelines"] if (REPO / "guidelines" / "__init__.py").exists() else []
+        mini_bundle(out_path, PANEL_MODULES, packages)
+        return "mini"
+    build_brython_bundle(out_path, packages=[str(REPO / "extension" / "panel" / "py")])
+    return "guidelines.bundle"
+
+
+def build_dist(dist):
+    dist = Path(dist)
+    dist.mkdir(parents=True, exist_ok=True)
+    shutil.copy(BRYTHON_JS, dist / "brython.js")
+    write_assets_js(dist / "herald_assets.js", REPO)
+    kind = build_bundle(dist / "herald_modules.js")
+    for page_dir in ("panel", "options"):
+        source = REPO / "extension" / page_dir
+        if source.exists():
+            shutil.copytree(source, dist / page_dir, dirs_exist_ok=True,
+                            ignore=shutil.ignore_patterns("py", "*.py", "__pycache__"))
+    (dist / "harness.html").write_text(HARNESS_HTML.replace("PAGE", "panel/panel.html"), "utf-8")
+    (dist / "options-harness.html").write_text(HARNESS_HTML.replace("PAGE", "options/options-panel.html"), "utf-8")
+    return kind
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    def end_headers(self):
+        if self.path.split("?")[0].endswith(("panel.html", "options-panel.html")):
+            self.send_header("Content-Security-Policy", SANDBOX_CSP)
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def serve(directory):
+    """Start an HTTP server on a free port; returns (base_url, server)."""
+    handler = functools.partial(_Handler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}", server
