@@ -1,10 +1,13 @@
-"""Panel tests import the Brython modules directly: their logic does not touch `browser`."""
+"""Panel tests import the Brython modules directly: their logic does not touch `browser`.
+
+The repo runs pytest with --import-mode=importlib, so the paths the tests need are added here.
+"""
 
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-PANEL_PY = REPO / "extension" / "panel" / "py"
-for path in (str(PANEL_PY), str(REPO / "extension" / "panel"), str(REPO)):
-    if path not in sys.path:
-        sys.path.insert(0, path)
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+for path in (HERE, REPO / "extension" / "panel" / "py", REPO / "extension" / "panel", REPO):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))

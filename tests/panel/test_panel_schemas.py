@@ -1,0 +1,69 @@
+import json
+
+import jsonschema
+import pytest
+
+from herald_messages import MessageChecker, apply_fix, highlights, insert, share_event, status
+from herald_schema import errors
+from panel_support import REPO, load_schemas
+
+MESSAGES = REPO / "shared_schemas" / "messages"
+PANEL_TYPES = ["ready", "insert", "highlights", "apply-fix", "share-event", "status", "close", "init", "data",
+               "text", "shown", "compose-share", "options-ready", "options-init", "options-call", "options-reply"]
+
+
+def load(name):
+    return json.loads((MESSAGES / f"{name}.schema.json").read_text("utf-8"))
+
+
+
+
+@pytest.mark.parametrize("name", PANEL_TYPES)
+def test_message_schema_is_valid_2020_12_with_our_id(name):
+    schema = load(name)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert schema["$id"] == f"https://herald.invalid/schemas/messages/{name}.schema.json"
+
+
+def test_share_event_schema_is_valid_and_documents_every_field():
+    schema = json.loads((REPO / "shared_schemas" / "share-event.schema.json").read_text("utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    for name, prop in schema["properties"].items():
+        assert prop.get("title") and prop.get("description"), name
+
+
+EXAMPLES = [
+    insert("Hello 🚀", 4, 1),
+    highlights([{"start": 2, "end": 5, "severity": "error", "rule": "no-guarantee"}]),
+    apply_fix({"start": 0, "end": 3, "replacement": "may"}),
+    apply_fix({"append": " #ad"}),
+    status(2, 143, 280),
+    share_event("r1", {"event_id": "2f1c7d8e-3b5a-4c6d-9e8f-0a1b2c3d4e5f", "network": "x", "snippet_id": None,
+                       "variant": None, "edited": True, "edit_distance": 4, "findings": [],
+                       "shared_at": "2026-11-22T10:00:00.000Z"}),
+    {"type": "init", "network": "x", "locale": "en-US", "strings_locale": "en"},
+    {"type": "text", "text": "hi", "origin": None},
+    {"type": "compose-share", "request_id": "abc", "text": "hi"},
+    {"type": "options:call", "request_id": "1", "message": {"type": "get-state"}},
+    {"type": "options:reply", "request_id": "1", "response": {"ok": True}},
+    {"type": "insert", "text": "x"},  # missing fields
+    {"type": "apply-fix"},  # neither a replacement nor an append
+    {"type": "text", "text": 5},
+    {"type": "status", "findings": -1, "length": {"value": 1, "limit": 280}},
+]
+
+
+@pytest.mark.parametrize("message", EXAMPLES, ids=lambda message: message["type"])
+def test_in_browser_checker_agrees_with_jsonschema(message):
+    schemas = load_schemas()
+    name = message["type"].replace(":", "-")
+    registry_free = jsonschema.Draft202012Validator(schemas[name])
+    expected_valid = registry_free.is_valid(message)
+    assert (not MessageChecker(schemas).problems(message)) == expected_valid
+
+
+def test_checker_rejects_unknown_types_and_wrong_values():
+    checker = MessageChecker(load_schemas())
+    assert checker.problems({"type": "format-disk"})
+    assert checker.problems({"type": "init", "network": "myspace", "locale": "en"})
+    assert errors({"type": "integer"}, True)  # JSON booleans are not numbers
