@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 import brython
-
 from build_assets import write_assets_js
 
 REPO = Path(__file__).resolve().parents[2]

@@ -1,7 +1,6 @@
 import re
 
 import pytest
-
 from herald_i18n import SUPPORTED_LANGUAGES, Strings, pick_language
 from panel_support import REPO, load_catalogs, load_locale_files
 

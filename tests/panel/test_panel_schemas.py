@@ -2,7 +2,6 @@ import json
 
 import jsonschema
 import pytest
-
 from herald_messages import MessageChecker, apply_fix, highlights, insert, share_event, status
 from herald_schema import errors
 from panel_support import REPO, load_schemas

@@ -1,7 +1,6 @@
 import random
 
 import pytest
-
 from herald_share import EDIT_DISTANCE_CAP, build_share_event, edit_distance
 
 

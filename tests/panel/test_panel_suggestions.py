@@ -1,5 +1,11 @@
 from herald_i18n import Strings
-from herald_suggestions import campaign_hashtag, campaigns, shared_label, variant_text, visible_suggestions
+from herald_suggestions import (
+    campaign_hashtag,
+    campaigns,
+    shared_label,
+    variant_text,
+    visible_suggestions,
+)
 from panel_support import load_catalogs
 
 LAUNCH = {"id": 5, "name": "Launch", "hashtag": "HeraldLaunch"}

@@ -135,6 +135,12 @@ class PanelController:
         self.nudge_visible = True
         self.view.show_nudge(True)
 
+    def _suggestion(self, snippet_id):
+        for item in ((self.data or {}).get("suggestions") or {}).get("items") or []:
+            if item.get("id") == snippet_id:
+                return item
+        return None
+
     def dismiss_nudge(self):
         self.nudge_visible = False
         self.view.show_nudge(False)

@@ -4,11 +4,10 @@ Draws what `PanelController` decides and forwards the employee's clicks to it. p
 provides the static skeleton so the first paint needs no Python; this module fills it in.
 """
 
-from browser import window
-
 import herald_hints
 import herald_runtime
 import herald_suggestions
+from browser import window
 from herald_controller import PanelController
 from herald_dom import by_id, el, replace_children
 from herald_messages import MessageChecker, ready

@@ -1,0 +1,123 @@
+"""The panel's decisions, driven through messages like the bridge sends them."""
+
+import jsonschema
+from herald_controller import CHECK_DELAY_MS, PanelController
+from herald_messages import MessageChecker
+from panel_support import load_catalogs, load_schemas
+
+SUGGESTIONS = {"items": [
+    {"id": 7, "title": "Launch day", "network": "x", "campaign": {"id": 2, "name": "Launch", "hashtag": "#Go"},
+     "hashtags": [], "link": None, "featured": True, "colleagues_shared": 4, "starts_at": None, "expires_at": None,
+     "approved_at": "2026-11-20T00:00:00Z",
+     "variants": [{"index": 0, "text": "We launched today #Go"}, {"index": 1, "text": "Launch day is here #Go"}]},
+], "page": 1, "per_page": 20, "total": 1, "latest_approved_at": "2026-11-20T00:00:00Z"}
+
+
+def fake_check(text, policy):
+    """Flags the word "guaranteed", like a terms rule would."""
+    at = text.find("guaranteed")
+    if at < 0:
+        return []
+    return [{"rule": "no-guarantees", "severity": "error", "start": at, "end": at + 10,
+             "message": "Avoid promises", "explain": "Regulators read posts too.", "replacements": ["expected"]}]
+
+
+class FakeView:
+    def __init__(self):
+        self.calls = []
+
+    def __getattr__(self, name):
+        return lambda *args: self.calls.append((name, args))
+
+
+class FakeTimers:
+    def __init__(self):
+        self.pending = {}
+
+    def set_timeout(self, callback, delay):
+        assert delay <= 150
+        handle = len(self.pending) + 1
+        self.pending[handle] = callback
+        return handle
+
+    def clear_timeout(self, handle):
+        self.pending.pop(handle, None)
+
+    def run(self):
+        pending, self.pending = self.pending, {}
+        for callback in pending.values():
+            callback()
+
+
+def make_panel():
+    sent, view, timers = [], FakeView(), FakeTimers()
+    panel = PanelController(load_catalogs(), sent.append, view, timers,
+                            new_uuid=lambda: "2f1c7d8e-3b5a-4c6d-9e8f-0a1b2c3d4e5f",
+                            now_iso=lambda: "2026-11-22T10:00:00.000Z",
+                            check=fake_check, x_weighted_length=len)
+    panel.handle({"type": "init", "network": "x", "locale": "en-US"})
+    panel.handle({"type": "data", "signed_in": True, "program": {"name": "Acme Voices", "logo_url": None},
+                  "suggestions": SUGGESTIONS, "policy": {"rules": []}, "offline": False})
+    sent.clear()
+    return panel, sent, view, timers
+
+
+def test_insert_sends_the_chosen_variant_and_nudges():
+    panel, sent, view, _ = make_panel()
+    panel.choose_variant(7, 1)
+    panel.insert(7)
+    assert sent == [{"type": "insert", "text": "Launch day is here #Go", "snippet_id": 7, "variant": 1}]
+    assert ("show_nudge", (True,)) in view.calls
+
+
+def test_hints_wait_for_the_debounce_then_send_highlights_and_status():
+    panel, sent, _, timers = make_panel()
+    panel.handle({"type": "text", "text": "It is guaranteed", "origin": None})
+    panel.handle({"type": "text", "text": "It is guaranteed!", "origin": None})
+    assert sent == [] and len(timers.pending) == 1
+    timers.run()
+    assert sent == [
+        {"type": "highlights", "ranges": [{"start": 6, "end": 16, "severity": "error", "rule": "no-guarantees"}]},
+        {"type": "status", "findings": 1, "length": {"value": 17, "limit": 280}},
+    ]
+    panel.apply_fix(0, 0)
+    assert sent[-1] == {"type": "apply-fix", "start": 6, "end": 16, "replacement": "expected"}
+    assert CHECK_DELAY_MS <= 150
+
+
+def test_compose_share_answers_with_a_valid_event_from_the_inserted_suggestion():
+    panel, sent, _, _ = make_panel()
+    panel.insert(7)
+    posted = "We launched today #Go and it is guaranteed"
+    panel.handle({"type": "text", "text": posted, "origin": None})
+    panel.handle({"type": "compose-share", "request_id": "req-1", "text": posted})
+    reply = sent[-1]
+    assert reply["type"] == "share-event" and reply["request_id"] == "req-1"
+    assert reply["event"]["snippet_id"] == 7 and reply["event"]["variant"] == 0
+    assert reply["event"]["edited"] is True and reply["event"]["edit_distance"] == len(" and it is guaranteed")
+    assert reply["event"]["findings"] == [{"rule": "no-guarantees", "severity": "error"}]
+    schemas = load_schemas()
+    jsonschema.validate(reply["event"], schemas["share-event-record"])
+    assert not MessageChecker(schemas).problems(reply)
+    # the next post, written from scratch, is not attributed to the suggestion
+    panel.handle({"type": "compose-share", "request_id": "req-2", "text": "My own words"})
+    assert sent[-1]["event"]["snippet_id"] is None and sent[-1]["event"]["edit_distance"] == 12
+
+
+def test_bridge_origin_wins_over_the_panels_memory():
+    panel, sent, _, _ = make_panel()
+    origin = {"snippet_id": 7, "variant": 1, "text": "Launch day is here #Go"}
+    panel.handle({"type": "text", "text": origin["text"], "origin": origin})
+    panel.handle({"type": "compose-share", "request_id": "r", "text": origin["text"]})
+    assert sent[-1]["event"]["variant"] == 1 and sent[-1]["event"]["edited"] is False
+
+
+def test_states_signed_out_offline_and_loading():
+    panel, _, _, _ = make_panel()
+    assert panel.notice() is None
+    panel.handle({"type": "data", "signed_in": True, "program": None, "suggestions": SUGGESTIONS,
+                  "policy": None, "offline": True})
+    assert panel.notice() == "offline" and [item["id"] for item in panel.suggestions()] == [7]
+    panel.handle({"type": "data", "signed_in": False, "program": None, "suggestions": None, "policy": None,
+                  "offline": False})
+    assert panel.notice() == "signed_out" and panel.suggestions() == []
