@@ -1,0 +1,154 @@
+"""Run a compiled policy over a post. Browser-safe: no ``re``; regexes go through the backend."""
+
+from __future__ import annotations
+
+from . import validators
+from ._builtin import PATTERNS
+from .backend import get_backend
+from .weighted import parse_x
+
+_plans: dict = {}
+_PLAN_CACHE_MAX = 16
+
+
+def normalize_term(s: str) -> str:
+    """Key used to look up replacements: lower-case, final sigma folded, single spaces."""
+    return " ".join(s.lower().replace("ς", "σ").split())
+
+
+def _finding(rule: dict, text: str, s: int, e: int, replacements=None, fix=None) -> dict:
+    return {
+        "rule": rule["id"],
+        "kind": rule["kind"],
+        "severity": rule["severity"],
+        "start": s,
+        "end": e,
+        "match": text[s:e],
+        "message": rule["message"],
+        "replacements": list(replacements or []),
+        "explain": rule.get("explain", ""),
+        "fix": fix,
+    }
+
+
+def _plan(compiled: dict, network: str, rules: list[dict]) -> tuple:
+    """Collect every regex the rules need into one backend program (cached per policy)."""
+    key = (compiled.get("hash"), network, tuple(r["id"] for r in rules))
+    plan = _plans.get(key)
+    if plan is not None:
+        return plan
+    be = get_backend()
+    flavor = be.flavor
+    sources: list[str] = []
+
+    def add(items: list) -> list[int]:
+        idx = []
+        for it in items:
+            idx.append(len(sources))
+            sources.append(it[flavor])
+        return idx
+
+    steps = []
+    need_weighted = False
+    for r in rules:
+        kind = r["kind"]
+        if kind in ("terms", "pattern"):
+            steps.append((r, add(r["patterns"]), add(r["exceptions"])))
+        elif kind == "detector":
+            steps.append((r, add(r["detectors"]), [d["name"] for d in r["detectors"]]))
+        elif kind == "require":
+            steps.append((r, add(r["patterns"]), add(r["require_any"])))
+        elif kind == "limit":
+            tags = add([PATTERNS["hashtag"]]) if r.get("max_hashtags") is not None else []
+            ments = add([PATTERNS["mention"]]) if r.get("max_mentions") is not None else []
+            if network in r.get("max_length", {}) and network == "x":
+                need_weighted = True
+            steps.append((r, tags, ments))
+    if len(_plans) >= _PLAN_CACHE_MAX:
+        _plans.clear()
+    plan = (be.prepare(sources), steps, need_weighted)
+    _plans[key] = plan
+    return plan
+
+
+def _spans(flat: list[int]) -> list[tuple[int, int]]:
+    return [(flat[i], flat[i + 1]) for i in range(0, len(flat), 2)]
+
+
+def check_rules(text: str, compiled: dict, network: str, rules: list[dict]) -> list[dict]:
+    program, steps, need_weighted = _plan(compiled, network, rules)
+    results = get_backend().run(program, text) if steps else []
+    found: list[dict] = []
+    for rule, a, b in steps:
+        kind = rule["kind"]
+        if kind in ("terms", "pattern"):
+            hits = set()
+            for i in a:
+                hits.update(_spans(results[i]))
+            exc = [sp for i in b for sp in _spans(results[i])]
+            repl = rule["replacements"]
+            for s, e in sorted(hits):
+                if any(xs <= s and e <= xe for xs, xe in exc):
+                    continue
+                alts = repl.get(normalize_term(text[s:e]), []) if repl else []
+                found.append(_finding(rule, text, s, e, alts))
+        elif kind == "detector":
+            cands = []
+            for i, name in zip(a, b, strict=True):
+                check = validators.VALIDATORS[name]
+                for s, e in _spans(results[i]):
+                    end = check(text, s, e)
+                    if end is not None:
+                        cands.append((validators.PRIORITY[name], s, end))
+            cands.sort()
+            kept: list[tuple[int, int]] = []
+            for _, s, e in cands:
+                if any(s < ke and ks < e for ks, ke in kept):
+                    continue
+                kept.append((s, e))
+                found.append(_finding(rule, text, s, e))
+        elif kind == "require":
+            when = sorted(sp for i in a for sp in _spans(results[i]))
+            if when and not any(results[i] for i in b):
+                s, e = when[0]
+                found.append(_finding(rule, text, s, e, fix={"append": rule.get("fix_append", "")}))
+        elif kind == "limit":
+            found.extend(_limit_findings(rule, text, network, results, a, b))
+    found.sort(key=lambda f: (f["start"], f["end"], f["rule"]))
+    return found
+
+
+def _limit_findings(rule, text, network, results, tag_idx, ment_idx) -> list[dict]:
+    out = []
+    max_len = rule.get("max_length", {}).get(network)
+    if max_len is not None:
+        if network == "x":
+            exceed = parse_x(text, True, max_len)["exceed_at"]
+        else:
+            exceed = max_len if len(text) > max_len else None
+        if exceed is not None:
+            out.append(_finding(rule, text, exceed, len(text)))
+    for idx, limit in ((tag_idx, rule.get("max_hashtags")), (ment_idx, rule.get("max_mentions"))):
+        if not idx:
+            continue
+        spans = [(s, e) for s, e in _spans(results[idx[0]]) if not text[s + 1 : e].isdigit()]
+        for s, e in spans[limit:]:
+            out.append(_finding(rule, text, s, e))
+    return out
+
+
+def check(text: str, compiled: dict, network: str) -> list[dict]:
+    """Findings for ``text`` on ``network`` ("linkedin" or "x"), sorted by (start, end, rule).
+
+    Each finding: rule, kind, severity, start, end (code-point offsets), match, message,
+    replacements (list of str), explain (str), fix (None or {"append": str}).
+    """
+    rules = [r for r in compiled["rules"] if network in r["networks"]]
+    return check_rules(text, compiled, network, rules)
+
+
+def post_length(text: str, compiled: dict, network: str) -> dict:
+    """{"network", "value", "limit"}: weighted length on X, code points on LinkedIn."""
+    limit = compiled["limits"][network]["max_length"]
+    value = parse_x(text, True, limit)["weightedLength"] if network == "x" else len(text)
+    return {"network": network, "value": value, "limit": limit}

@@ -1,0 +1,208 @@
+"""JSON Schemas (2020-12) for the policy document and the compiled policy.
+
+The files in ``shared_schemas/`` are written from these dicts (``python -m guidelines schemas``)
+and a test keeps them identical, so the package works without the repo checkout.
+"""
+
+from __future__ import annotations
+
+NETWORKS = ["linkedin", "x"]
+DETECTORS = ["email", "phone", "card", "iban", "cashtag"]
+KINDS = ["terms", "pattern", "detector", "require", "limit"]
+
+_term_list = {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}
+
+POLICY_SCHEMA: dict = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://herald.invalid/schemas/policy.schema.json",
+    "title": "Herald guideline policy",
+    "type": "object",
+    "required": ["version", "name", "rules"],
+    "additionalProperties": False,
+    "properties": {
+        "version": {"const": 1},
+        "name": {"type": "string", "minLength": 1},
+        "description": {"type": "string"},
+        "rules": {"type": "array", "items": {"$ref": "#/$defs/rule"}},
+    },
+    "$defs": {
+        "rule": {
+            "type": "object",
+            "required": ["id", "kind", "severity", "message"],
+            "additionalProperties": False,
+            "properties": {
+                "id": {"type": "string", "pattern": "^[a-z0-9]+(?:[-_][a-z0-9]+)*$"},
+                "kind": {"enum": KINDS},
+                "severity": {"enum": ["error", "warning", "info"]},
+                "message": {"type": "string", "minLength": 1},
+                "explain": {"type": "string"},
+                "networks": {
+                    "type": "array",
+                    "items": {"enum": NETWORKS},
+                    "minItems": 1,
+                    "uniqueItems": True,
+                },
+                "enabled": {"type": "boolean"},
+                "examples": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {
+                        "flag": {"type": "array", "items": {"type": "string"}},
+                        "pass": {"type": "array", "items": {"type": "string"}},
+                    },
+                },
+                "terms": _term_list,
+                "replacements": {
+                    "type": "object",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                },
+                "exceptions": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                "pattern": {"type": "string", "minLength": 1},
+                "ignore_case": {"type": "boolean"},
+                "detectors": {
+                    "type": "array",
+                    "items": {"enum": DETECTORS},
+                    "minItems": 1,
+                    "uniqueItems": True,
+                },
+                "when": _term_list,
+                "require_any": _term_list,
+                "fix_append": {"type": "string"},
+                "max_length": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {n: {"type": "integer", "minimum": 1} for n in NETWORKS},
+                },
+                "max_hashtags": {"type": "integer", "minimum": 0},
+                "max_mentions": {"type": "integer", "minimum": 0},
+            },
+            "allOf": [
+                {
+                    "if": {"properties": {"kind": {"const": "terms"}}},
+                    "then": {"required": ["terms"]},
+                },
+                {
+                    "if": {"properties": {"kind": {"const": "pattern"}}},
+                    "then": {"required": ["pattern"]},
+                },
+                {
+                    "if": {"properties": {"kind": {"const": "detector"}}},
+                    "then": {"required": ["detectors"]},
+                },
+                {
+                    "if": {"properties": {"kind": {"const": "require"}}},
+                    "then": {"required": ["when", "require_any"]},
+                },
+                {
+                    "if": {"properties": {"kind": {"const": "limit"}}},
+                    "then": {
+                        "anyOf": [
+                            {"required": ["max_length"]},
+                            {"required": ["max_hashtags"]},
+                            {"required": ["max_mentions"]},
+                        ]
+                    },
+                },
+            ],
+        }
+    },
+}
+
+_regex = {
+    "type": "object",
+    "required": ["js", "py"],
+    "additionalProperties": False,
+    "properties": {
+        "js": {"type": "string", "description": "ECMAScript source for new RegExp(js, 'gu')"},
+        "py": {"type": "string", "description": "Python re source, no flags"},
+    },
+}
+
+COMPILED_SCHEMA: dict = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://herald.invalid/schemas/compiled-policy.schema.json",
+    "title": "Herald compiled guideline policy",
+    "type": "object",
+    "required": ["format", "version", "name", "hash", "js_flags", "rules", "limits"],
+    "additionalProperties": False,
+    "properties": {
+        "format": {"const": "herald-compiled-policy/1"},
+        "version": {"const": 1},
+        "name": {"type": "string"},
+        "hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+        "js_flags": {"const": "gu"},
+        "limits": {
+            "type": "object",
+            "required": NETWORKS,
+            "additionalProperties": False,
+            "properties": {
+                n: {
+                    "type": "object",
+                    "required": ["max_length", "counting"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "max_length": {"type": "integer", "minimum": 1},
+                        "counting": {"enum": ["twitter-weighted", "code-points"]},
+                    },
+                }
+                for n in NETWORKS
+            },
+        },
+        "rules": {"type": "array", "items": {"$ref": "#/$defs/rule"}},
+    },
+    "$defs": {
+        "regex": _regex,
+        "rule": {
+            "type": "object",
+            "required": [
+                "id",
+                "kind",
+                "severity",
+                "message",
+                "explain",
+                "networks",
+                "patterns",
+                "exceptions",
+                "replacements",
+            ],
+            "additionalProperties": False,
+            "properties": {
+                "id": {"type": "string"},
+                "kind": {"enum": KINDS},
+                "severity": {"enum": ["error", "warning", "info"]},
+                "message": {"type": "string"},
+                "explain": {"type": "string"},
+                "networks": {"type": "array", "items": {"enum": NETWORKS}},
+                "patterns": {
+                    "description": "terms/pattern: match regexes; require: the 'when' regexes",
+                    "type": "array",
+                    "items": {"$ref": "#/$defs/regex"},
+                },
+                "exceptions": {"type": "array", "items": {"$ref": "#/$defs/regex"}},
+                "replacements": {
+                    "description": "normalised term (lower-case, final sigma as σ, single spaces) -> alternatives",
+                    "type": "object",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                },
+                "detectors": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["name", "js", "py"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "name": {"enum": DETECTORS},
+                            "js": {"type": "string"},
+                            "py": {"type": "string"},
+                        },
+                    },
+                },
+                "require_any": {"type": "array", "items": {"$ref": "#/$defs/regex"}},
+                "fix_append": {"type": "string"},
+                "max_length": {"type": "object"},
+                "max_hashtags": {"type": ["integer", "null"]},
+                "max_mentions": {"type": ["integer", "null"]},
+            },
+        },
+    },
+}

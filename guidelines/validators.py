@@ -1,0 +1,228 @@
+"""Plain-Python validation of regex candidates; runs unchanged in CPython and Brython."""
+
+from __future__ import annotations
+
+from . import tlds
+
+_CURRENCY = "$€£¥₽₹₩"
+_CURRENCY_CODES = ("usd", "eur", "gbp", "rub", "jpy", "chf", "inr", "руб", "€", "$")
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = ord(ch) - 48
+        if i % 2:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+def card(text: str, start: int, end: int) -> int | None:
+    """Return the end of a valid card number or None."""
+    digits = "".join(c for c in text[start:end] if "0" <= c <= "9")
+    if 13 <= len(digits) <= 19 and luhn_ok(digits) and len(set(digits)) > 1:
+        return end
+    return None
+
+
+def _iban_ok(raw: str) -> bool:
+    s = raw.replace(" ", "")
+    if not (15 <= len(s) <= 34):
+        return False
+    s = s[4:] + s[:4]
+    rem = 0
+    for ch in s:
+        if "0" <= ch <= "9":
+            rem = (rem * 10 + ord(ch) - 48) % 97
+        elif "A" <= ch <= "Z":
+            rem = (rem * 100 + ord(ch) - 55) % 97
+        else:
+            return False
+    return rem == 1
+
+
+def iban(text: str, start: int, end: int) -> int | None:
+    """Mod-97 check; greedy candidates may swallow a following capitalised word, so trim."""
+    while end > start:
+        if _iban_ok(text[start:end]):
+            return end
+        cut = text.rfind(" ", start, end)
+        if cut <= start:
+            return None
+        end = cut
+    return None
+
+
+def _groups(s: str) -> list[str]:
+    out = []
+    cur = ""
+    for ch in s:
+        if "0" <= ch <= "9":
+            cur += ch
+        elif cur:
+            out.append(cur)
+            cur = ""
+    if cur:
+        out.append(cur)
+    return out
+
+
+def phone(text: str, start: int, end: int) -> int | None:
+    s = text[start:end]
+    groups = _groups(s)
+    digits = sum(len(g) for g in groups)
+    intl = s.startswith("+")
+    paren = "(" in s
+    if intl:
+        if not (8 <= digits <= 15):
+            return None
+    elif not (9 <= digits <= 15):
+        return None
+    if not intl and not paren:
+        seps = "".join(c for c in s if not ("0" <= c <= "9"))
+        # thousands-grouped amounts: 1 299 000, 12.500.000
+        if len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:]):
+            return None
+        # dotted IPs / versions: 192.168.10.1
+        if set(seps) == {"."} and len(groups) == 4 and all(len(g) <= 3 for g in groups):
+            return None
+        # dates with time parts: 2026-11-22 10 30 etc.
+        if len(groups) >= 3 and (
+            (len(groups[0]) == 4 and len(groups[1]) <= 2 and len(groups[2]) <= 2)
+            or (len(groups[0]) <= 2 and len(groups[1]) <= 2 and len(groups[2]) == 4)
+        ):
+            return None
+    # an amount: currency right before or after
+    before = text[max(0, start - 4) : start].strip().lower()
+    after = text[end : end + 4].strip().lower()
+    if before[-1:] and before[-1] in _CURRENCY or after[:1] and after[0] in _CURRENCY:
+        return None
+    for code in _CURRENCY_CODES:
+        if before.endswith(code) or after.startswith(code):
+            return None
+    return end
+
+
+def always(text: str, start: int, end: int) -> int | None:
+    return end
+
+
+VALIDATORS = {
+    "email": always,
+    "phone": phone,
+    "card": card,
+    "iban": iban,
+    "cashtag": always,
+}
+# when candidates of one rule overlap, the more specific detector wins
+PRIORITY = {"iban": 0, "card": 1, "email": 2, "phone": 3, "cashtag": 4}
+
+
+# --- URLs (twitter-text rules) ----------------------------------------------------------------
+
+_BASE, _TMIN, _TMAX, _SKEW, _DAMP = 36, 1, 26, 38, 700
+
+
+def punycode_len(label: str) -> int:
+    """Length of the ACE form ("xn--" + punycode) of a non-ASCII label (RFC 3492)."""
+    cps = [ord(c) for c in label]
+    basic = sum(1 for c in cps if c < 0x80)
+    out = basic + (1 if basic else 0)
+    n, delta, bias, h = 0x80, 0, 72, basic
+    while h < len(cps):
+        m = min(c for c in cps if c >= n)
+        delta += (m - n) * (h + 1)
+        n = m
+        for c in cps:
+            if c < n:
+                delta += 1
+            elif c == n:
+                q = delta
+                k = _BASE
+                while True:
+                    t = _TMIN if k <= bias else (_TMAX if k >= bias + _TMAX else k - bias)
+                    if q < t:
+                        break
+                    out += 1
+                    q = (q - t) // (_BASE - t)
+                    k += _BASE
+                out += 1
+                # adapt bias
+                d = delta // _DAMP if h == basic else delta // 2
+                d += d // (h + 1)
+                k = 0
+                while d > ((_BASE - _TMIN) * _TMAX) // 2:
+                    d //= _BASE - _TMIN
+                    k += _BASE
+                bias = k + (((_BASE - _TMIN + 1) * d) // (d + _SKEW))
+                delta = 0
+                h += 1
+        delta += 1
+        n += 1
+    return out + 4
+
+
+def _label_ok(label: str) -> bool:
+    if not label:
+        return False
+    if all(ord(c) < 0x80 for c in label):
+        return len(label) <= 63
+    return punycode_len(label.lower()) <= 63
+
+
+def _ascii_domain_char(c: str) -> bool:
+    o = ord(c)
+    return c.isascii() and (c.isalnum() or c in "-_") or 0xC0 <= o <= 0x24F or 0x1E00 <= o <= 0x1EFF
+
+
+def url(text: str, start: int, end: int) -> int | None:
+    """Validate a URL candidate the way twitter-text does; return its (maybe shorter) end."""
+    s = text[start:end]
+    low = s.lower()
+    proto = 0
+    if low.startswith("http://"):
+        proto = 7
+    elif low.startswith("https://"):
+        proto = 8
+    elif start > 0 and text[start - 1] in "-_./":
+        return None
+    rest = s[proto:]
+    cut = len(rest)
+    for sep in ":/?":
+        i = rest.find(sep)
+        if 0 <= i < cut:
+            cut = i
+    domain = rest[:cut]
+    has_path = cut < len(rest)
+    labels = domain.split(".")
+    while len(labels) >= 2:
+        tld = labels[-1].lower()
+        if tld in tlds.ALL or tld.startswith("xn--"):
+            break
+        labels.pop()
+        has_path = False
+    else:
+        return None
+    if not all(_label_ok(lb) for lb in labels):
+        return None
+    dom_len = len(".".join(labels))
+    if not proto:
+        if not all(_ascii_domain_char(c) for lb in labels for c in lb):
+            return None
+        tld = labels[-1].lower()
+        if (
+            len(labels) == 2
+            and not has_path
+            and tld in tlds.COUNTRY_SET
+            and tld not in tlds.SPECIAL_SHORT
+        ):
+            return None
+    if len(labels) < len(domain.split(".")):
+        return start + proto + dom_len
+    new_end = end
+    if end - start > 4096:
+        return None
+    return new_end

@@ -1,0 +1,107 @@
+"""X (twitter-text v3) weighted length, on regex spans so the browser runs it natively.
+
+Config v3 embedded: scale 100, defaultWeight 200, light ranges 0-4351, 8192-8205, 8208-8223,
+8242-8247 (weight 100), transformedURLLength 23, emojiParsingEnabled true, max 280. Text is
+NFC-normalised first. Offsets are code points; an astral code point weighs 2 exactly as
+twitter-text's UTF-16 loop does.
+"""
+
+from __future__ import annotations
+
+from . import validators
+from ._builtin import PATTERNS
+from .backend import get_backend
+
+MAX_WEIGHTED_LENGTH = 280
+URL_WEIGHT = 23
+EMOJI_WEIGHT = 2
+_INVALID = ("\ufffe", "\ufeff", "\uffff")
+_NAMES = ("url", "emoji", "heavy")
+_program = None
+
+
+def _run(text: str) -> list[list[int]]:
+    global _program
+    be = get_backend()
+    if _program is None:
+        _program = be.prepare([PATTERNS[n][be.flavor] for n in _NAMES])
+    return be.run(_program, text)
+
+
+def _url_spans(text: str, flat: list[int]) -> list[tuple[int, int]]:
+    out = []
+    for i in range(0, len(flat), 2):
+        s = flat[i]
+        e = validators.url(text, s, flat[i + 1])
+        if e is not None:
+            out.append((s, e))
+    return out
+
+
+def segments(text: str, emoji_parsing: bool = True, spans: list[list[int]] | None = None):
+    """Yield (start, end, weight_per_unit, atomic) covering ``text`` (already normalised)."""
+    if spans is None:
+        spans = _run(text)
+    urls = _url_spans(text, spans[0])
+    ents = [(s, e, URL_WEIGHT) for s, e in urls]
+    if emoji_parsing:
+        em = spans[1]
+        ents.extend((em[i], em[i + 1], EMOJI_WEIGHT) for i in range(0, len(em), 2))
+        ents.sort()
+    heavy = spans[2]
+    hi = 0
+    pos = 0
+    out = []
+    last_end = 0
+
+    def gap(a: int, b: int) -> None:
+        nonlocal hi
+        while a < b:
+            while hi < len(heavy) and heavy[hi + 1] <= a:
+                hi += 2
+            if hi < len(heavy) and heavy[hi] <= a:
+                e = min(b, heavy[hi + 1])
+                out.append((a, e, 2, False))
+            else:
+                e = min(b, heavy[hi]) if hi < len(heavy) else b
+                out.append((a, e, 1, False))
+            a = e
+
+    for s, e, w in ents:
+        if s < last_end:
+            continue
+        gap(pos, s)
+        out.append((s, e, w, True))
+        pos = last_end = e
+    gap(pos, len(text))
+    return out
+
+
+def parse_x(text: str, emoji_parsing: bool = True, max_length: int = MAX_WEIGHTED_LENGTH) -> dict:
+    """twitter-text's parseTweet essentials: weightedLength, valid, permillage, exceed_at.
+
+    ``exceed_at`` is the code-point offset in ``text`` of the first character past the limit
+    (None when within it).
+    """
+    norm = get_backend().nfc(text)
+    total = 0
+    exceed = None
+    for s, e, w, atomic in segments(norm, emoji_parsing):
+        add = w if atomic else w * (e - s)
+        if exceed is None and total + add > max_length:
+            exceed = s if atomic else s + (max_length - total) // w
+        total += add
+    if exceed is not None and len(norm) != len(text):
+        exceed = min(len(text), max(0, exceed + len(text) - len(norm)))
+    valid = 0 < total <= max_length and not any(c in norm for c in _INVALID)
+    return {
+        "weightedLength": total,
+        "valid": valid,
+        "permillage": (total * 1000) // max_length,
+        "exceed_at": exceed,
+    }
+
+
+def x_weighted_length(text: str, emoji_parsing: bool = True) -> int:
+    """Weighted length of a post on X (twitter-text v3 config)."""
+    return parse_x(text, emoji_parsing)["weightedLength"]
