@@ -136,6 +136,32 @@ def run(host: str, port: int, workers: int | None, debug: bool) -> None:
     serve(app, host=host, port=port, workers=workers)
 
 
+@main.command()
+@click.option("--check", is_flag=True, help="Only verify: fail when the committed file is stale.")
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Default: shared_schemas/openapi.json.",
+)
+def openapi(check: bool, output: Path | None) -> None:
+    """Regenerate the OpenAPI document from the routes and schema files (--check: fail if stale)."""
+    from server import create_app
+    from server.openapi import OPENAPI_PATH, is_current, write
+
+    # A throwaway config: the document depends on routes and schemas only, never on settings.
+    app = create_app(
+        {"SECRET_KEY": "openapi-generation-only", "DATABASE_URL": "sqlite:///:memory:"}
+    )
+    path = output or OPENAPI_PATH
+    if check:
+        if not is_current(app, path):
+            raise click.ClickException(f"{path} is stale: run `herald openapi` and commit it.")
+        click.echo(f"{path} is up to date.")
+        return
+    click.echo(f"Wrote {path}" if write(app, path) else f"{path} was already up to date.")
+
+
 @main.command("build-extension")
 @click.option(
     "--out", "out_dir", default="dist/chrome", show_default=True, type=click.Path(path_type=Path)
