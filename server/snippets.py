@@ -1,0 +1,449 @@
+"""Snippet rules shared by the admin API and the console: validation, edits, transitions, JSON."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from server import audit
+from server.db import db
+from server.errors import APIError
+from server.models import (
+    LANGUAGES,
+    NETWORKS,
+    SNIPPET_SOURCES,
+    SNIPPET_STATUSES,
+    Campaign,
+    Snippet,
+    SnippetTeam,
+    SnippetVariant,
+    Team,
+    TrackedLink,
+    User,
+    iso,
+    utcnow,
+)
+from server.schemas import validate
+from server.settings import get_setting
+
+X_LIMIT = 280
+# twitter-text v3: these code point ranges weigh 1, everything else 2; every URL weighs 23.
+_LIGHT_RANGES = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
+_URL = re.compile(r"https?://\S+", re.IGNORECASE)
+_URL_WEIGHT = 23
+
+# Valid status changes: (from, action) -> to. Anything else is a conflict.
+TRANSITIONS = {("draft", "approve"): "approved", ("approved", "archive"): "archived"}
+
+
+def invalid(errors: list[dict]) -> APIError:
+    return APIError("validation_failed", "The snippet is not valid.", 422, errors)
+
+
+# --- small parsers, reused by the suggestions endpoint --------------------------------------
+
+
+def query_int(args: Mapping, name: str, default: int | None, lo: int, hi: int) -> int | None:
+    """An integer query parameter within [lo, hi]; a bad value is a 422, not a silent default."""
+    raw = args.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or not lo <= value <= hi:
+        raise APIError(
+            "validation_failed",
+            f"`{name}` must be a whole number from {lo} to {hi}.",
+            422,
+            [{"path": f"?{name}", "message": f"expected an integer in [{lo}, {hi}], got {raw!r}"}],
+        )
+    return value
+
+
+def parse_time(value: str, path: str) -> datetime:
+    """RFC 3339 text to naive UTC (how the models store time); naive input is taken as UTC."""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise invalid(
+            [{"path": path, "message": f"{value!r} is not an RFC 3339 date-time"}]
+        ) from None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    return parsed
+
+
+def safe_link(url: str | None) -> bool:
+    """Only absolute http(s) URLs with a host: no javascript:, data:, file:, or scheme-relative tricks."""
+    if not url or any(ch in url for ch in "\r\n\t\\") or url != url.strip():
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in {"http", "https"} and bool(parts.hostname)
+
+
+def x_weighted_length(text: str) -> int:
+    """X's weighted length (twitter-text v3, without the emoji refinement: emoji count high)."""
+    total = 0
+    for chunk_index, chunk in enumerate(_URL.split(text)):
+        if chunk_index:
+            total += _URL_WEIGHT
+        for ch in chunk:
+            cp = ord(ch)
+            total += 1 if any(lo <= cp <= hi for lo, hi in _LIGHT_RANGES) else 2
+    return total
+
+
+# --- JSON ------------------------------------------------------------------------------------
+
+
+def snippets_json(snippets: list[Snippet]) -> list[dict]:
+    """Admin JSON for many snippets in a constant number of queries."""
+    ids = [s.id for s in snippets]
+    variants: dict[int, dict[str, list[str]]] = defaultdict(lambda: {n: [] for n in NETWORKS})
+    teams: dict[int, list[dict]] = defaultdict(list)
+    campaigns: dict[int, dict] = {}
+    if ids:
+        rows = (
+            SnippetVariant.select(
+                SnippetVariant.snippet, SnippetVariant.network, SnippetVariant.text
+            )
+            .where(SnippetVariant.snippet.in_(ids))
+            .order_by(SnippetVariant.snippet, SnippetVariant.network, SnippetVariant.position)
+            .tuples()
+        )
+        for snippet_id, network, text in rows:
+            variants[snippet_id].setdefault(network, []).append(text)
+        rows = (
+            SnippetTeam.select(SnippetTeam.snippet, Team.id, Team.name)
+            .join(Team)
+            .where(SnippetTeam.snippet.in_(ids))
+            .order_by(Team.name)
+            .tuples()
+        )
+        for snippet_id, team_id, name in rows:
+            teams[snippet_id].append({"id": team_id, "name": name})
+        campaign_ids = {s.campaign_id for s in snippets if s.campaign_id}
+        if campaign_ids:
+            for c in Campaign.select().where(Campaign.id.in_(campaign_ids)):
+                campaigns[c.id] = {"id": c.id, "name": c.name, "hashtag": c.hashtag}
+    return [
+        {
+            "id": s.id,
+            "title": s.title,
+            "status": s.status,
+            "source": s.source,
+            "language": s.language,
+            "featured": s.featured,
+            "link_url": s.link_url,
+            "hashtags": list(s.hashtags or []),
+            "campaign": campaigns.get(s.campaign_id),
+            "teams": teams[s.id],
+            "targeted": s.targeted,
+            "variants": variants[s.id],
+            "starts_at": iso(s.starts_at),
+            "expires_at": iso(s.expires_at),
+            "created_at": iso(s.created_at),
+            "updated_at": iso(s.updated_at),
+            "created_by": s.created_by_id,
+            "approved_by": s.approved_by_id,
+            "approved_at": iso(s.approved_at),
+            "archived_by": s.archived_by_id,
+            "archived_at": iso(s.archived_at),
+        }
+        for s in snippets
+    ]
+
+
+def snippet_json(snippet: Snippet) -> dict:
+    return snippets_json([snippet])[0]
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def get_snippet(snippet_id: int) -> Snippet:
+    snippet = Snippet.get_or_none(Snippet.id == snippet_id)
+    if snippet is None:
+        raise APIError("not_found", "Snippet not found.", 404)
+    return snippet
+
+
+def text_matches(q: str):
+    """Title or any variant text contains `q` (case-insensitive for ASCII on SQLite, ILIKE on PostgreSQL)."""
+    in_variants = SnippetVariant.select(SnippetVariant.snippet).where(
+        SnippetVariant.text.contains(q)
+    )
+    return Snippet.title.contains(q) | Snippet.id.in_(in_variants)
+
+
+def list_snippets(
+    *,
+    status: str | None = None,
+    campaign: int | None = None,
+    team: int | None = None,
+    expiring_within_days: int | None = None,
+    q: str | None = None,
+    page: int = 1,
+    per_page: int = 20,
+) -> tuple[list[Snippet], int]:
+    """Filtered, newest-first page of snippets and the total matching."""
+    query = Snippet.select()
+    if status:
+        if status not in SNIPPET_STATUSES:
+            raise APIError(
+                "validation_failed",
+                "Unknown status.",
+                422,
+                [{"path": "?status", "message": f"expected one of {list(SNIPPET_STATUSES)}"}],
+            )
+        query = query.where(Snippet.status == status)
+    if campaign:
+        query = query.where(Snippet.campaign == campaign)
+    if team:
+        query = query.where(
+            Snippet.id.in_(SnippetTeam.select(SnippetTeam.snippet).where(SnippetTeam.team == team))
+        )
+    if expiring_within_days is not None:
+        now = utcnow()
+        query = query.where(
+            Snippet.expires_at > now,
+            Snippet.expires_at <= now + timedelta(days=expiring_within_days),
+        )
+    if q:
+        query = query.where(text_matches(q))
+    total = query.count()
+    items = list(
+        query.order_by(Snippet.created_at.desc(), Snippet.id.desc()).paginate(page, per_page)
+    )
+    return items, total
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+
+def _clean(data: Mapping[str, Any], partial: bool, current: Snippet | None) -> dict:
+    """Check what JSON Schema cannot (existence, schemes, time order) and normalise the values."""
+    errors: list[dict] = []
+    out: dict[str, Any] = {}
+
+    if "title" in data:
+        title = str(data["title"]).strip()
+        if not title:
+            errors.append({"path": "/title", "message": "the title must not be blank"})
+        out["title"] = title
+    elif not partial:
+        errors.append({"path": "/title", "message": "'title' is a required property"})
+
+    if "variants" in data:
+        variants = {n: [t.strip() for t in data["variants"].get(n) or []] for n in NETWORKS}
+        if not any(variants.values()):
+            errors.append(
+                {"path": "/variants", "message": "give at least one text for linkedin or x"}
+            )
+        for network, texts in variants.items():
+            for i, text in enumerate(texts):
+                if not text:
+                    errors.append(
+                        {"path": f"/variants/{network}/{i}", "message": "the text is blank"}
+                    )
+        for i, text in enumerate(variants["x"]):
+            weight = x_weighted_length(text)
+            if weight > X_LIMIT:
+                errors.append(
+                    {
+                        "path": f"/variants/x/{i}",
+                        "message": f"{weight} weighted characters; X allows {X_LIMIT}",
+                    }
+                )
+        out["variants"] = variants
+    elif not partial:
+        errors.append({"path": "/variants", "message": "'variants' is a required property"})
+
+    if "link_url" in data:
+        link = data["link_url"]
+        link = link.strip() if isinstance(link, str) else None
+        if link and not safe_link(link):
+            errors.append(
+                {"path": "/link_url", "message": "the link must be an absolute http or https URL"}
+            )
+        out["link_url"] = link or None
+
+    if "hashtags" in data:
+        tags: list[str] = []
+        for tag in data["hashtags"]:
+            tag = tag.strip().lstrip("#")
+            if tag and tag not in tags:
+                tags.append(tag)
+        out["hashtags"] = tags
+
+    if "campaign_id" in data:
+        campaign_id = data["campaign_id"]
+        if (
+            campaign_id is not None
+            and not Campaign.select().where(Campaign.id == campaign_id).exists()
+        ):
+            errors.append({"path": "/campaign_id", "message": f"no campaign with id {campaign_id}"})
+        out["campaign"] = campaign_id
+
+    if "team_ids" in data:
+        team_ids = sorted(set(data["team_ids"]))
+        known = (
+            {t.id for t in Team.select(Team.id).where(Team.id.in_(team_ids))} if team_ids else set()
+        )
+        for i, team_id in enumerate(data["team_ids"]):
+            if team_id not in known:
+                errors.append({"path": f"/team_ids/{i}", "message": f"no team with id {team_id}"})
+        out["team_ids"] = team_ids
+
+    for key in ("starts_at", "expires_at"):
+        if data.get(key) is not None:
+            try:
+                out[key] = parse_time(data[key], f"/{key}")
+            except APIError as err:
+                errors.extend(err.details)
+
+    for key, allowed in (("language", LANGUAGES), ("source", SNIPPET_SOURCES)):
+        if key in data:
+            if data[key] not in allowed:
+                errors.append({"path": f"/{key}", "message": f"expected one of {list(allowed)}"})
+            out[key] = data[key]
+    if "featured" in data:
+        out["featured"] = bool(data["featured"])
+
+    starts = out.get("starts_at") or (current.starts_at if current else None)
+    expires = out.get("expires_at") or (current.expires_at if current else None)
+    if starts and expires and expires <= starts:
+        errors.append({"path": "/expires_at", "message": "must be later than starts_at"})
+    if errors:
+        raise invalid(errors)
+    return out
+
+
+def _write_children(snippet: Snippet, values: dict) -> None:
+    if "variants" in values:
+        SnippetVariant.delete().where(SnippetVariant.snippet == snippet).execute()
+        rows = [
+            {"snippet": snippet.id, "network": network, "position": i, "text": text}
+            for network, texts in values["variants"].items()
+            for i, text in enumerate(texts)
+        ]
+        if rows:
+            SnippetVariant.insert_many(rows).execute()
+    if "team_ids" in values:
+        SnippetTeam.delete().where(SnippetTeam.snippet == snippet).execute()
+        if values["team_ids"]:
+            SnippetTeam.insert_many(
+                [{"snippet": snippet.id, "team": t} for t in values["team_ids"]]
+            ).execute()
+
+
+def create_snippet(actor: User | None, data: Mapping[str, Any]) -> Snippet:
+    """New snippets are drafts; expiry defaults to `default_expiry_days` after the start."""
+    validate("snippets/create-request", data)
+    values = _clean(data, partial=False, current=None)
+    now = utcnow()
+    starts = values.get("starts_at") or now
+    expires = values.get("expires_at") or starts + timedelta(
+        days=int(get_setting("default_expiry_days"))
+    )
+    if expires <= starts:
+        raise invalid([{"path": "/starts_at", "message": "must be earlier than expires_at"}])
+    with db.atomic():
+        snippet = Snippet.create(
+            title=values["title"],
+            link_url=values.get("link_url"),
+            hashtags=values.get("hashtags", []),
+            campaign=values.get("campaign"),
+            targeted=bool(values.get("team_ids")),
+            status="draft",
+            featured=values.get("featured", False),
+            source=values.get("source", "manual"),
+            language=values.get("language", "en"),
+            starts_at=starts,
+            expires_at=expires,
+            created_by=actor,
+            created_at=now,
+            updated_at=now,
+        )
+        _write_children(snippet, values)
+        audit.record(actor, "snippet.create", "snippet", snippet.id, None, snippet_json(snippet))
+    return snippet
+
+
+def update_snippet(actor: User | None, snippet: Snippet, data: Mapping[str, Any]) -> Snippet:
+    """Edit fields; a new link also retargets tracked links already handed out."""
+    if snippet.status == "archived":
+        raise APIError("snippet_archived", "Archived snippets cannot be edited.", 409)
+    validate("snippets/update-request", data)
+    values = _clean(data, partial=True, current=snippet)
+    with db.atomic():
+        before = snippet_json(snippet)
+        fields = {k: v for k, v in values.items() if k not in {"variants", "team_ids"}}
+        if "team_ids" in values:
+            fields["targeted"] = bool(values["team_ids"])
+        fields["updated_at"] = utcnow()
+        Snippet.update(**fields).where(Snippet.id == snippet.id).execute()
+        _write_children(snippet, values)
+        new_link = values.get("link_url")
+        if new_link and new_link != snippet.link_url:
+            TrackedLink.update(target_url=new_link).where(
+                TrackedLink.snippet == snippet.id
+            ).execute()
+        snippet = Snippet.get_by_id(snippet.id)
+        audit.record(actor, "snippet.update", "snippet", snippet.id, before, snippet_json(snippet))
+    return snippet
+
+
+def transition(actor: User | None, snippet: Snippet, action: str) -> Snippet:
+    """draft -> approved -> archived; who and when are recorded. Anything else is a 409."""
+    target = TRANSITIONS.get((snippet.status, action))
+    if target is None:
+        raise APIError(
+            "invalid_transition",
+            f"This snippet is {snippet.status}; it cannot be {action}d.",
+            409,
+            {"status": snippet.status, "action": action},
+        )
+    now = utcnow()
+    fields: dict[str, Any] = {"status": target, "updated_at": now}
+    if target == "approved":
+        fields.update(approved_by=actor, approved_at=now)
+    else:
+        fields.update(archived_by=actor, archived_at=now)
+    with db.atomic():
+        before = snippet_json(snippet)
+        changed = (
+            Snippet.update(**fields)
+            .where(Snippet.id == snippet.id, Snippet.status == snippet.status)
+            .execute()
+        )
+        if changed != 1:  # someone else moved it first
+            raise APIError("invalid_transition", "The snippet changed meanwhile; reload it.", 409)
+        snippet = Snippet.get_by_id(snippet.id)
+        audit.record(
+            actor, f"snippet.{action}", "snippet", snippet.id, before, snippet_json(snippet)
+        )
+    return snippet
+
+
+def delete_snippet(actor: User | None, snippet: Snippet) -> None:
+    """Only drafts: approved snippets have shares and clicks behind them, so they are archived."""
+    if snippet.status != "draft":
+        raise APIError(
+            "snippet_in_use",
+            "Only drafts can be deleted; archive an approved snippet instead.",
+            409,
+        )
+    with db.atomic():
+        before = snippet_json(snippet)
+        snippet.delete_instance()
+        audit.record(actor, "snippet.delete", "snippet", before["id"], before, None)
