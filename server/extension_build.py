@@ -143,20 +143,22 @@ def panel_module_dirs() -> list[Path]:
 
 def build_bundle(out_path: Path) -> None:
     """One JS file with the panel/options Python, the guidelines browser modules, and the stdlib
-    modules they import. Uses guidelines.bundle.build_brython_bundle when it exists (it knows
-    which guidelines modules are browser-safe); otherwise our own import-closure bundler."""
+    modules they import (never brython_stdlib.js). guidelines.bundle knows which guidelines
+    modules are browser-safe, so its collector is used when it exists; the stdlib closure is
+    computed here over everything together."""
     try:
         sys.path.insert(0, str(ROOT))
-        from guidelines import bundle as gbundle  # type: ignore[attr-defined]
+        from guidelines import bundle as gbundle
     except ImportError:
         gbundle = None
     finally:
         if sys.path and sys.path[0] == str(ROOT):
             sys.path.pop(0)
-    if gbundle is not None and hasattr(gbundle, "build_brython_bundle"):
-        gbundle.build_brython_bundle(out_path, packages=[str(p) for p in panel_module_dirs()])
-        return
-    fallback_bundle(out_path)
+    if gbundle is not None and hasattr(gbundle, "collect_package"):
+        library = gbundle.collect_package("guidelines", ROOT)
+    else:
+        library = guidelines_modules()
+    write_vfs(out_path, with_stdlib_closure(panel_modules(), library))
 
 
 def _imports_of(source: str, module: str, is_package: bool) -> set[str]:
@@ -178,31 +180,34 @@ def _imports_of(source: str, module: str, is_package: bool) -> set[str]:
     return names
 
 
-def user_modules() -> dict[str, list]:
-    """VFS entries for the panel/options modules and the guidelines package."""
+def panel_modules() -> dict[str, list]:
+    """VFS entries for the sandboxed pages' own top-level modules (extension/*/py/*.py)."""
     mods: dict[str, list] = {}
     for d in panel_module_dirs():
         for path in sorted(d.glob("*.py")):
             src = path.read_text(encoding="utf-8")
             mods[path.stem] = [".py", src, sorted(_imports_of(src, path.stem, False))]
+    return mods
+
+
+def guidelines_modules() -> dict[str, list]:
+    """Fallback when guidelines.bundle is missing: every module of the guidelines package."""
+    mods: dict[str, list] = {}
     gdir = ROOT / "guidelines"
-    if gdir.is_dir():
-        for path in sorted(gdir.rglob("*.py")):
-            rel = path.relative_to(ROOT).with_suffix("")
-            parts = list(rel.parts)
-            is_pkg = parts[-1] == "__init__"
-            if is_pkg:
-                parts = parts[:-1]
-            if "__pycache__" in parts or "tests" in parts:
-                continue
-            name = ".".join(parts)
-            src = path.read_text(encoding="utf-8")
-            entry = [".py", src, sorted(_imports_of(src, name, is_pkg))]
-            if is_pkg:
-                entry.append(1)
-            mods[name] = entry
-        if "guidelines" not in mods:
-            mods["guidelines"] = [".py", "", [], 1]
+    for path in sorted(gdir.rglob("*.py")) if gdir.is_dir() else []:
+        rel = path.relative_to(ROOT).with_suffix("")
+        parts = list(rel.parts)
+        is_pkg = parts[-1] == "__init__"
+        if is_pkg:
+            parts = parts[:-1]
+        if "__pycache__" in parts or parts[-1] in ("__main__", "bundle"):
+            continue
+        name = ".".join(parts)
+        src = path.read_text(encoding="utf-8")
+        entry = [".py", src, sorted(_imports_of(src, name, is_pkg))]
+        if is_pkg:
+            entry.append(1)
+        mods[name] = entry
     return mods
 
 
@@ -215,29 +220,82 @@ def stdlib_vfs() -> dict[str, list]:
     return vfs
 
 
-def fallback_bundle(out_path: Path) -> None:
-    user = user_modules()
+def _deps(entry: list) -> list[str]:
+    # brython_stdlib.js stores imports either as a flat list or wrapped in one more list.
+    deps = entry[2] if len(entry) > 2 and isinstance(entry[2], list) else []
+    if deps and isinstance(deps[0], list):
+        deps = deps[0]
+    return [d for d in deps if isinstance(d, str)]
+
+
+def _import_time_deps(name: str, entry: list) -> list[str]:
+    """Modules a stdlib module imports when it is imported: module level, class bodies, top-level
+    try/if blocks, but not function bodies. Brython imports lazily, so a function-level import
+    (pdb from doctest, _pyrepl from site, ...) only matters if that function runs; following
+    them would drag in most of the stdlib."""
+    if entry[0] != ".py":
+        return _deps(entry)
+    try:
+        tree = ast.parse(entry[1])
+    except SyntaxError:
+        return _deps(entry)
+    is_pkg = len(entry) > 3 and bool(entry[3])
+    pkg = name.split(".") if is_pkg else name.split(".")[:-1]
+    found: set[str] = set()
+
+    def visit(nodes):
+        for node in nodes:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                continue
+            if isinstance(node, ast.If) and "__main__" in ast.unparse(node.test):
+                continue  # `if __name__ == "__main__": import doctest` never runs on import
+            if isinstance(node, ast.Import):
+                found.update(a.name for a in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = pkg[: len(pkg) - node.level + 1] if node.level > 1 else pkg
+                    mod = ".".join(base + ([node.module] if node.module else []))
+                else:
+                    mod = node.module or ""
+                if mod:
+                    found.add(mod)
+                    found.update(f"{mod}.{a.name}" for a in node.names if a.name != "*")
+            visit(ast.iter_child_nodes(node))
+
+    visit(tree.body)
+    return sorted(found)
+
+
+def with_stdlib_closure(entry_points: dict[str, list], library: dict[str, list]) -> dict[str, list]:
+    """The sandboxed pages' modules, plus what they reach: our library modules (guidelines) by
+    any import, stdlib modules by the imports they run at import time, transitively."""
     stdlib = stdlib_vfs()
-    entry_points = [m for m in user if not m.startswith("guidelines")]
-    wanted: dict[str, list] = {}
-    todo = list(entry_points)
+    out = dict(entry_points)
+    todo = [d for entry in entry_points.values() for d in _deps(entry)]
     while todo:
         name = todo.pop()
-        if name in wanted:
+        if name in out:
             continue
-        entry = user.get(name) or stdlib.get(name)
-        if entry is None:
-            continue  # builtin JS module (browser, javascript, ...) or a name that is not a module
-        wanted[name] = entry
+        if name in library:
+            out[name] = library[name]
+            todo.extend(_deps(library[name]))
+        elif name in stdlib:
+            out[name] = stdlib[name]
+            todo.extend(_import_time_deps(name, stdlib[name]))
+        else:
+            continue  # built into brython.js (browser, javascript, sys, ...) or not a module
         parts = name.split(".")
         todo.extend(".".join(parts[:i]) for i in range(1, len(parts)))  # parent packages
-        deps = entry[2] if len(entry) > 2 and isinstance(entry[2], list) else []
-        todo.extend(deps)
-    vfs = {k: wanted[k] for k in sorted(wanted)}
+    return out
+
+
+def write_vfs(out_path: Path, vfs: dict[str, list]) -> None:
+    vfs = {k: vfs[k] for k in sorted(vfs)}
     digest = hashlib.sha256(json.dumps(vfs, sort_keys=True).encode()).hexdigest()
-    # The timestamp only keys Brython's indexedDB cache: derive it from content, not the clock.
+    # The timestamp only keys Brython's module cache: derive it from content, not the clock.
     vfs = {"$timestamp": int(digest[:12], 16), **vfs}
     out_path.write_text(
+        "/* Generated by server/extension_build.py: the Python modules of the sandboxed pages. */\n"
         "__BRYTHON__.use_VFS = true;\nvar scripts = "
         + json.dumps(vfs, ensure_ascii=False, separators=(",", ":"))
         + "\n__BRYTHON__.update_VFS(scripts)\n",

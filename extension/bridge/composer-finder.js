@@ -46,7 +46,7 @@
     }
     // Forget composers that left the DOM.
     for (const c of [...Herald.state.composers]) {
-      if (!found.has(c.editable) || !c.editable.isConnected) {
+      if (!c.editable.isConnected || !Herald.matchesAny(c.editable, site.composer.editable)) {
         Herald.state.composers.delete(c);
         if (Herald.state.composer === c) Herald.state.composer = null;
         Herald.emit("composer-removed", c);
@@ -57,6 +57,9 @@
       const c = describe(el);
       Herald.state.composers.add(c);
       Herald.emit("composer-added", c);
+      // Sites focus a new composer as they open it, before we could see it: no focusin follows.
+      const active = el.getRootNode().activeElement;
+      if (active && (active === el || el.contains(active))) focus(c);
     }
   }
 
@@ -67,18 +70,29 @@
     (root.requestAnimationFrame || setTimeout)(scan);
   }
 
+  function focus(c) {
+    if (Herald.state.composer !== c) {
+      Herald.state.composer = c;
+      Herald.emit("composer-focused", c);
+    } else {
+      Herald.emit("composer-refocused", c);
+    }
+  }
+
   function onFocusIn(event) {
     const path = event.composedPath();
     for (const c of Herald.state.composers) {
-      if (path.includes(c.editable)) {
-        if (Herald.state.composer !== c) {
-          Herald.state.composer = c;
-          Herald.emit("composer-focused", c);
-        } else {
-          Herald.emit("composer-refocused", c);
-        }
-        return;
-      }
+      if (path.includes(c.editable)) return focus(c);
+    }
+    // An editable in a shadow root the adapter did not name: recognise it when it gets focus.
+    const target = path[0];
+    if (target && target.nodeType === 1 && Herald.matchesAny(target, Herald.state.site.composer.editable)) {
+      const c = describe(target);
+      Herald.state.composers.add(c);
+      Herald.emit("composer-added", c);
+      const rootNode = target.getRootNode();
+      if (rootNode !== document) observe(rootNode);
+      focus(c);
     }
   }
 

@@ -13,6 +13,7 @@
     if (button) return button;
     button = document.createElement("button");
     button.type = "button";
+    button.hidden = true; // shown by place() once it sits beside a composer
     button.className = "herald-button";
     button.setAttribute("aria-label", heraldChrome.i18n("button_label", "Herald suggestions and hints"));
     button.setAttribute("aria-expanded", "false");
@@ -56,6 +57,7 @@
 
   Herald.setButtonBadge = function (findings) {
     create();
+    place();
     badge.hidden = !findings;
     badge.textContent = findings > 99 ? "99+" : String(findings || "");
   };

@@ -32,7 +32,8 @@
   function anchorRect(composer) {
     const el = composer.editable;
     const r = el.getBoundingClientRect();
-    return { left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width, height: r.height };
+    // Leave room for the Herald button that sits just right of the editable.
+    return { left: r.left, top: r.top, right: r.right + 40, bottom: r.bottom, width: r.width + 40, height: r.height };
   }
 
   /** Pure placement: a rect beside `a` (editable rect) inside the viewport, never overlapping it. */

@@ -1,7 +1,7 @@
 /* Table-driven message validator. The table is shared_schemas/messages/*.schema.json, embedded
  * by the build into bridge/generated.js (and worker/generated.js). Why a subset interpreter and
  * not a JSON Schema library: content scripts must stay small, and our schemas only use
- * type/const/enum/required/properties/items/min*/max*/anyOf. Unknown keywords are ignored. */
+ * type, const, enum, required, properties, items, minimum/maximum, minLength/maxLength, maxItems and anyOf. Unknown keywords are ignored. */
 (function (root) {
   "use strict";
 
