@@ -11,7 +11,7 @@ import jwt
 from flask import current_app
 
 from server.errors import APIError
-from server.models import RefreshToken, User, utcnow
+from server.models import RefreshToken, User, db, utcnow
 
 ALGORITHM = "HS256"
 
@@ -78,7 +78,11 @@ def issue_refresh_token(user: User, family: str | None = None) -> str:
 
 
 def rotate_refresh_token(token: str) -> tuple[User, str]:
-    """Trade a refresh token for a new one in the same family; a reused one revokes the family."""
+    """Trade a refresh token for a new one in the same family; a reused one revokes the family.
+
+    Do not call this inside a transaction: a reuse revokes the family and then raises, and an
+    enclosing transaction would roll the revocation back.
+    """
     now = utcnow()
     record = RefreshToken.get_or_none(RefreshToken.token_hash == _hash(token))
     if record is None or record.revoked_at is not None or record.expires_at <= now:
@@ -95,15 +99,18 @@ def rotate_refresh_token(token: str) -> tuple[User, str]:
     user = record.user
     if user.status != "active":
         raise APIError("invalid_refresh_token", "This account is not active.", 401)
-    updated = (
-        RefreshToken.update(rotated_at=now)
-        .where(RefreshToken.id == record.id, RefreshToken.rotated_at.is_null())
-        .execute()
-    )
-    if updated != 1:  # lost a race with a concurrent refresh of the same token: that is reuse too
+    # Rotation is one transaction; revocations stay outside it, so raising never rolls them back.
+    with db.atomic():
+        updated = (
+            RefreshToken.update(rotated_at=now)
+            .where(RefreshToken.id == record.id, RefreshToken.rotated_at.is_null())
+            .execute()
+        )
+        new_token = issue_refresh_token(user, family=record.family) if updated == 1 else None
+    if new_token is None:  # lost a race with a concurrent refresh of the same token: reuse too
         revoke_family(record.family)
         raise APIError("refresh_reused", "This refresh token was already used.", 401)
-    return user, issue_refresh_token(user, family=record.family)
+    return user, new_token
 
 
 def revoke_family(family: str) -> None:

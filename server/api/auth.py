@@ -97,8 +97,7 @@ def login(body):
 @accepts("auth/refresh-request")
 @returns("auth/token-response")
 def refresh(body):
-    with db.atomic():
-        user, new_token = rotate_refresh_token(body["refresh_token"])
+    user, new_token = rotate_refresh_token(body["refresh_token"])  # transactional inside
     return token_response(user, new_token)
 
 

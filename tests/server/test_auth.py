@@ -1,0 +1,234 @@
+"""Access tokens, refresh rotation, sign-out, disabled accounts and sign-in throttling."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+import uuid
+
+import jwt
+import pytest
+
+from tests.conftest import PASSWORD, make_user
+
+ME = "/api/v1/me"
+SECRET = "test-secret-key-that-is-long-enough-for-hs256"
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def claims_for(user_id: int, **overrides) -> dict:
+    now = time.time()
+    claims = {
+        "sub": str(user_id),
+        "role": "employee",
+        "iat": now,
+        "exp": int(now) + 600,
+        "jti": uuid.uuid4().hex,
+    }
+    claims.update(overrides)
+    return claims
+
+
+def assert_unauthorized(resp) -> None:
+    assert resp.status_code == 401
+    assert resp.get_json()["error"]["code"] == "unauthorized"
+    assert resp.headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_a_token_signed_with_the_app_secret_is_accepted(client, employee):
+    """The control for the refusals below: a well-formed token minted by hand does work."""
+    token = jwt.encode(claims_for(employee.id), SECRET, algorithm="HS256")
+    resp = client.get(ME, headers=bearer(token))
+    assert resp.status_code == 200
+    assert resp.get_json()["email"] == "eve@acme.test"
+
+
+def test_expired_access_token_is_refused(client, employee):
+    past = time.time() - 3600
+    token = jwt.encode(
+        claims_for(employee.id, iat=past, exp=int(past) + 60), SECRET, algorithm="HS256"
+    )
+    assert_unauthorized(client.get(ME, headers=bearer(token)))
+
+
+def test_zero_minute_tokens_expire_at_once(app, client, auth, employee):
+    app.config["ACCESS_TOKEN_MINUTES"] = 0
+    resp = auth.login("eve@acme.test")
+    assert resp.get_json()["expires_in"] == 0
+    time.sleep(1.1)  # exp has whole-second resolution
+    assert_unauthorized(client.get(ME, headers=bearer(resp.get_json()["access_token"])))
+
+
+def test_tampered_token_is_refused(client, auth, employee):
+    token = auth.login("eve@acme.test").get_json()["access_token"]
+    header, payload, signature = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    claims["role"] = "admin"
+    forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    assert_unauthorized(client.get(ME, headers=bearer(f"{header}.{forged}.{signature}")))
+
+
+def test_alg_none_token_is_refused(client, employee):
+    header = base64.urlsafe_b64encode(b'{"alg":"none","typ":"JWT"}').rstrip(b"=").decode()
+    payload = (
+        base64.urlsafe_b64encode(json.dumps(claims_for(employee.id)).encode()).rstrip(b"=").decode()
+    )
+    assert_unauthorized(client.get(ME, headers=bearer(f"{header}.{payload}.")))
+
+
+def test_token_signed_with_another_key_is_refused(client, employee):
+    token = jwt.encode(claims_for(employee.id), "some-other-key-of-sufficient-length!", "HS256")
+    assert_unauthorized(client.get(ME, headers=bearer(token)))
+
+
+def test_token_without_jti_is_refused(client, employee):
+    claims = claims_for(employee.id)
+    del claims["jti"]
+    assert_unauthorized(client.get(ME, headers=bearer(jwt.encode(claims, SECRET, "HS256"))))
+
+
+@pytest.mark.parametrize("header", ["", "Bearer", "Basic ZXZlOnNlY3JldA==", "Bearer not.a.jwt"])
+def test_malformed_authorization_headers_are_refused(client, employee, header):
+    assert_unauthorized(client.get(ME, headers={"Authorization": header}))
+
+
+def test_refresh_rotates_the_refresh_token(client, auth, employee):
+    first = auth.login("eve@acme.test").get_json()
+    resp = client.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
+    assert resp.status_code == 200
+    second = resp.get_json()
+    assert second["refresh_token"] != first["refresh_token"]
+    assert client.get(ME, headers=bearer(second["access_token"])).status_code == 200
+
+
+def test_reusing_a_rotated_refresh_token_revokes_the_whole_family(client, auth, employee):
+    first = auth.login("eve@acme.test").get_json()["refresh_token"]
+    second = client.post("/api/v1/auth/refresh", json={"refresh_token": first}).get_json()
+    reuse = client.post("/api/v1/auth/refresh", json={"refresh_token": first})
+    assert reuse.status_code == 401
+    assert reuse.get_json()["error"]["code"] == "refresh_reused"
+    # The token it was rotated to is gone too: whoever stole the old one cannot keep a session.
+    after = client.post("/api/v1/auth/refresh", json={"refresh_token": second["refresh_token"]})
+    assert after.status_code == 401
+    assert after.get_json()["error"]["code"] == "invalid_refresh_token"
+
+
+def test_reuse_leaves_other_sessions_alone(client, auth, employee):
+    laptop = auth.login("eve@acme.test").get_json()["refresh_token"]
+    phone = auth.login("eve@acme.test").get_json()["refresh_token"]
+    client.post("/api/v1/auth/refresh", json={"refresh_token": laptop})
+    client.post("/api/v1/auth/refresh", json={"refresh_token": laptop})  # reuse
+    assert client.post("/api/v1/auth/refresh", json={"refresh_token": phone}).status_code == 200
+
+
+def test_unknown_refresh_token_is_refused(client, employee):
+    resp = client.post("/api/v1/auth/refresh", json={"refresh_token": "x" * 43})
+    assert resp.status_code == 401
+    assert resp.get_json()["error"]["code"] == "invalid_refresh_token"
+
+
+def test_logout_revokes_refresh_and_access_tokens(client, auth, employee):
+    tokens = auth.login("eve@acme.test").get_json()
+    resp = client.post(
+        "/api/v1/auth/logout",
+        json={"refresh_token": tokens["refresh_token"]},
+        headers=bearer(tokens["access_token"]),
+    )
+    assert resp.status_code == 204
+    assert_unauthorized(client.get(ME, headers=bearer(tokens["access_token"])))
+    refresh = client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert refresh.status_code == 401
+    # Signing in again afterwards works: logout is not a lockout.
+    assert auth.login("eve@acme.test").status_code == 200
+
+
+def test_logout_with_an_expired_access_token_still_revokes_the_refresh_token(
+    client, auth, employee
+):
+    tokens = auth.login("eve@acme.test").get_json()
+    past = time.time() - 3600
+    stale = jwt.encode(claims_for(employee.id, iat=past, exp=int(past) + 60), SECRET, "HS256")
+    resp = client.post(
+        "/api/v1/auth/logout", json={"refresh_token": tokens["refresh_token"]}, headers=bearer(stale)
+    )
+    assert resp.status_code == 204
+    refresh = client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert refresh.status_code == 401
+
+
+def test_disabled_users_lose_access_at_once(client, auth, admin, employee):
+    tokens = auth.login("eve@acme.test").get_json()
+    assert client.get(ME, headers=bearer(tokens["access_token"])).status_code == 200
+    resp = client.patch(
+        f"/api/v1/users/{employee.id}",
+        json={"status": "disabled"},
+        headers=auth.headers("ada@acme.test"),
+    )
+    assert resp.status_code == 200
+    assert_unauthorized(client.get(ME, headers=bearer(tokens["access_token"])))
+    refresh = client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert refresh.status_code == 401
+    login = auth.login("eve@acme.test")
+    assert login.status_code == 401
+    assert login.get_json()["error"]["code"] == "invalid_credentials"
+
+
+def test_wrong_password_and_unknown_email_look_the_same(auth, employee):
+    wrong = auth.login("eve@acme.test", "not the password")
+    unknown = auth.login("nobody@acme.test", "not the password")
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.get_json() == unknown.get_json()
+
+
+def _login_from(client, email: str, password: str, address: str):
+    return client.post(
+        "/api/v1/auth/login",
+        json={"email": email, "password": password},
+        environ_base={"REMOTE_ADDR": address},
+    )
+
+
+def test_repeated_failures_for_one_email_are_throttled(app, client, employee):
+    limit = app.config["LOGIN_MAX_FAILURES"]
+    # Each attempt from a different address: the email alone triggers the lock.
+    for n in range(limit):
+        assert _login_from(client, "eve@acme.test", "wrong", f"10.0.0.{n + 1}").status_code == 401
+    resp = _login_from(client, "eve@acme.test", PASSWORD, "10.0.1.1")
+    assert resp.status_code == 429
+    assert resp.get_json()["error"]["code"] == "too_many_attempts"
+    retry_after = int(resp.headers["Retry-After"])
+    assert 0 < retry_after <= app.config["LOGIN_LOCKOUT_SECONDS"]
+    assert resp.get_json()["error"]["details"]["retry_after"] == retry_after
+    # Someone else can still sign in from that address.
+    make_user("bob@acme.test")
+    assert _login_from(client, "bob@acme.test", PASSWORD, "10.0.1.1").status_code == 200
+
+
+def test_repeated_failures_from_one_address_are_throttled(app, client, employee):
+    limit = app.config["LOGIN_MAX_FAILURES"]
+    # A different email each time: the address alone triggers the lock.
+    for n in range(limit):
+        assert _login_from(client, f"guess{n}@acme.test", "wrong", "192.0.2.7").status_code == 401
+    blocked = _login_from(client, "eve@acme.test", PASSWORD, "192.0.2.7")
+    assert blocked.status_code == 429
+    assert int(blocked.headers["Retry-After"]) > 0
+    assert _login_from(client, "eve@acme.test", PASSWORD, "192.0.2.8").status_code == 200
+
+
+def test_failures_below_the_limit_do_not_block(app, client, employee):
+    for n in range(app.config["LOGIN_MAX_FAILURES"] - 1):
+        _login_from(client, "eve@acme.test", "wrong", "198.51.100.1")
+    assert _login_from(client, "eve@acme.test", PASSWORD, "198.51.100.1").status_code == 200
+
+
+def test_the_lock_lifts_after_the_lockout(app, client, employee):
+    app.config.update(LOGIN_LOCKOUT_SECONDS=1, LOGIN_WINDOW_SECONDS=1)
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        _login_from(client, "eve@acme.test", "wrong", "203.0.113.5")
+    assert _login_from(client, "eve@acme.test", PASSWORD, "203.0.113.5").status_code == 429
+    time.sleep(1.2)
+    assert _login_from(client, "eve@acme.test", PASSWORD, "203.0.113.5").status_code == 200
