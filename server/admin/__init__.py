@@ -1,0 +1,92 @@
+"""The admin console at /admin: server-rendered pages over the same functions the API uses."""
+
+from __future__ import annotations
+
+import importlib
+
+from flask import Flask, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from server.admin.core import (
+    admin_required,
+    bp,
+    check_csrf,
+    content_security_policy,
+    csp_nonce,
+    csrf_token,
+    signed_in_user,
+)
+
+__all__ = ["admin_required", "bp", "init_app"]
+
+# Page modules register their routes on `bp` when imported.
+_PAGES = (
+    "auth_views",
+    "dashboard",
+    "snippet_views",
+    "guideline_views",
+    "people",
+    "campaign_views",
+    "settings_views",
+    "audit_views",
+    "exports",
+    "assets",
+)
+
+
+def init_app(app: Flask) -> None:
+    for name in _PAGES:
+        importlib.import_module(f"server.admin.{name}")
+    app.register_blueprint(bp)
+    from server.admin.invite import invite_bp
+
+    app.register_blueprint(invite_bp)
+
+    app.before_request(check_csrf)
+    from server.admin import cors
+
+    cors.init_app(app)
+
+    @app.after_request
+    def _console_headers(resp):
+        if resp.mimetype == "text/html" and "Content-Security-Policy" not in resp.headers:
+            resp.headers["Content-Security-Policy"] = content_security_policy()
+        if request.path.startswith(("/admin", "/invite/")):
+            resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+            resp.headers.setdefault("Referrer-Policy", "same-origin")
+            resp.headers.setdefault("X-Frame-Options", "DENY")
+            if (
+                not request.path.startswith("/admin/static/")
+                and "Cache-Control" not in resp.headers
+            ):
+                # Pages show people's data: never keep them in shared or back-button caches.
+                resp.headers["Cache-Control"] = "no-store"
+        return resp
+
+    @app.context_processor
+    def _console_globals():
+        return {
+            "csrf_token": csrf_token,
+            "csp_nonce": csp_nonce,
+            "console_user": signed_in_user if request.path.startswith("/admin") else lambda: None,
+        }
+
+    def html_error(err: HTTPException):
+        """server.errors hands HTML-accepting, non-API requests here: a page, not JSON."""
+        code = err.code or 500
+        user = signed_in_user() if request.path.startswith("/admin") else None
+        body = render_template(
+            "admin/error.html",
+            code=code,
+            title=err.name,
+            message=err.description,
+            user=user,
+        )
+        resp = app.response_class(body, status=code, mimetype="text/html")
+        if getattr(err, "valid_methods", None):
+            resp.headers["Allow"] = ", ".join(err.valid_methods)
+        return resp
+
+    # Not a route (no URL rule), but it sits in view_functions, where every entry declares access.
+    html_error.access_level = "public"
+    app.view_functions["admin_html_error"] = html_error

@@ -1,0 +1,20 @@
+"""Program analytics. Admins only: the figures name employees (leaderboard) and teams, and the
+console is their only reader; employees see their own numbers through /me, not here."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+
+from server import analytics
+from server.access import access
+from server.schemas import returns
+
+bp = Blueprint("analytics", __name__, url_prefix="/api/v1/analytics")
+
+
+@bp.get("/summary")
+@access("admin")
+@returns("analytics/summary")
+def summary():
+    period = analytics.parse_period(request.args.get("from"), request.args.get("to"))
+    return jsonify(analytics.summary(period))
