@@ -73,7 +73,7 @@
         Herald.on("composer-refocused", schedule),
         Herald.on("text-changed", schedule),
         Herald.on("composer-removed", schedule),
-        Herald.on("panel-shown", (v) => button && button.setAttribute("aria-expanded", String(v))),
+        Herald.on("panel-shown", ({ visible }) => button && button.setAttribute("aria-expanded", String(visible))),
         Herald.listen(root, "resize", schedule),
         Herald.listen(root, "scroll", schedule, true),
       ];

@@ -6,6 +6,7 @@
   const Herald = root.Herald;
   const WIDTH = 360;
   const GAP = 8;
+  const MIN_WIDTH = 280;
   let frame = null;
   let raf = 0;
   let removers = [];
@@ -40,8 +41,17 @@
   Herald.placePanel = function (a, vw, vh, width) {
     const height = Math.min(560, vh - 2 * GAP);
     const top = Math.max(GAP, Math.min(a.top, vh - height - GAP));
-    if (a.right + GAP + width <= vw - GAP) return { left: a.right + GAP, top, width, height };
-    if (a.left - GAP - width >= GAP) return { left: a.left - GAP - width, top, width, height };
+    const rightRoom = vw - GAP - (a.right + GAP);
+    const leftRoom = a.left - 2 * GAP;
+    // A side that fits a slightly narrower panel beats covering the page below the composer.
+    if (rightRoom >= MIN_WIDTH) {
+      const w = Math.min(width, rightRoom);
+      return { left: a.right + GAP, top, width: w, height };
+    }
+    if (leftRoom >= MIN_WIDTH) {
+      const w = Math.min(width, leftRoom);
+      return { left: a.left - GAP - w, top, width: w, height };
+    }
     // No room at the sides: below or above the editable, whichever is taller.
     const below = vh - a.bottom - 2 * GAP;
     const above = a.top - 2 * GAP;
@@ -62,7 +72,8 @@
     if (!raf) raf = requestAnimationFrame(dock);
   }
 
-  Herald.showPanel = function (visible) {
+  /** Show/hide. `explicit`: the employee asked (button, command), so the panel may take focus. */
+  Herald.showPanel = function (visible, explicit = false) {
     create();
     if (visible && !Herald.state.composer) return;
     Herald.state.panelVisible = visible;
@@ -71,9 +82,27 @@
     frame.style.visibility = visible ? "visible" : "hidden";
     if (visible) dock();
     else frame.style.left = "-10000px";
-    Herald.emit("panel-shown", visible);
+    Herald.emit("panel-shown", { visible, focus: visible && explicit });
+    if (visible && !explicit) keepComposerFocus();
   };
-  Herald.togglePanel = () => Herald.showPanel(!Herald.state.panelVisible);
+  Herald.togglePanel = () => Herald.showPanel(!Herald.state.panelVisible, true);
+
+  // The panel opens by itself when the composer gets focus; it must never take the caret away
+  // (the employee is typing). If the frame grabs focus right after an automatic open, give it back.
+  function keepComposerFocus() {
+    const c = Herald.state.composer;
+    if (!c) return;
+    const until = performance.now() + 800;
+    const onBlur = () => {
+      setTimeout(() => {
+        if (performance.now() < until && document.activeElement === frame && c.editable.isConnected) {
+          c.editable.focus({ preventScroll: true });
+        }
+      }, 0);
+    };
+    root.addEventListener("blur", onBlur, { once: true });
+    setTimeout(() => root.removeEventListener("blur", onBlur), 800);
+  }
   Herald.panelWindow = () => (frame ? frame.contentWindow : null);
   Herald.panelFrame = () => frame;
 

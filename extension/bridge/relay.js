@@ -59,7 +59,7 @@
     pushState();
     const c = Herald.state.composer;
     if (c && c.editable.isConnected) sendText(c, Herald.readText(c.editable, c.site));
-    toPanel({ type: "shown", visible: Herald.state.panelVisible });
+    toPanel({ type: "shown", visible: Herald.state.panelVisible, focus: false });
     for (const [, p] of pendingShares) if (!p.sent) p.sent = toPanel(p.message);
   }
 
@@ -134,7 +134,7 @@
           if (composer === Herald.state.composer) sendText(composer, text);
         }),
         Herald.on("composer-focused", (c) => sendText(c, Herald.readText(c.editable, c.site))),
-        Herald.on("panel-shown", (visible) => toPanel({ type: "shown", visible })),
+        Herald.on("panel-shown", ({ visible, focus }) => toPanel({ type: "shown", visible, focus })),
         Herald.on("post-pressed", ({ text }) => {
           const request_id = Herald.uuid();
           const message = { type: "compose-share", request_id, text };
