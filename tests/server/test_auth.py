@@ -153,7 +153,9 @@ def test_logout_with_an_expired_access_token_still_revokes_the_refresh_token(
     past = time.time() - 3600
     stale = jwt.encode(claims_for(employee.id, iat=past, exp=int(past) + 60), SECRET, "HS256")
     resp = client.post(
-        "/api/v1/auth/logout", json={"refresh_token": tokens["refresh_token"]}, headers=bearer(stale)
+        "/api/v1/auth/logout",
+        json={"refresh_token": tokens["refresh_token"]},
+        headers=bearer(stale),
     )
     assert resp.status_code == 204
     refresh = client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
@@ -220,7 +222,7 @@ def test_repeated_failures_from_one_address_are_throttled(app, client, employee)
 
 
 def test_failures_below_the_limit_do_not_block(app, client, employee):
-    for n in range(app.config["LOGIN_MAX_FAILURES"] - 1):
+    for _ in range(app.config["LOGIN_MAX_FAILURES"] - 1):
         _login_from(client, "eve@acme.test", "wrong", "198.51.100.1")
     assert _login_from(client, "eve@acme.test", PASSWORD, "198.51.100.1").status_code == 200
 
