@@ -6,7 +6,9 @@ from the extension is not dependable; a classic <script> is. The file defines
 schema names are message schema file names (`insert`, `options-call`, ...) plus
 `share-event-record` for shared_schemas/share-event.schema.json.
 
-Usage from the extension build:  write_assets_js(dist / "herald_assets.js", repo_root)
+Usage from the extension build:
+    write_assets_js(dist / "herald_assets.js", repo_root)
+    build_herald_modules(dist / "herald_modules.js")
 """
 
 import json
@@ -38,3 +40,37 @@ def assets_js(repo_root):
 def write_assets_js(out_path, repo_root):
     Path(out_path).write_text(assets_js(repo_root), encoding="utf-8")
     return Path(out_path)
+
+
+PANEL_MODULE_DIR = Path(__file__).resolve().parent / "py"
+
+
+def panel_vfs_entries(module_dir=PANEL_MODULE_DIR):
+    """Brython VFS entries for the flat `herald_*.py` modules of the panel and options pages."""
+    import ast
+
+    entries = {}
+    for path in sorted(Path(module_dir).glob("herald_*.py")):
+        source = path.read_text("utf-8")
+        imports = set()
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Import):
+                imports.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                imports.add(node.module)
+        entries[path.stem] = [".py", source, sorted(imports)]
+    return entries
+
+
+def build_herald_modules(out_path, module_dir=PANEL_MODULE_DIR):
+    """The ONE bundle the sandboxed pages load (`herald_modules.js`): the browser-safe part of
+    `guidelines` (with the stdlib modules it needs) from guidelines.bundle, then our modules.
+    Our modules import only `browser`, `javascript` (built into brython.js), `guidelines` and
+    each other, so they add no stdlib."""
+    from guidelines.bundle import build_brython_bundle
+
+    out = build_brython_bundle(out_path, packages=["guidelines"])
+    payload = json.dumps(panel_vfs_entries(module_dir), ensure_ascii=False, sort_keys=True)
+    with open(out, "a", encoding="utf-8") as handle:
+        handle.write("__BRYTHON__.update_VFS(" + payload + ");\n")
+    return out

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import brython
-from build_assets import write_assets_js
+from build_assets import build_herald_modules, write_assets_js
 
 REPO = Path(__file__).resolve().parents[2]
 BRYTHON_JS = Path(brython.__file__).parent / "data" / "brython.js"
@@ -28,14 +28,28 @@ SANDBOX_CSP = (
 HARNESS_HTML = """<!doctype html>
 <html><head><meta charset="utf-8"><title>harness</title></head>
 <body>
-<iframe id="panel" sandbox="allow-scripts" src="PAGE" style="width:380px;height:900px"></iframe>
 <script>
+  // Plays the bridge: opens the sandboxed iframe, answers `ready` with the boot messages,
+  // records everything the page posts (with the time since the iframe was created).
   window.received = [];
-  const frame = document.getElementById("panel");
+  window.bootMessages = [];
+  let frame = null;
+  window.openPage = (page) => {
+    frame = document.createElement("iframe");
+    frame.setAttribute("sandbox", "allow-scripts");
+    frame.style.cssText = "width:380px;height:900px";
+    window.openedAt = performance.now();
+    frame.src = page;
+    document.body.appendChild(frame);
+  };
   window.addEventListener("message", (event) => {
-    if (event.source === frame.contentWindow) window.received.push(event.data);
+    if (!frame || event.source !== frame.contentWindow) return;
+    window.received.push(Object.assign({at: performance.now() - window.openedAt}, {message: event.data}));
+    if (event.data && (event.data.type === "ready" || event.data.type === "options:ready")) {
+      for (const message of window.bootMessages) frame.contentWindow.postMessage(message, "*");
+    }
   });
-  window.sendToPanel = (message) => frame.contentWindow.postMessage(message, "*");
+  window.sendToPage = (message) => frame.contentWindow.postMessage(message, "*");
 </script>
 </body></html>
 """
@@ -61,14 +75,13 @@ def mini_bundle(out_path, modules, packages=()):
 
 
 def build_bundle(out_path):
-    """Prefer the guidelines team's bundler (the one the build uses); fall back to mini_bundle."""
+    """The build's bundle when guidelines.bundle exists; otherwise mini_bundle (test only)."""
     try:
-        from guidelines.bundle import build_brython_bundle
+        build_herald_modules(out_path)
     except ImportError:
         packages = [REPO / "guidelines"] if (REPO / "guidelines" / "__init__.py").exists() else []
         mini_bundle(out_path, PANEL_MODULES, packages)
         return "mini"
-    build_brython_bundle(out_path, packages=[str(REPO / "extension" / "panel" / "py")])
     return "guidelines.bundle"
 
 
@@ -83,8 +96,7 @@ def build_dist(dist):
         if source.exists():
             shutil.copytree(source, dist / page_dir, dirs_exist_ok=True,
                             ignore=shutil.ignore_patterns("py", "*.py", "__pycache__"))
-    (dist / "harness.html").write_text(HARNESS_HTML.replace("PAGE", "panel/panel.html"), "utf-8")
-    (dist / "options-harness.html").write_text(HARNESS_HTML.replace("PAGE", "options/options-panel.html"), "utf-8")
+    (dist / "harness.html").write_text(HARNESS_HTML, "utf-8")
     return kind
 
 

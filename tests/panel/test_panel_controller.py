@@ -13,7 +13,7 @@ SUGGESTIONS = {"items": [
 ], "page": 1, "per_page": 20, "total": 1, "latest_approved_at": "2026-11-20T00:00:00Z"}
 
 
-def fake_check(text, policy):
+def fake_check(text, policy, network):
     """Flags the word "guaranteed", like a terms rule would."""
     at = text.find("guaranteed")
     if at < 0:

@@ -3,7 +3,9 @@
 Everything the panel decides (what to show, what to send to the bridge, what a share event
 contains) happens here so it can be tested under CPython; `herald_panel` only draws and wires.
 Collaborators are passed in: `send(message)`, a `view`, `timers` (set/clear timeout),
-`new_uuid()`, `now_iso()`, and the guidelines `check` / `x_weighted_length` functions.
+`new_uuid()`, `now_iso()`, and the guidelines `check` / `x_weighted_length` functions — these
+may arrive later through `set_checker` (importing guidelines costs hundreds of milliseconds in
+Brython, so the panel shows suggestions first), and `on_first_data` to start loading them.
 """
 
 import herald_hints
@@ -17,7 +19,8 @@ OWN_WORDS_MIN = 15  # code points added after an insert before we stop nudging
 
 
 class PanelController:
-    def __init__(self, catalogs, send, view, timers, new_uuid, now_iso, check, x_weighted_length):
+    def __init__(self, catalogs, send, view, timers, new_uuid, now_iso, check=None, x_weighted_length=None,
+                 on_first_data=None):
         self.catalogs = catalogs
         self.send = send
         self.view = view
@@ -26,6 +29,8 @@ class PanelController:
         self.now_iso = now_iso
         self.check = check
         self.x_weighted_length = x_weighted_length
+        self.on_first_data = on_first_data
+        self.load_checker_now = None
         self.strings = Strings(catalogs, "en")
         self.network = "linkedin"
         self.started = False
@@ -63,8 +68,17 @@ class PanelController:
         self._check_now()
 
     def _on_data(self, message):
+        first = self.data is None
         self.data = message
         self.render_all()
+        self._check_now()
+        if first and self.on_first_data:
+            self.on_first_data()
+
+    def set_checker(self, check, x_weighted_length):
+        """Guidelines are loaded: check the current text for real."""
+        self.check = check
+        self.x_weighted_length = x_weighted_length
         self._check_now()
 
     def _on_text(self, message):
@@ -82,6 +96,8 @@ class PanelController:
     def _on_compose_share(self, message):
         text = message["text"]
         self._cancel_check()
+        if self.check is None and self.load_checker_now:
+            self.load_checker_now()  # the event must list findings: load guidelines now
         findings = self._analyze(text)["findings"]
         event = herald_share.build_share_event(
             event_id=self.new_uuid(),
@@ -201,6 +217,8 @@ class PanelController:
         return (self.data or {}).get("policy")
 
     def _analyze(self, text):
+        if self.check is None:  # guidelines still loading: count only
+            return herald_hints.analyze(None, len, self.network, text, None)
         return herald_hints.analyze(self.check, self.x_weighted_length, self.network, text, self._policy())
 
     def _schedule_check(self):

@@ -37,7 +37,7 @@ def normalize_finding(finding, text_size):
     fixes = []
     for replacement in _field(finding, "replacements", "alternatives", default=[]) or []:
         fixes.append({"start": start, "end": end, "replacement": str(replacement)})
-    append = _field(finding, "fix_append", "append")
+    append = _field(finding, "fix_append", "append") or (_field(finding, "fix", default={}) or {}).get("append")
     if append:
         fixes.append({"append": str(append)})
     return {
@@ -51,12 +51,20 @@ def normalize_finding(finding, text_size):
     }
 
 
+def length_limit(network, policy):
+    """The policy's limit for the network when it sets one (it is the company's rule)."""
+    try:
+        return int(policy["limits"][network]["max_length"])
+    except (KeyError, TypeError, ValueError):
+        return LIMITS.get(network, LIMITS["linkedin"])
+
+
 def analyze(check, x_weighted_length, network, text, policy):
     """Findings (most severe first, then by position), highlight ranges and the counter."""
     findings = []
     if policy is not None and text:
         size = len(text)
-        findings = [normalize_finding(finding, size) for finding in check(text, policy)]
+        findings = [normalize_finding(finding, size) for finding in check(text, policy, network)]
         findings.sort(key=lambda f: (SEVERITY_ORDER[f["severity"]], f["start"], f["end"], f["rule"]))
     ranges = [
         {"start": f["start"], "end": f["end"], "severity": f["severity"], "rule": f["rule"]}
@@ -67,7 +75,7 @@ def analyze(check, x_weighted_length, network, text, policy):
         "findings": findings,
         "ranges": ranges,
         "length": text_length(network, text, x_weighted_length),
-        "limit": LIMITS.get(network, LIMITS["linkedin"]),
+        "limit": length_limit(network, policy),
     }
 
 

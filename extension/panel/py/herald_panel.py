@@ -12,17 +12,6 @@ from herald_controller import PanelController
 from herald_dom import by_id, el, replace_children
 from herald_messages import MessageChecker, ready
 
-try:
-    from guidelines import check, x_weighted_length
-except ImportError as error:  # a panel without hints is better than no panel
-    herald_runtime.log_error("guidelines unavailable, hints disabled:", error)
-
-    def check(text, policy):
-        return []
-
-    def x_weighted_length(text):
-        return len(text)
-
 
 class PanelView:
     def __init__(self):
@@ -184,6 +173,19 @@ class PanelView:
         ])
 
 
+def load_guidelines(controller):
+    """Import guidelines (slow in Brython) and hand its functions to the controller, once."""
+    if controller.check is not None:
+        return
+    try:
+        from guidelines import check, x_weighted_length
+    except ImportError as error:  # a panel without hints is better than no panel
+        herald_runtime.log_error("guidelines unavailable, hints disabled:", error)
+        return
+    herald_runtime.use_native_regexp_backend()
+    controller.set_checker(check, x_weighted_length)
+
+
 def start():
     assets = herald_runtime.assets()
     port = herald_runtime.Port(MessageChecker(assets.get("schemas") or {}))
@@ -195,10 +197,16 @@ def start():
         timers=herald_runtime.Timers(),
         new_uuid=herald_runtime.new_uuid,
         now_iso=herald_runtime.now_iso,
-        check=check,
-        x_weighted_length=x_weighted_length,
     )
     view.controller = controller
+
+    def load_soon():
+        # after the suggestions are painted, so the employee sees them first
+        window.setTimeout(lambda: load_guidelines(controller), 20)
+
+    controller.on_first_data = load_soon
+    controller.load_checker_now = lambda: load_guidelines(controller)
+    window.setTimeout(lambda: load_guidelines(controller), 1500)  # no data yet? load anyway
     port.listen(controller.handle)
     port.send(ready())
     return controller

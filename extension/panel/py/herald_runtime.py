@@ -68,3 +68,20 @@ class Port:
         if problems:
             log_error("sending a message that breaks its schema", message.get("type"), problems)
         window.HeraldPort.send(to_json(message))
+
+
+def use_native_regexp_backend():
+    """Make guidelines use the browser's RegExp backend.
+
+    guidelines.backend picks it when sys.implementation.name == "brython", but Brython 3.15
+    reports "Brython", so it would try the CPython `re` backend (not bundled). Remove once
+    guidelines compares case-insensitively.
+    """
+    try:
+        import guidelines.backend as backend
+        from guidelines import backend_js
+
+        if backend._backend is None or backend._backend.flavor != "js":
+            backend._backend = backend_js.JSBackend()
+    except Exception as error:  # hints degrade, the panel still works
+        log_error("guidelines backend:", error)

@@ -1,0 +1,196 @@
+"""The real panel page in Chromium: sandboxed iframe, MV3 sandbox CSP, Brython, bundle.
+
+A harness page plays the bridge (see panel_harness.HARNESS_HTML): it answers `ready` with
+`init` + `data` and records what the panel posts back.
+"""
+
+import json
+import shutil
+import time
+
+import jsonschema
+import panel_harness
+import pytest
+from panel_support import REPO
+
+pytestmark = pytest.mark.browser
+
+SHARE_EVENT_SCHEMA = json.loads((REPO / "shared_schemas" / "share-event.schema.json").read_text("utf-8"))
+BOOT_BUDGET_MS = 600
+
+SUGGESTIONS = {
+    "items": [
+        {"id": 7, "title": "Launch day", "network": "x",
+         "campaign": {"id": 2, "name": "Launch", "hashtag": "#HeraldGo"}, "hashtags": ["#HeraldGo"],
+         "link": "https://acme.example/l/abc", "featured": True, "colleagues_shared": 4,
+         "starts_at": None, "expires_at": None, "approved_at": "2026-11-20T00:00:00Z",
+         "variants": [{"index": 0, "text": "We launched today 🚀 #HeraldGo"},
+                      {"index": 1, "text": "Launch day is here 🚀 #HeraldGo"}]},
+        {"id": 8, "title": "Hiring", "network": "x", "campaign": None, "hashtags": [], "link": None,
+         "featured": False, "colleagues_shared": 1, "starts_at": None, "expires_at": None,
+         "approved_at": "2026-11-21T00:00:00Z", "variants": [{"index": 0, "text": "We are hiring!"}]},
+    ],
+    "page": 1, "per_page": 20, "total": 2, "latest_approved_at": "2026-11-21T00:00:00Z",
+}
+
+POLICY_DOC = {
+    "version": 1,
+    "name": "Panel test policy",
+    "rules": [{
+        "id": "no-guarantees", "kind": "terms", "severity": "error",
+        "message": "Don't promise results", "explain": "Regulators treat promises as advertising claims.",
+        "terms": ["guaranteed"], "replacements": {"guaranteed": ["expected"]},
+    }],
+}
+
+
+def compiled_policy():
+    try:
+        from guidelines import compile_policy
+    except ImportError:
+        return None
+    return compile_policy(POLICY_DOC)
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory):
+    dist = tmp_path_factory.mktemp("dist")
+    panel_harness.build_dist(dist)
+    url, server = panel_harness.serve(dist)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = shutil.which("chromium")
+    if not executable:
+        pytest.skip("Debian chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable)
+        yield browser
+        browser.close()
+
+
+def open_panel(browser, base_url, network, data):
+    page = browser.new_page()
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto(base_url + "/harness.html")
+    page.evaluate("(messages) => { window.bootMessages = messages; }", [
+        {"type": "init", "network": network, "locale": "en-US", "strings_locale": "en"},
+        dict({"type": "data"}, **data),
+    ])
+    page.evaluate("window.openPage('panel/panel.html')")
+    wait_for(page, "status")
+    frame = next(frame for frame in page.frames if frame.url.endswith("panel/panel.html"))
+    return page, frame, errors
+
+
+def received(page, message_type):
+    return [entry for entry in page.evaluate("window.received") if entry["message"].get("type") == message_type]
+
+
+def wait_for(page, message_type, count=1, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = received(page, message_type)
+        if len(found) >= count:
+            return found[count - 1]
+        time.sleep(0.02)
+    raise AssertionError(f"panel never sent {message_type!r}; got {page.evaluate('window.received')}")
+
+
+def eventually_text(locator, expected, timeout=5.0):
+    """Poll text_content() until it contains `expected` (what a user would eventually read)."""
+    deadline = time.monotonic() + timeout
+    text = None
+    while time.monotonic() < deadline:
+        if locator.count():
+            text = locator.first.text_content()
+            if expected in (text or ""):
+                return text
+        time.sleep(0.02)
+    raise AssertionError(f"expected {expected!r} in {text!r}")
+
+
+def test_suggestions_insert_counter_and_share_event(browser, base_url):
+    data = {"signed_in": True, "program": {"name": "Acme Voices", "logo_url": None},
+            "suggestions": SUGGESTIONS, "policy": compiled_policy(), "offline": False}
+    page, frame, errors = open_panel(browser, base_url, "x", data)
+    boot_ms = wait_for(page, "status")["at"]
+
+    eventually_text(frame.locator("#program-name"), "Acme Voices")
+    first = frame.locator(".card").first
+    eventually_text(first, "4 colleagues shared this")
+    assert "Featured" in first.text_content() and "#HeraldGo" in first.text_content()
+    eventually_text(frame.locator(".card").nth(1), "1 colleague shared this")
+
+    first.locator("button.variant").nth(1).click()
+    eventually_text(frame.locator(".card").first.locator(".card-text"), "Launch day is here")
+    frame.locator(".card").first.locator("button.insert").click()
+    inserted = wait_for(page, "insert")["message"]
+    assert inserted == {"type": "insert", "text": "Launch day is here 🚀 #HeraldGo", "snippet_id": 7, "variant": 1}
+    eventually_text(frame.locator("#nudge"), "own words")
+
+    posted = "Launch day is here 🚀 #HeraldGo, proud of the team"
+    page.evaluate("(m) => window.sendToPage(m)", {"type": "text", "text": posted, "origin": None})
+    expected_length = x_weighted(posted)
+    eventually_text(frame.locator("#counter"), f"{expected_length} / 280")
+
+    page.evaluate("(m) => window.sendToPage(m)", {"type": "compose-share", "request_id": "req-1", "text": posted})
+    reply = wait_for(page, "share-event")["message"]
+    assert reply["request_id"] == "req-1"
+    event = reply["event"]
+    jsonschema.validate(event, SHARE_EVENT_SCHEMA)
+    assert (event["snippet_id"], event["variant"], event["edited"]) == (7, 1, True)
+    assert event["edit_distance"] == len(", proud of the team")
+    assert event["network"] == "x" and event["findings"] == []
+    assert not [error for error in errors if "[herald]" in error and "guidelines" not in error]
+    assert boot_ms <= BOOT_BUDGET_MS * 3, f"cold boot took {boot_ms:.0f} ms"
+    print(f"cold boot (iframe created -> suggestions rendered): {boot_ms:.0f} ms")
+
+
+def x_weighted(text):
+    try:
+        from guidelines import x_weighted_length
+    except ImportError:
+        return len(text)
+    return x_weighted_length(text)
+
+
+def test_signed_out_and_offline_states(browser, base_url):
+    page, frame, _ = open_panel(browser, base_url, "linkedin",
+                                {"signed_in": False, "program": None, "suggestions": None, "policy": None,
+                                 "offline": False})
+    eventually_text(frame.locator("#notice"), "Sign in from Herald's options")
+    assert frame.locator(".card").count() == 0
+    page.evaluate("(m) => window.sendToPage(m)", {
+        "type": "data", "signed_in": True, "program": None, "offline": True, "policy": None,
+        "suggestions": dict(SUGGESTIONS, items=[dict(item, network="linkedin") for item in SUGGESTIONS["items"]])})
+    eventually_text(frame.locator("#notice"), "Offline: showing saved suggestions")
+    eventually_text(frame.locator(".card").first, "Launch day")
+    page.evaluate("(m) => window.sendToPage(m)", {"type": "text", "text": "Hello", "origin": None})
+    eventually_text(frame.locator("#counter"), "5 / 3,000")
+
+
+def test_findings_highlights_after_an_emoji_and_quick_fix(browser, base_url):
+    policy = compiled_policy()
+    if policy is None:
+        pytest.skip("guidelines.compile_policy is not available yet")
+    data = {"signed_in": True, "program": {"name": "Acme", "logo_url": None}, "suggestions": SUGGESTIONS,
+            "policy": policy, "offline": False}
+    page, frame, _ = open_panel(browser, base_url, "linkedin", data)
+    text = "Launch 🚀 is guaranteed"
+    page.evaluate("(m) => window.sendToPage(m)", {"type": "text", "text": text, "origin": None})
+    eventually_text(frame.locator(".finding"), "Don't promise results")
+    assert "Regulators" in frame.locator(".finding").first.text_content()
+    highlights = [entry["message"] for entry in received(page, "highlights") if entry["message"]["ranges"]][-1]
+    assert highlights["ranges"] == [{"start": 12, "end": 22, "severity": "error", "rule": "no-guarantees"}]
+    assert list(text)[12:22] == list("guaranteed")
+    eventually_text(frame.locator("#counter"), f"{len(text)} / 3,000")
+    frame.locator(".finding button.fix").first.click()
+    fix = wait_for(page, "apply-fix")["message"]
+    assert fix == {"type": "apply-fix", "start": 12, "end": 22, "replacement": "expected"}
