@@ -11,7 +11,7 @@ def get_backend():
     """Return the process-wide backend (``flavor`` is "py" or "js")."""
     global _backend
     if _backend is None:
-        if sys.implementation.name == "brython":
+        if sys.implementation.name.lower() == "brython":
             from . import backend_js
 
             _backend = backend_js.JSBackend()

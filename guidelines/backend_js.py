@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from browser import window
 
+from .jsonio import loads
+
 _JS = r"""(function () {
   var SUR = /[\uD800-\uDFFF]/;
   function prepare(srcs) {
@@ -44,7 +46,8 @@ _JS = r"""(function () {
     };
   }
   function nfc(text) { return text.normalize("NFC"); }
-  return {prepare: prepare, nfc: nfc};
+  function ident(text) { return text; }
+  return {prepare: prepare, nfc: nfc, ident: ident};
 })()"""
 
 _helper = None
@@ -64,9 +67,12 @@ class JSBackend:
         return _js().prepare(sources)
 
     def run(self, program, text: str) -> list[list[int]]:
-        import json
+        return loads(program(text))
 
-        return json.loads(program(text))
+    def text(self, text: str) -> str:
+        """Round-trip through JS: strings made by ``_json`` lack Brython's surrogate index,
+        so their slicing and len() count UTF-16 units; the JS->Python conversion adds it."""
+        return _js().ident(text)
 
     def nfc(self, text: str) -> str:
         return _js().nfc(text)

@@ -23,5 +23,8 @@ class PyBackend:
             out.append(spans)
         return out
 
+    def text(self, text: str) -> str:
+        return text
+
     def nfc(self, text: str) -> str:
         return unicodedata.normalize("NFC", text)

@@ -76,8 +76,10 @@ def _spans(flat: list[int]) -> list[tuple[int, int]]:
 
 
 def check_rules(text: str, compiled: dict, network: str, rules: list[dict]) -> list[dict]:
+    be = get_backend()
+    text = be.text(text)
     program, steps, need_weighted = _plan(compiled, network, rules)
-    results = get_backend().run(program, text) if steps else []
+    results = be.run(program, text) if steps else []
     found: list[dict] = []
     for rule, a, b in steps:
         kind = rule["kind"]

@@ -83,7 +83,9 @@ def parse_x(text: str, emoji_parsing: bool = True, max_length: int = MAX_WEIGHTE
     ``exceed_at`` is the code-point offset in ``text`` of the first character past the limit
     (None when within it).
     """
-    norm = get_backend().nfc(text)
+    be = get_backend()
+    text = be.text(text)
+    norm = be.nfc(text)
     total = 0
     exceed = None
     for s, e, w, atomic in segments(norm, emoji_parsing):
