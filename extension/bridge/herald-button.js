@@ -15,7 +15,7 @@
     button.type = "button";
     button.hidden = true; // shown by place() once it sits beside a composer
     button.className = "herald-button";
-    button.setAttribute("aria-label", heraldChrome.i18n("button_label", "Herald suggestions and hints"));
+    button.setAttribute("aria-label", heraldChrome.i18n("button_aria_label", "Open Herald suggestions and hints"));
     button.setAttribute("aria-expanded", "false");
     const img = document.createElement("img");
     img.alt = "";

@@ -16,7 +16,7 @@
     frame = document.createElement("iframe");
     frame.src = heraldChrome.url("panel/panel.html");
     frame.className = "herald-panel-frame";
-    frame.title = heraldChrome.i18n("panel_title", "Herald");
+    frame.title = heraldChrome.i18n("panel_label", "Herald panel");
     frame.setAttribute("aria-hidden", "true");
     frame.dataset.heraldVisible = "false";
     // Off-screen but rendered: a display:none frame would still load, but Brython would measure

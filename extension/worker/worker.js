@@ -86,7 +86,7 @@ importScripts(
       try {
         result = await Api.login(server, m.email, m.password);
       } catch (e) {
-        return { ok: false, error: "unreachable" };
+        return { ok: false, error: "network" }; // the options page maps "network" to its message
       }
       if (!result.ok) return result;
       await Store.set({ cache: { program: null, suggestions: {}, policy: null, offline: false, updated_at: null } });
