@@ -18,6 +18,7 @@ from pathlib import Path
 
 # modules that need re / jsonschema / the filesystem: CPython only
 SERVER_ONLY = {
+    "guidelines.browser_harness",
     "guidelines.__main__",
     "guidelines.backend_py",
     "guidelines.builtin_sources",

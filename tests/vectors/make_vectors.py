@@ -28,8 +28,16 @@ TERMS_POLICY = {
             "kind": "terms",
             "severity": "error",
             "message": "secret",
-            "terms": ["confidential", "internal only", "internal", "конфиденциально",
-                      "εμπιστευτικός", "sarà annunciato", "ความลับ", "機密"],
+            "terms": [
+                "confidential",
+                "internal only",
+                "internal",
+                "конфиденциально",
+                "εμπιστευτικός",
+                "sarà annunciato",
+                "ความลับ",
+                "機密",
+            ],
             "exceptions": ["confidential computing"],
             "examples": ex(["confidential"], ["confidentiality"]),
         },
@@ -62,8 +70,10 @@ TERMS_POLICY = {
 }
 
 TERMS_CASES = [
-    ("Confidential: internal   only!", [f("secret", 0, 12, "Confidential"),
-                                        f("secret", 14, 29, "internal   only")]),
+    (
+        "Confidential: internal   only!",
+        [f("secret", 0, 12, "Confidential"), f("secret", 14, 29, "internal   only")],
+    ),
     ("😀😀 中文 confidential", [f("secret", 6, 18, "confidential")]),
     ("Это КОНФИДЕНЦИАЛЬНО.", [f("secret", 4, 19, "КОНФИДЕНЦИАЛЬНО")]),
     ("ΕΜΠΙΣΤΕΥΤΙΚΌΣ φάκελος", [f("secret", 0, 13, "ΕΜΠΙΣΤΕΥΤΙΚΌΣ")]),
@@ -73,14 +83,27 @@ TERMS_CASES = [
     ("นี่คือความลับของบริษัท", [f("secret", 6, 13, "ความลับ")]),
     ("ความลับความลับ", [f("secret", 0, 7, "ความลับ"), f("secret", 7, 14, "ความลับ")]),
     ("これは機密情報です", [f("secret", 3, 5, "機密")]),
-    ("Confidential computing is cool, but this is confidential",
-     [f("secret", 44, 56, "confidential")]),
+    (
+        "Confidential computing is cool, but this is confidential",
+        [f("secret", 44, 56, "confidential")],
+    ),
     ("Confidentiality matters; nonconfidential too", []),
-    ("IDIOT, stupid idiot", [f("tone", 0, 5, "IDIOT", replacements=["person"]),
-                             f("tone", 7, 13, "stupid", replacements=[]),
-                             f("tone", 14, 19, "idiot", replacements=["person"])]),
-    ("insider trading", [f("phrase-b", 0, 7, "insider"), f("phrase-a", 0, 15, "insider trading"),
-                         f("phrase-b", 8, 15, "trading")]),
+    (
+        "IDIOT, stupid idiot",
+        [
+            f("tone", 0, 5, "IDIOT", replacements=["person"]),
+            f("tone", 7, 13, "stupid", replacements=[]),
+            f("tone", 14, 19, "idiot", replacements=["person"]),
+        ],
+    ),
+    (
+        "insider trading",
+        [
+            f("phrase-b", 0, 7, "insider"),
+            f("phrase-a", 0, 15, "insider trading"),
+            f("phrase-b", 8, 15, "trading"),
+        ],
+    ),
     ("👨‍👩‍👧 internal", [f("secret", 6, 14, "internal")]),
 ]
 
@@ -126,15 +149,20 @@ PATTERN_POLICY = {
 
 PATTERN_CASES = [
     ("see PRJ-1234 and prj-99 and PRJ-123456", [f("ticket", 4, 12, "PRJ-1234")]),
-    ("σοφος σοφοσ ΣΟΦΟΣ", [f("sofos", 0, 5, "σοφος"), f("sofos", 6, 11, "σοφοσ"),
-                           f("sofos", 12, 17, "ΣΟΦΟΣ")]),
+    (
+        "σοφος σοφοσ ΣΟΦΟΣ",
+        [f("sofos", 0, 5, "σοφος"), f("sofos", 6, 11, "σοφοσ"), f("sofos", 12, 17, "ΣΟΦΟΣ")],
+    ),
     ("Mail jane.doe@example.com today", [f("pii", 5, 25, "jane.doe@example.com")]),
     ("Call +1 415 555 0100 now", [f("pii", 5, 20, "+1 415 555 0100")]),
     ("(415) 555-0100", [f("pii", 0, 14, "(415) 555-0100")]),
     ("+44 20 7946 0958", [f("pii", 0, 16, "+44 20 7946 0958")]),
     ("+7 (495) 123-45-67", [f("pii", 0, 18, "+7 (495) 123-45-67")]),
-    ("Dates 2026-11-22 and 22.11.2026, prices $1,299.00 and 1 299,00 €, "
-     "Order #12345678, INV-2026-00042", []),
+    (
+        "Dates 2026-11-22 and 22.11.2026, prices $1,299.00 and 1 299,00 €, "
+        "Order #12345678, INV-2026-00042",
+        [],
+    ),
     ("Card 4111 1111 1111 1111.", [f("pii", 5, 24, "4111 1111 1111 1111")]),
     ("Card 4111 1111 1111 1112.", []),
     ("IBAN DE89 3704 0044 0532 0130 00 ok", [f("pii", 5, 32, "DE89 3704 0044 0532 0130 00")]),
@@ -146,19 +174,30 @@ PATTERN_CASES = [
 
 URL = "http://example.com/"
 STARTER_CASES = [
-    ("Acme rocks", "linkedin",
-     [f("employment-disclosure", 0, 4, "Acme", fix={"append": " #AcmeEmployee"})]),
+    (
+        "Acme rocks",
+        "linkedin",
+        [f("employment-disclosure", 0, 4, "Acme", fix={"append": " #AcmeEmployee"})],
+    ),
     ("Acme rocks #AcmeEmployee", "linkedin", []),
     ("x" * 281, "x", [f("length-and-hashtags", 280, 281, "x")]),
     ("x" * 281, "linkedin", []),
     ("y" * 3001, "linkedin", [f("length-and-hashtags", 3000, 3001, "y")]),
     ("中" * 141, "x", [f("length-and-hashtags", 140, 141, "中")]),
     (URL + " " + "x" * 257, "x", [f("length-and-hashtags", 276, 277, "x")]),
-    ("#a #b #c #d #e #f #g", "x", [f("length-and-hashtags", 15, 17, "#f"),
-                                  f("length-and-hashtags", 18, 20, "#g")]),
-    ("Это конфиденциально, идиот", "linkedin",
-     [f("no-confidential", 4, 19, "конфиденциально"),
-      f("respectful-language", 21, 26, "идиот", replacements=["человек"])]),
+    (
+        "#a #b #c #d #e #f #g",
+        "x",
+        [f("length-and-hashtags", 15, 17, "#f"), f("length-and-hashtags", 18, 20, "#g")],
+    ),
+    (
+        "Это конфиденциально, идиот",
+        "linkedin",
+        [
+            f("no-confidential", 4, 19, "конфиденциально"),
+            f("respectful-language", 21, 26, "идиот", replacements=["человек"]),
+        ],
+    ),
     ("ลงทุนไม่มีความเสี่ยง", "x", [f("no-promissory-claims", 5, 20, "ไม่มีความเสี่ยง")]),
 ]
 
