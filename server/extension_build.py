@@ -32,7 +32,9 @@ EXTENSION = ROOT / "extension"
 SCHEMAS = ROOT / "shared_schemas" / "messages"
 MAX_ZIP_BYTES = 2_500_000
 BUNDLE_NAME = "herald_modules.js"  # the name panel.html / options-panel.html load
-ASSETS_NAME = "herald_assets.js"  # UI strings + schemas for the Python side (panel helper's build_assets.py)
+ASSETS_NAME = (
+    "herald_assets.js"  # UI strings + schemas for the Python side (panel helper's build_assets.py)
+)
 # Fixed timestamp for zip entries: same sources -> same bytes.
 ZIP_DATE = (2020, 1, 1, 0, 0, 0)
 
@@ -127,10 +129,21 @@ def write_generated(out_dir: Path, sites: dict[str, dict]) -> None:
         " Do not edit. */\n"
         f"globalThis.HeraldGenerated = {json.dumps(table, sort_keys=True, ensure_ascii=False, indent=1)};\n"
     )
-    for rel in ("bridge/generated.js", "worker/generated.js", "options/generated.js"):
+    for rel in ("bridge/generated.js", "worker/generated.js"):
         path = out_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(body, encoding="utf-8")
+    # options.html loads one script: make options_host.js self-contained (shim + table +
+    # validator + relay), so the options page needs no knowledge of our file layout.
+    host = out_dir / "options" / "options_host.js"
+    if host.exists():
+        parts = [
+            (EXTENSION / "shim.js").read_text(encoding="utf-8"),
+            body,
+            (EXTENSION / "bridge" / "validate.js").read_text(encoding="utf-8"),
+            host.read_text(encoding="utf-8"),
+        ]
+        host.write_text("\n".join(parts), encoding="utf-8")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -345,7 +358,9 @@ def write_zip(out_dir: Path) -> Path:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 3
-            zf.writestr(info, path.read_bytes(), compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+            zf.writestr(
+                info, path.read_bytes(), compress_type=zipfile.ZIP_DEFLATED, compresslevel=9
+            )
     size = zip_path.stat().st_size
     if size > MAX_ZIP_BYTES:
         raise BuildError(f"extension zip is {size} bytes, over the {MAX_ZIP_BYTES} byte budget")
@@ -360,7 +375,9 @@ def build_extension(out_dir: Path, site_origins: dict[str, list[str]] | None = N
     sites = load_sites()
     manifest = make_manifest(sites, site_origins or {})
     copy_sources(out_dir)
-    (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (out_dir / "manifest.json").write_text(
+        json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     write_generated(out_dir, sites)
     shutil.copyfile(brython_data_dir() / "brython.js", out_dir / "brython.js")
     build_bundle(out_dir / BUNDLE_NAME)
@@ -385,7 +402,9 @@ def parse_site_origins(values: list[str] | None) -> dict[str, list[str]]:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", required=True, type=Path, help="output directory (DIR.zip is written beside it)")
+    parser.add_argument(
+        "--out", required=True, type=Path, help="output directory (DIR.zip is written beside it)"
+    )
     parser.add_argument(
         "--site-origin",
         action="append",
@@ -406,7 +425,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="herald build-extension", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="herald build-extension", description=__doc__.splitlines()[0]
+    )
     add_arguments(parser)
     return run(parser.parse_args(argv))
 

@@ -1,4 +1,5 @@
-/* Options page host: the only non-sandboxed script of the options page. It relays between the
+/* Options page host: the only non-sandboxed script of the options page (the build prepends
+ * shim.js, the generated schema table and bridge/validate.js to it, so it stands alone). It relays between the
  * sandboxed options iframe (Brython, no chrome.*) and the service worker. Protocol: the iframe
  * sends options:ready / options:call {request_id, message}; we answer options:init {locale} and
  * options:reply {request_id, response | error}. Every message is validated both ways. */

@@ -1,0 +1,433 @@
+"""Browser fixtures for the extension end-to-end tests.
+
+- `site_pages`: the LinkedIn-like and X-like fixture pages served on two origins
+  (http://127.0.0.1:P1/linkedin.html, http://localhost:P2/x.html); `npm ci` runs first if needed.
+- `live_server`: the real Herald server in a subprocess (temp instance, SQLite), seeded through
+  the `herald` CLI and the admin API; it can be stopped and started again on the same port/DB.
+- `extension_dir`: the built extension with both fixture origins added to the site adapters.
+- `browser`: Debian's chromium with the extension loaded (persistent context), its id, and
+  helpers to sign in through the options page UI.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+# The repo runs pytest with --import-mode=importlib: make this folder's helper module importable.
+if str(Path(__file__).parent) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).parent))
+from e2e_support import (  # noqa: E402
+    ADMIN,
+    EMPLOYEE,
+    PASSWORD,
+    ROOT,
+    SITES,
+    SUGGESTION_LINKEDIN,
+    SUGGESTION_X,
+    VIEWPORT,
+    free_port,
+    poll,
+)
+
+# ------------------------------------------------------------------------------------------------
+# Fixture sites
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@dataclass
+class SitePages:
+    linkedin_origin: str
+    x_origin: str
+
+    @property
+    def linkedin(self) -> str:
+        return f"{self.linkedin_origin}/linkedin.html"
+
+    @property
+    def x(self) -> str:
+        return f"{self.x_origin}/x.html"
+
+
+@pytest.fixture(scope="session")
+def site_pages():
+    if not (SITES / "node_modules" / "quill" / "dist" / "quill.js").exists():
+        npm = shutil.which("npm")
+        if not npm:
+            pytest.fail("npm is needed to install the pinned editor builds (tests/fixtures/sites)")
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=SITES, check=True)
+    servers = []
+    for _ in range(2):
+        httpd = ThreadingHTTPServer(
+            ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(SITES))
+        )
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        servers.append(httpd)
+    # Two origins, as the real sites are: the build maps each to its own adapter.
+    yield SitePages(
+        linkedin_origin=f"http://127.0.0.1:{servers[0].server_address[1]}",
+        x_origin=f"http://localhost:{servers[1].server_address[1]}",
+    )
+    for httpd in servers:
+        httpd.shutdown()
+
+
+# ------------------------------------------------------------------------------------------------
+# Live server
+
+
+@dataclass
+class LiveServer:
+    instance: Path
+    port: int
+    env: dict
+    proc: subprocess.Popen | None = None
+    log_path: Path | None = None
+    snippets: dict = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def db_path(self) -> Path:
+        return self.instance / "herald.sqlite3"
+
+    def cli(self, *args: str, stdin: str | None = None) -> str:
+        out = subprocess.run(
+            [sys.executable, "-m", "server.cli", *args],
+            cwd=ROOT,
+            env=self.env,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        if out.returncode != 0:
+            raise RuntimeError(f"herald {' '.join(args)} failed:\n{out.stdout}\n{out.stderr}")
+        return out.stdout
+
+    def start(self) -> None:
+        assert self.proc is None
+        code = (
+            "from server import create_app\n"
+            f"create_app().run(host='127.0.0.1', port={self.port}, threaded=True, use_reloader=False)\n"
+        )
+        self.log_path = self.instance / "server.log"
+        log = open(self.log_path, "a")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", code], cwd=ROOT, env=self.env, stdout=log, stderr=log
+        )
+        poll(self._up, timeout=30, message=f"server on {self.url} (log: {self.log_path})")
+
+    def _up(self) -> bool:
+        if self.proc and self.proc.poll() is not None:
+            raise RuntimeError(f"server exited: {self.log_path.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{self.url}/api/v1/program", timeout=1) as r:
+                return r.status == 200
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            return False
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc = None
+
+    def api(self, method: str, path: str, body=None, token: str | None = None):
+        req = urllib.request.Request(
+            f"{self.url}/api/v1{path}",
+            method=method,
+            data=json.dumps(body).encode() if body is not None else None,
+            headers={
+                "Content-Type": "application/json",
+                **({"Authorization": f"Bearer {token}"} if token else {}),
+            },
+        )
+        with urllib.request.urlopen(req, timeout=10) as r:
+            raw = r.read()
+            return json.loads(raw) if raw else None
+
+    def login(self, email: str) -> str:
+        return self.api("POST", "/auth/login", {"email": email, "password": PASSWORD})[
+            "access_token"
+        ]
+
+    def shares(self) -> list[dict]:
+        """Share rows as stored by the server (read straight from its database)."""
+        con = sqlite3.connect(self.db_path)
+        con.row_factory = sqlite3.Row
+        try:
+            rows = con.execute("SELECT * FROM share ORDER BY id").fetchall()
+        finally:
+            con.close()
+        out = []
+        for row in rows:
+            d = dict(row)
+            d["findings"] = (
+                json.loads(d["findings"])
+                if isinstance(d.get("findings"), str)
+                else d.get("findings")
+            )
+            out.append(d)
+        return out
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    instance = tmp_path_factory.mktemp("herald-instance")
+    env = {
+        **os.environ,
+        "HERALD_INSTANCE_PATH": str(instance),
+        "HERALD_DATABASE_URL": f"sqlite:///{instance / 'herald.sqlite3'}",
+        "HERALD_SECRET_KEY": "test-secret-key-for-e2e-that-is-long-enough-for-hs256",
+        "HERALD_CORS_ORIGINS": "*",
+        "HERALD_PUBLIC_BASE_URL": "http://127.0.0.1",
+        "PYTHONPATH": str(ROOT),
+    }
+    server = LiveServer(instance=instance, port=free_port(), env=env)
+    server.cli("init-db")
+    if (ROOT / "server" / "demo.py").exists():
+        server.cli("demo")  # the demo program (branding, people, snippets) around our own accounts
+    server.cli(
+        "create-user",
+        "--email",
+        ADMIN,
+        "--name",
+        "Ada Admin",
+        "--role",
+        "admin",
+        stdin=f"{PASSWORD}\n{PASSWORD}\n",
+    )
+    server.cli(
+        "create-user",
+        "--email",
+        EMPLOYEE,
+        "--name",
+        "Erin Employee",
+        "--role",
+        "employee",
+        stdin=f"{PASSWORD}\n{PASSWORD}\n",
+    )
+    server.start()
+    token = server.login(ADMIN)
+    snippet = server.api(
+        "POST",
+        "/snippets",
+        {
+            "title": "Acme Cloud launch",
+            "variants": {"linkedin": [SUGGESTION_LINKEDIN], "x": [SUGGESTION_X]},
+        },
+        token,
+    )
+    server.api("POST", f"/snippets/{snippet['id']}/approve", {}, token)
+    server.snippets["launch"] = snippet["id"]
+    yield server
+    server.stop()
+
+
+# ------------------------------------------------------------------------------------------------
+# Extension + browser
+
+
+@pytest.fixture(scope="session")
+def extension_dir(tmp_path_factory, site_pages):
+    from server.extension_build import build_extension
+
+    out = tmp_path_factory.mktemp("ext-build") / "herald-extension"
+    zip_path = build_extension(
+        out, {"linkedin": [site_pages.linkedin_origin], "x": [site_pages.x_origin]}
+    )
+    assert zip_path.exists()
+    return out
+
+
+@dataclass
+class Browser:
+    context: object
+    extension_id: str
+
+    def extension_url(self, path: str) -> str:
+        return f"chrome-extension://{self.extension_id}/{path}"
+
+    def worker(self):
+        workers = [w for w in self.context.service_workers if self.extension_id in w.url]
+        return (
+            workers[0] if workers else self.context.wait_for_event("serviceworker", timeout=10000)
+        )
+
+    def sign_in(self, server_url: str, email: str = EMPLOYEE, password: str = PASSWORD):
+        """Through the options page UI, as an employee would."""
+        page = self.context.new_page()
+        page.goto(self.extension_url("options/options.html"))
+        frame = poll(
+            lambda: next((f for f in page.frames if f.url.endswith("options-panel.html")), None),
+            message="options iframe",
+        )
+        poll(lambda: frame.get_by_label("Server URL").count(), timeout=15, message="options form")
+        frame.get_by_label("Server URL").fill(server_url)
+        frame.get_by_label("Email").fill(email)
+        frame.get_by_label("Password").fill(password)
+        frame.get_by_role("button", name="Sign in").click()
+        poll(
+            lambda: "Signed in as" in (frame.locator("body").text_content() or ""),
+            timeout=15,
+            message="'Signed in as' on the options page",
+        )
+        return page
+
+    def state(self, network: str | None = None) -> dict:
+        return self.worker().evaluate(
+            "async (n) => { const s = await chrome.storage.local.get(['auth', 'queue', 'cache']);"
+            " return {signed_in: !!(s.auth && s.auth.refresh_token), queue: (s.queue || []).length,"
+            " offline: !!(s.cache && s.cache.offline)}; }",
+            network,
+        )
+
+
+@pytest.fixture(scope="session")
+def browser(extension_dir, tmp_path_factory):
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium")
+    if not chromium:
+        pytest.fail("Debian's chromium is required (apt-get install chromium)")
+    user_data = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            str(user_data),
+            executable_path=chromium,
+            headless=False,  # --headless=new below: extensions need the new headless mode
+            viewport=VIEWPORT,
+            args=[
+                "--headless=new",
+                f"--disable-extensions-except={extension_dir}",
+                f"--load-extension={extension_dir}",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
+        )
+        workers = context.service_workers or [
+            context.wait_for_event("serviceworker", timeout=15000)
+        ]
+        extension_id = workers[0].url.split("/")[2]
+        yield Browser(context=context, extension_id=extension_id)
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def signed_in(browser, live_server):
+    page = browser.sign_in(live_server.url)
+    page.close()
+    return browser
+
+
+# ------------------------------------------------------------------------------------------------
+# Page helpers
+
+
+class Composer:
+    """One fixture page with its composer open and the Herald panel frame."""
+
+    def __init__(self, page, site: str):
+        self.page = page
+        self.site = site
+
+    def open(self):
+        if self.site == "linkedin":
+            self.page.click("#start-post")
+        else:
+            self.page.click("[data-testid=tweetTextarea_0]")
+        poll(lambda: self.page.evaluate("() => !!window.__fixture.editor()"), message="composer")
+        return self
+
+    @property
+    def panel(self):
+        return poll(
+            lambda: next((f for f in self.page.frames if f.url.endswith("panel/panel.html")), None),
+            message="Herald panel frame",
+        )
+
+    def panel_text(self, selector: str = "body") -> str:
+        return self.panel.locator(selector).text_content() or ""
+
+    def model_text(self) -> str:
+        return self.page.evaluate("() => window.__fixture.modelText()")
+
+    def post_enabled(self) -> bool:
+        return self.page.evaluate("() => window.__fixture.postEnabled()")
+
+    def published(self) -> list[str]:
+        return self.page.evaluate("() => window.__fixture.published")
+
+    def press_post(self):
+        if self.site == "linkedin":
+            self.page.locator("#interop-outlet .share-actions__primary-action").click()
+        else:
+            self.page.locator("[data-testid=tweetButton]").click()
+
+    def highlights(self) -> dict:
+        """{name: [{text, start, end}]} read from CSS.highlights, offsets in code points of the model text."""
+        return self.page.evaluate(
+            """() => {
+              const ed = window.__fixture.editor();
+              const out = {};
+              for (const [name, hl] of CSS.highlights) {
+                out[name] = [...hl].map((r) => {
+                  const pre = document.createRange();
+                  pre.selectNodeContents(ed);
+                  pre.setEnd(r.startContainer, r.startOffset);
+                  // Blocks are joined by newlines in the model: count block boundaries too.
+                  const blocks = [...ed.querySelectorAll(':scope > p, [data-block="true"]')];
+                  const before = blocks.filter((b) => b.compareDocumentPosition(r.startContainer) & Node.DOCUMENT_POSITION_FOLLOWING
+                                                       && !b.contains(r.startContainer)).length;
+                  const startCp = [...pre.toString()].length + before;
+                  const text = r.toString();
+                  return { text, start: startCp, end: startCp + [...text].length };
+                });
+              }
+              return out;
+            }"""
+        )
+
+
+@pytest.fixture
+def open_composer(signed_in, site_pages):
+    pages = []
+
+    def _open(site: str) -> Composer:
+        page = signed_in.context.new_page()
+        pages.append(page)
+        page.goto(site_pages.linkedin if site == "linkedin" else site_pages.x)
+        return Composer(page, site).open()
+
+    yield _open
+    for page in pages:
+        page.close()
