@@ -93,7 +93,7 @@ def received(page, message_type):
     return [entry for entry in page.evaluate("window.received") if entry["message"].get("type") == message_type]
 
 
-def wait_for(page, message_type, count=1, timeout=10.0):
+def wait_for(page, message_type, count=1, timeout=20.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         found = received(page, message_type)
@@ -103,7 +103,7 @@ def wait_for(page, message_type, count=1, timeout=10.0):
     raise AssertionError(f"panel never sent {message_type!r}; got {page.evaluate('window.received')}")
 
 
-def eventually_text(locator, expected, timeout=5.0):
+def eventually_text(locator, expected, timeout=10.0):
     """Poll text_content() until it contains `expected` (what a user would eventually read)."""
     deadline = time.monotonic() + timeout
     text = None
@@ -194,3 +194,29 @@ def test_findings_highlights_after_an_emoji_and_quick_fix(browser, base_url):
     frame.locator(".finding button.fix").first.click()
     fix = wait_for(page, "apply-fix")["message"]
     assert fix == {"type": "apply-fix", "start": 12, "end": 22, "replacement": "expected"}
+
+
+def test_options_page_signs_in_and_lists_what_herald_records(browser, base_url):
+    page = browser.new_page()
+    page.goto(base_url + "/harness.html")
+    page.evaluate("(m) => { window.bootMessages = m; }", [{"type": "options:init", "locale": "en-US"}])
+    page.evaluate("window.openPage('options/options-panel.html')")
+    call = wait_for(page, "options:call")["message"]
+    assert call["message"] == {"type": "get-state"}
+    page.evaluate("(m) => window.sendToPage(m)", {"type": "options:reply", "request_id": call["request_id"],
+                                                   "response": {"signed_in": False, "server_url": "http://127.0.0.1:5000",
+                                                                "settings": {"notifications": True}}})
+    frame = next(frame for frame in page.frames if frame.url.endswith("options-panel.html"))
+    records = eventually_text(frame.locator("#records"), "What Herald records")
+    for field in SHARE_EVENT_SCHEMA["properties"]:
+        assert field in records
+    assert "never leaves your browser" in records
+    frame.locator("#email").fill("ana@acme.example")
+    frame.locator("#password").fill("secret")
+    frame.locator("#sign-in-form button").click()
+    sign_in = wait_for(page, "options:call", count=2)["message"]
+    assert sign_in["message"] == {"type": "sign-in", "server_url": "http://127.0.0.1:5000",
+                                  "email": "ana@acme.example", "password": "secret"}
+    page.evaluate("(m) => window.sendToPage(m)", {"type": "options:reply", "request_id": sign_in["request_id"],
+                                                   "response": {"ok": False, "error": "invalid_credentials"}})
+    eventually_text(frame.locator(".error"), "Wrong email or password.")

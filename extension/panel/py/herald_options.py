@@ -1,0 +1,125 @@
+"""Options page decisions: account, language, notifications (no DOM, testable in CPython).
+
+The sandboxed options iframe cannot reach chrome.* either: every worker request goes out as
+`options:call {request_id, message}` and comes back as `options:reply {request_id, response}`
+through options_host.js.
+"""
+
+from herald_i18n import SUPPORTED_LANGUAGES, Strings, pick_language
+
+ERROR_KEYS = (
+    ("invalid_credentials", "error_invalid_credentials"),
+    ("too_many_attempts", "error_too_many_attempts"),
+    ("network", "error_network"),
+    ("fetch", "error_network"),
+    ("offline", "error_network"),
+)
+
+
+def error_key(error):
+    """Sign-in error (a code, a message or an error object) -> the string key to show."""
+    if isinstance(error, dict):
+        error = error.get("code") or error.get("message") or ""
+    text = str(error or "").lower()
+    for needle, key in ERROR_KEYS:
+        if needle in text:
+            return key
+    return "error_generic"
+
+
+class OptionsController:
+    def __init__(self, catalogs, send, view, new_id):
+        self.catalogs = catalogs
+        self.send = send
+        self.view = view
+        self.new_id = new_id
+        self.strings = Strings(catalogs, "en")
+        self.state = None
+        self.busy = False
+        self.error = None
+        self.saved = False
+        self._pending = {}
+
+    def handle(self, message):
+        if message["type"] == "options:init":
+            self._use_language(pick_language(message.get("locale")))
+            self.refresh()
+        elif message["type"] == "options:reply":
+            callback = self._pending.pop(message["request_id"], None)
+            if callback:
+                callback(message.get("response"), message.get("error"))
+
+    def call(self, message, callback):
+        request_id = self.new_id()
+        self._pending[request_id] = callback
+        self.send({"type": "options:call", "request_id": request_id, "message": message})
+
+    def refresh(self):
+        def got(response, error):
+            self.state = response or {}
+            language = ((self.state.get("settings") or {}).get("language"))
+            if language in SUPPORTED_LANGUAGES and language != self.strings.language:
+                self._use_language(language)
+            self.view.render(self)
+
+        self.call({"type": "get-state"}, got)
+
+    def sign_in(self, server_url, email, password):
+        if not (server_url.strip() and email.strip() and password):
+            self.error = "error_missing_fields"
+            self.view.render(self)
+            return
+
+        def done(response, error):
+            self.busy = False
+            if response and response.get("ok"):
+                self.error = None
+                self.refresh()
+            else:
+                self.error = error_key((response or {}).get("error") or error)
+                self.view.render(self)
+
+        self.busy, self.error = True, None
+        self.view.render(self)
+        self.call({"type": "sign-in", "server_url": server_url.strip(), "email": email.strip(),
+                   "password": password}, done)
+
+    def sign_out(self):
+        self.call({"type": "sign-out"}, lambda response, error: self.refresh())
+
+    def set_language(self, language):
+        self._use_language(language)
+        self._save({"language": language})
+
+    def set_notifications(self, enabled):
+        self._save({"notifications": bool(enabled)})
+
+    def _save(self, settings):
+        def done(response, error):
+            self.saved = bool(response and response.get("ok"))
+            if self.state is not None:
+                self.state.setdefault("settings", {}).update(settings)
+            self.view.render(self)
+
+        self.call(dict({"type": "set-settings"}, **settings), done)
+
+    def _use_language(self, language):
+        self.strings = Strings(self.catalogs, language)
+        self.view.render(self)
+
+    # What the view shows ------------------------------------------------------------------
+
+    def signed_in(self):
+        return bool((self.state or {}).get("signed_in"))
+
+    def settings(self):
+        return (self.state or {}).get("settings") or {}
+
+    def notifications_enabled(self):
+        return bool(self.settings().get("notifications", True))
+
+    def account_line(self):
+        user = (self.state or {}).get("user") or {}
+        if self.signed_in():
+            return self.strings.get("signed_in_as", name=user.get("name") or "", email=user.get("email") or "")
+        return self.strings.get("signed_out_status")
