@@ -90,7 +90,8 @@ class PanelController:
         self._schedule_check()
 
     def _on_shown(self, message):
-        if message["visible"]:
+        # only an explicit open may take focus; an automatic one must leave it in the composer
+        if message["visible"] and message.get("focus"):
             self.view.focus_search()
 
     def _on_compose_share(self, message):
