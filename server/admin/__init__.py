@@ -34,6 +34,10 @@ _PAGES = (
 )
 
 
+def _console_user():
+    return signed_in_user() if request.path.startswith("/admin") else None
+
+
 def init_app(app: Flask) -> None:
     for name in _PAGES:
         importlib.import_module(f"server.admin.{name}")
@@ -63,13 +67,10 @@ def init_app(app: Flask) -> None:
                 resp.headers["Cache-Control"] = "no-store"
         return resp
 
-    @app.context_processor
-    def _console_globals():
-        return {
-            "csrf_token": csrf_token,
-            "csp_nonce": csp_nonce,
-            "console_user": signed_in_user if request.path.startswith("/admin") else lambda: None,
-        }
+    # Globals, not a context processor: macros imported without context need them too.
+    app.jinja_env.globals.update(
+        csrf_token=csrf_token, csp_nonce=csp_nonce, console_user=_console_user
+    )
 
     def html_error(err: HTTPException):
         """server.errors hands HTML-accepting, non-API requests here: a page, not JSON."""

@@ -6,6 +6,7 @@ import json
 from math import ceil
 
 from flask import render_template, request
+from peewee import JOIN
 
 from server.admin.core import admin_required, bp
 from server.models import AuditEntry, User
@@ -25,7 +26,7 @@ def audit():
     page = max(1, request.args.get("page", 1, type=int))
     object_type = request.args.get("type") or None
     query = AuditEntry.select(AuditEntry, User).join(
-        User, join_type="LEFT OUTER", on=AuditEntry.actor
+        User, join_type=JOIN.LEFT_OUTER, on=AuditEntry.actor
     )
     if object_type:
         query = query.where(AuditEntry.object_type == object_type)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from peewee import IntegrityError, fn
+from peewee import JOIN, IntegrityError, fn
 
 from server.admin import forms
 from server.admin.core import admin_required, bp
@@ -27,7 +27,7 @@ def _json(c: Campaign) -> dict:
 def campaigns():
     rows = (
         Campaign.select(Campaign, fn.COUNT(Snippet.id).alias("snippet_count"))
-        .join(Snippet, join_type="LEFT OUTER")
+        .join(Snippet, join_type=JOIN.LEFT_OUTER)
         .group_by(Campaign)
         .order_by(Campaign.name)
     )

@@ -11,6 +11,7 @@ import io
 from collections.abc import Iterable, Iterator
 
 from flask import Response, render_template, request, stream_with_context
+from peewee import JOIN
 
 from server import analytics
 from server.admin.core import admin_required, bp
@@ -67,7 +68,7 @@ def export_shares():
         Share.select(Share, User.email, User.name, Snippet.title)
         .join(User)
         .switch(Share)
-        .join(Snippet, join_type="LEFT OUTER")
+        .join(Snippet, join_type=JOIN.LEFT_OUTER)
         .where((Share.shared_at >= period.lower) & (Share.shared_at < period.upper))
         .order_by(Share.shared_at, Share.id)
     )

@@ -17,7 +17,9 @@ def accept(token: str):
     try:
         invitation = invitations.resolve(token)
     except APIError as err:
-        return render_template("admin/invite.html", problem=err.message, invitation=None), err.status
+        return render_template(
+            "admin/invite.html", problem=err.message, invitation=None
+        ), err.status
     error = None
     if request.method == "POST":
         password = request.form.get("password", "")
@@ -28,7 +30,10 @@ def accept(token: str):
                 user = invitations.accept(token, password)
             except APIError as err:
                 details = err.details if isinstance(err.details, list) else []
-                error = " ".join(d.get("message", "") for d in details if isinstance(d, dict)) or err.message
+                error = (
+                    " ".join(d.get("message", "") for d in details if isinstance(d, dict))
+                    or err.message
+                )
             else:
                 return render_template("admin/invite_done.html", user=user)
     csrf_token()

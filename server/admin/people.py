@@ -9,7 +9,7 @@ from math import ceil
 from typing import Any
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
-from peewee import fn
+from peewee import JOIN, fn
 
 from server import invitations
 from server.admin import forms
@@ -44,7 +44,7 @@ def people():
     users = list(query.order_by(User.name, User.id).paginate(page, PER_PAGE))
     team_rows = (
         Team.select(Team, fn.COUNT(Membership.user).alias("members"))
-        .join(Membership, join_type="LEFT OUTER")
+        .join(Membership, join_type=JOIN.LEFT_OUTER)
         .group_by(Team)
         .order_by(Team.name)
     )
