@@ -17,7 +17,6 @@ from server.models import (
     utcnow,
 )
 from tests.admin.conftest import add_share, add_snippet
-from tests.conftest import make_user
 
 XSS = "<img src=x onerror=alert(1)>"
 
