@@ -6,6 +6,7 @@ example; a failing example comes back as a 422 whose details name it, and the fo
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -125,7 +126,7 @@ def rule_new():
     try:
         _store().save_rule(doc, forms.actor())
     except APIError as err:
-        return _editor(doc, None, _details(err), 422)
+        return _editor(doc, None, _details(err, doc), err.status)
     flash(f"Rule {doc['id']} saved; its examples pass.", "ok")
     return redirect(url_for("admin.guidelines"))
 
@@ -134,8 +135,9 @@ def rule_new():
 @admin_required
 def rule_edit(rule_id: str):
     store = _store()
-    rule = store.get_rule(rule_id)
-    if rule is None:
+    try:
+        rule = store.get_rule(rule_id)
+    except APIError:
         abort(404, description="No rule with that id.")
     if request.method == "GET":
         return _editor(_rule_doc(rule), rule_id)
@@ -143,7 +145,7 @@ def rule_edit(rule_id: str):
     try:
         store.save_rule(doc, forms.actor(), rule_id=rule_id)
     except APIError as err:
-        return _editor(doc, rule_id, _details(err), 422)
+        return _editor(doc, rule_id, _details(err, doc), err.status)
     flash(f"Rule {doc['id']} saved; its examples pass.", "ok")
     return redirect(url_for("admin.guidelines"))
 
@@ -160,17 +162,23 @@ def rule_delete(rule_id: str):
     return redirect(url_for("admin.guidelines"))
 
 
-def _details(err: APIError) -> list[dict]:
-    """Every problem as {path, message, example?}, whatever shape the store used."""
-    details = err.details
-    if isinstance(details, dict):
-        details = details.get("errors") or details.get("failures") or [details]
+_EXAMPLE_FIELD = re.compile(r"^examples\.(flag|pass)\[(\d+)\]$")
+
+
+def _details(err: APIError, doc: dict) -> list[dict]:
+    """Every problem as {field, message, example?, expected?}: a failing example is shown verbatim."""
+    details = err.details if isinstance(err.details, list) else [{"message": err.message}]
     out = []
-    for item in details or []:
-        if isinstance(item, dict):
-            out.append(item)
-        else:
-            out.append({"message": str(item)})
+    for item in details:
+        item = dict(item) if isinstance(item, dict) else {"message": str(item)}
+        match = _EXAMPLE_FIELD.match(str(item.get("field", "")))
+        if match:
+            which, index = match.group(1), int(match.group(2))
+            texts = (doc.get("examples") or {}).get(which) or []
+            if index < len(texts):
+                item["example"] = texts[index]
+                item["expected"] = "be flagged" if which == "flag" else "pass"
+        out.append(item)
     return out or [{"message": err.message}]
 
 
