@@ -7,7 +7,14 @@ import json
 import unicodedata
 
 from .check import check_rules, normalize_term
-from .regex_subset import RegexSubsetError, boundary, literal_term, translate
+from .regex_subset import (
+    RegexSubsetError,
+    boundary,
+    case_variants,
+    emit_literal,
+    translate,
+    whitespace_class,
+)
 from .schemas import COMPILED_SCHEMA, NETWORKS, POLICY_SCHEMA
 
 DEFAULT_MAX_LENGTH = {"x": 280, "linkedin": 3000}
@@ -60,21 +67,53 @@ def _edge_needs_boundary(ch: str) -> bool:
     return _is_word(ch) and not _is_unspaced(ch)
 
 
+def _tokens(term: str) -> list:
+    """Trie keys: a whitespace run, or the case-fold group of one character."""
+    out: list = []
+    for i, word in enumerate(term.split()):
+        if i:
+            out.append("WS")
+        out.extend(case_variants(ord(ch)) for ch in word)
+    return out
+
+
+def _emit_trie(node: dict, flavor: str) -> str:
+    # Siblings are disjoint (fold groups partition code points; whitespace is no letter), so at
+    # most one child can match: depth-first with "stop here" last equals longest-term-first.
+    alts = []
+    for key in sorted((k for k in node if k != ""), key=lambda k: (k == "WS", str(k))):
+        if key == "WS":
+            tok = whitespace_class(flavor) + "+"
+        else:
+            tok = emit_literal(key[0], flavor)
+        alts.append(tok + _emit_trie(node[key], flavor))
+    if "" in node:
+        if not alts:
+            return ""
+        if len(alts) == 1:
+            return "(?:" + alts[0] + ")?"
+        return "(?:" + "|".join(alts) + ")?"
+    return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+
 def compile_terms(terms: list[str]) -> list[dict]:
-    """One alternation regex per boundary shape, longest term first (leftmost-longest)."""
-    buckets: dict[tuple[bool, bool], list[str]] = {}
-    for term in {normalize_term(t) for t in terms}:
+    """One prefix-trie regex per boundary shape (leftmost-longest, like longest-first
+    alternation, but each position tries only the branch its next character allows)."""
+    buckets: dict[tuple[bool, bool], dict] = {}
+    for term in sorted({normalize_term(t) for t in terms}):
         if not term:
             continue
         key = (_edge_needs_boundary(term[0]), _edge_needs_boundary(term[-1]))
-        buckets.setdefault(key, []).append(term)
+        node = buckets.setdefault(key, {})
+        for tok in _tokens(term):
+            node = node.setdefault(tok, {})
+        node[""] = {}
     out = []
-    for (lead, trail), items in sorted(buckets.items()):
-        items.sort(key=lambda t: (-len(t), t))
+    for (lead, trail), trie in sorted(buckets.items()):
         flav = {}
         for f in ("js", "py"):
-            body = "|".join(literal_term(t, f) for t in items)
-            if len(items) > 1 or lead or trail:
+            body = _emit_trie(trie, f)
+            if lead or trail:
                 body = "(?:" + body + ")"
             flav[f] = (
                 (boundary(f, True) if lead else "") + body + (boundary(f, False) if trail else "")

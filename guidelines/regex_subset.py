@@ -568,6 +568,11 @@ def translate(src: str, ignore_case: bool = False) -> dict[str, str]:
     return out
 
 
+def emit_literal(cp: int, flavor: str) -> str:
+    """Case-insensitive single character (its fold group as a class)."""
+    return _emit(("lit", cp), flavor, True)
+
+
 def literal_term(term: str, flavor: str) -> str:
     """Case-insensitive regex for a literal phrase; whitespace runs match any whitespace run."""
     parts = []
