@@ -72,8 +72,17 @@ def make_policy(terms: list[str]) -> dict:
 
 
 def make_text(rng: random.Random, terms: list[str], size: int = 3000) -> str:
-    extras = ["jane@example.com", "+1 415 555 0100", "4111 1111 1111 1111", "$ACME", "#launch",
-              "https://example.com/x", "2026-11-22", "😀", "中文"]
+    extras = [
+        "jane@example.com",
+        "+1 415 555 0100",
+        "4111 1111 1111 1111",
+        "$ACME",
+        "#launch",
+        "https://example.com/x",
+        "2026-11-22",
+        "😀",
+        "中文",
+    ]
     parts: list[str] = []
     while sum(len(p) + 1 for p in parts) < size:
         r = rng.random()
@@ -132,8 +141,10 @@ def main() -> None:
     terms = make_terms(rng, 1000)
     compiled = guidelines.compile_policy(make_policy(terms))
     texts = [make_text(rng, terms) for _ in range(args.texts)]
-    print(f"policy: {len(terms)} terms in 5 rules + all detectors + limits; "
-          f"{len(texts)} posts of {len(texts[0])} chars")
+    print(
+        f"policy: {len(terms)} terms in 5 rules + all detectors + limits; "
+        f"{len(texts)} posts of {len(texts[0])} chars"
+    )
 
     guidelines.check(texts[0], compiled, "linkedin")
     times = []
@@ -170,16 +181,25 @@ def main() -> None:
     with BrythonPage() as page:
         res = page.run(
             BROWSER_CODE,
-            {"compiled": compiled, "texts": texts, "reps": args.reps, "floor_js": FLOOR_JS,
-             "floor_src": floor_src},
+            {
+                "compiled": compiled,
+                "texts": texts,
+                "reps": args.reps,
+                "floor_js": FLOOR_JS,
+                "floor_src": floor_src,
+            },
             timeout=600,
         )
     bt, fl = res["times"], res["floors"]
     bp50, bp95, fp50 = statistics.median(bt), pct(bt, 95), statistics.median(fl)
-    print(f"Brython check (chromium, native RegExp): p50 {bp50:.2f} ms, p95 {bp95:.2f} ms "
-          f"(target p95 <= 4 ms)")
-    print(f"bare native RegExp pass (largest 200-term regex): p50 {fp50:.3f} ms, "
-          f"p95 {pct(fl, 95):.3f} ms; check p95 / floor p50 = {bp95 / max(fp50, 1e-3):.1f}x")
+    print(
+        f"Brython check (chromium, native RegExp): p50 {bp50:.2f} ms, p95 {bp95:.2f} ms "
+        f"(target p95 <= 4 ms)"
+    )
+    print(
+        f"bare native RegExp pass (largest 200-term regex): p50 {fp50:.3f} ms, "
+        f"p95 {pct(fl, 95):.3f} ms; check p95 / floor p50 = {bp95 / max(fp50, 1e-3):.1f}x"
+    )
 
 
 if __name__ == "__main__":
