@@ -139,7 +139,12 @@ class Snippet(BaseModel):
     archived_at = DateTimeField(null=True)
 
     class Meta:
-        indexes = ((("status", "starts_at", "expires_at"), False),)
+        indexes = (
+            (("status", "starts_at", "expires_at"), False),
+            # Suggestions: newest approved first, and the cheap "did anything change?" stamp.
+            (("status", "approved_at"), False),
+            (("updated_at",), False),
+        )
 
 
 class SnippetVariant(BaseModel):

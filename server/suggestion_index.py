@@ -1,0 +1,157 @@
+"""Which approved snippets are live right now, per network, kept in each worker's memory.
+
+Counting and ordering the live set in SQL costs tens of milliseconds at 100k snippets, on every
+poll of every open composer. The live set changes rarely, so each worker keeps it sorted
+newest-first, split into "for everyone" and "per target team", and rebuilds it when
+
+* any snippet changed (a one-row stamp query: MAX(updated_at) and MAX(id), both indexed; every
+  edit and transition in server.snippets bumps updated_at),
+* a schedule boundary passes (the next start or expiry among the snippets it holds), or
+* STALE_AFTER seconds passed anyway (a safety net for changes made outside server.snippets).
+"""
+
+from __future__ import annotations
+
+import functools
+import heapq
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from itertools import islice
+
+from flask import current_app
+from peewee import SQL, fn
+
+from server.models import Snippet, SnippetTeam, SnippetVariant
+
+STALE_AFTER = timedelta(seconds=60)
+_OLDEST = datetime.min
+
+# One live snippet: sort key first so lists merge newest-first with heapq.merge(reverse=True).
+Entry = tuple[datetime, int, int | None]  # (approved_at, id, campaign_id)
+
+
+@dataclass
+class LiveSet:
+    stamp: tuple
+    valid_until: datetime
+    everyone: list[Entry] = field(default_factory=list)
+    by_team: dict[int, list[Entry]] = field(default_factory=dict)
+
+
+def stamp() -> tuple:
+    """Changes whenever a snippet is created or edited: two index lookups, SQL built once."""
+    db = Snippet._meta.database
+    return tuple(db.execute_sql(_stamp_sql()).fetchone())
+
+
+@functools.cache
+def _stamp_sql() -> str:
+    table = f'"{Snippet._meta.table_name}"'
+    updated = f'"{Snippet.updated_at.column_name}"'
+    return f'SELECT (SELECT MAX({updated}) FROM {table}), (SELECT MAX("id") FROM {table})'
+
+
+def _live_where(network: str, now: datetime):
+    has_text = fn.EXISTS(
+        SnippetVariant.select(SQL("1")).where(
+            SnippetVariant.snippet == Snippet.id, SnippetVariant.network == network
+        )
+    )
+    return (
+        (Snippet.status == "approved")
+        & (Snippet.starts_at <= now)
+        & (Snippet.expires_at > now)
+        & has_text
+    )
+
+
+def build(network: str, now: datetime, current_stamp: tuple) -> LiveSet:
+    where = _live_where(network, now)
+    rows = (
+        Snippet.select(
+            Snippet.id,
+            Snippet.approved_at,
+            Snippet.starts_at,
+            Snippet.campaign,
+            Snippet.targeted,
+            Snippet.expires_at,
+        )
+        .where(where)
+        .tuples()
+    )
+    everyone: list[Entry] = []
+    targeted: dict[int, Entry] = {}
+    next_change = now + STALE_AFTER
+    for sid, approved_at, starts_at, campaign_id, is_targeted, expires_at in rows:
+        entry = (approved_at or starts_at or _OLDEST, sid, campaign_id)
+        if is_targeted:
+            targeted[sid] = entry
+        else:
+            everyone.append(entry)
+        next_change = min(next_change, expires_at)
+    by_team: dict[int, list[Entry]] = defaultdict(list)
+    if targeted:
+        pairs = (
+            SnippetTeam.select(SnippetTeam.snippet, SnippetTeam.team)
+            .join(Snippet)
+            .where(where, Snippet.targeted == True)  # noqa: E712
+            .tuples()
+        )
+        for sid, team_id in pairs:
+            if sid in targeted:
+                by_team[team_id].append(targeted[sid])
+    upcoming = (
+        Snippet.select(fn.MIN(Snippet.starts_at))
+        .where(Snippet.status == "approved", Snippet.starts_at > now, Snippet.expires_at > now)
+        .scalar()
+    )
+    if upcoming is not None:
+        next_change = min(next_change, upcoming)
+    everyone.sort(reverse=True)
+    for entries in by_team.values():
+        entries.sort(reverse=True)
+    return LiveSet(current_stamp, next_change, everyone, dict(by_team))
+
+
+def live_set(network: str, now: datetime) -> LiveSet:
+    cache: dict[str, LiveSet] = current_app.extensions.setdefault("herald_live_sets", {})
+    current = stamp()
+    found = cache.get(network)
+    if found is None or found.stamp != current or now >= found.valid_until:
+        found = cache[network] = build(network, now, current)
+    return found
+
+
+def page_for(
+    network: str,
+    team_ids: list[int],
+    now: datetime,
+    page: int,
+    per_page: int,
+    campaign: int | None = None,
+) -> tuple[list[int], int, datetime | None]:
+    """(ids on this page newest first, total, newest approved_at) for someone in `team_ids`."""
+    live = live_set(network, now)
+    lists = [live.everyone] + [live.by_team[t] for t in team_ids if t in live.by_team]
+    if campaign is not None:
+        lists = [[e for e in entries if e[2] == campaign] for entries in lists]
+    lists = [entries for entries in lists if entries]
+    if len(lists) <= 2:  # "everyone" and one team's list never share a snippet
+        total = sum(map(len, lists))
+        merged = heapq.merge(*lists, reverse=True)
+    else:  # a snippet aimed at two of the person's teams appears in both lists
+        total = len({e[1] for entries in lists for e in entries})
+        merged = _unique(heapq.merge(*lists, reverse=True))
+    latest = max((entries[0][0] for entries in lists), default=None)
+    start = (page - 1) * per_page
+    ids = [e[1] for e in islice(merged, start, start + per_page)]
+    return ids, total, (None if latest is _OLDEST else latest)
+
+
+def _unique(entries):
+    seen: set[int] = set()
+    for entry in entries:
+        if entry[1] not in seen:
+            seen.add(entry[1])
+            yield entry
