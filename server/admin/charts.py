@@ -83,14 +83,19 @@ def shares_per_day(per_day: list[dict[str, Any]]) -> Markup:
 
 
 def weekly_sharers(weeks: list[dict[str, Any]]) -> Markup:
-    chart = pygal.Bar(**_config(title="Weekly active sharers", show_legend=False))
+    # Half-width cards: a narrower canvas keeps the labels readable when scaled down.
+    chart = pygal.Bar(
+        **_config(title="Weekly active sharers", show_legend=False, width=480, height=260)
+    )
     chart.x_labels = [f"wk {w['week_start'][5:]}" for w in weeks]
     chart.add("Sharers", [w["sharers"] for w in weeks])
     return to_inline_svg(chart, "Weekly active sharers; the numbers are in the table below.")
 
 
 def funnel(funnel: dict[str, int]) -> Markup:
-    chart = pygal.HorizontalBar(**_config(title="Adoption funnel", show_legend=False, height=220))
+    chart = pygal.HorizontalBar(
+        **_config(title="Adoption funnel", show_legend=False, width=480, height=260)
+    )
     chart.x_labels = ["Invited", "Joined", "Shared"]
     chart.add("People", [funnel["invited"], funnel["joined"], funnel["shared"]])
     return to_inline_svg(chart, "Adoption funnel; the numbers are in the table beside it.")

@@ -104,3 +104,137 @@ def add_clicks(user, snippet, at: datetime, count: int, referrer: str | None = N
 
 
 __all__ = ["Console", "PASSWORD", "add_clicks", "add_share", "add_snippet", "make_user"]
+
+
+# --- live server for Playwright ------------------------------------------------------------------
+
+ADMIN_EMAIL = "lead@acme.test"
+EMPLOYEE_EMAIL = "sam@acme.test"
+
+
+def seed_demo() -> None:
+    """Demo data for the live server: `server.demo.load_demo` when it exists, plus known accounts
+    and four weeks of activity so the dashboard has something to show."""
+    import random
+
+    from server.models import Team, User
+
+    try:
+        from server.demo import load_demo
+    except ModuleNotFoundError:
+        load_demo = None
+    try:
+        from server.policy_store import load_starter_policy
+
+        load_starter_policy()
+    except ModuleNotFoundError:
+        pass
+    if load_demo is not None:
+        load_demo()
+    if User.get_or_none(User.email == ADMIN_EMAIL) is None:
+        make_user(ADMIN_EMAIL, role="admin", name="Lea Lead")
+    if User.get_or_none(User.email == EMPLOYEE_EMAIL) is None:
+        make_user(
+            EMPLOYEE_EMAIL, teams=("Engineering",), name="Sam Sharer", leaderboard_opt_in=True
+        )
+    if Share.select().count() > 40:
+        return  # the demo loader brought its own activity
+    rng = random.Random(7)  # fixed seed: the same screenshot every run
+    teams = ["Engineering", "Sales", "Marketing", "Support"]
+    people = []
+    for i in range(24):
+        email = f"demo{i}@acme.test"
+        user = User.get_or_none(User.email == email) or make_user(
+            email,
+            teams=(teams[i % 4],),
+            name=f"{['Ana', 'Ben', 'Chen', 'Dara', 'Eli', 'Fay'][i % 6]} {['Ortiz', 'Berg', 'Ito', 'Khan'][i // 6]}",
+            leaderboard_opt_in=i % 3 == 0,
+            follower_count=rng.choice([None, None, 350, 1200, 4000]),
+        )
+        people.append(user)
+    with db.connection_context():
+        for i in range(6):
+            User.create(email=f"invitee{i}@acme.test", name=f"Invitee {i}", status="invited")
+        Team.get_or_create(name="Legal")
+    snippets = [
+        add_snippet(t)
+        for t in (
+            "Q3 product launch",
+            "Hiring: platform engineers",
+            "Customer story: Globex",
+            "Conference talk recap",
+        )
+    ]
+    now = utcnow()
+    for day in range(28):
+        for _ in range(rng.randint(2, 9)):
+            user = rng.choice(people[:18])
+            snippet = rng.choice(snippets + [None])
+            at = now - timedelta(days=day, hours=rng.randint(0, 20))
+            add_share(user, rng.choice(["linkedin", "linkedin", "x"]), at, snippet)
+            if snippet is not None and rng.random() < 0.6:
+                add_clicks(
+                    user,
+                    snippet,
+                    at + timedelta(hours=1),
+                    rng.randint(1, 6),
+                    rng.choice(["lnkd.in", "t.co", None]),
+                )
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    """The whole app on a real port (werkzeug, threaded) with a temp SQLite DB and demo data."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from server import create_app
+    from server.db import create_tables
+
+    base = tmp_path_factory.mktemp("live")
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "live-test-secret-key-long-enough-for-hs256",
+            "DATABASE_URL": f"sqlite:///{base / 'live.sqlite3'}",
+            "PUBLIC_BASE_URL": None,
+        }
+    )
+    app.instance_path = str(base / "instance")
+    with app.app_context():
+        create_tables()
+        with db.connection_context():
+            seed_demo()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    app.config["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
+    yield app, f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium through Playwright; never a downloaded browser."""
+    import shutil
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.skip("Debian chromium is not installed")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=executable,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()

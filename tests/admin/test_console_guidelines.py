@@ -8,6 +8,7 @@ import re
 import pytest
 
 from server.db import db
+from server.errors import APIError
 from server.models import AuditEntry
 from server.policy_store import get_rule, load_starter_policy
 
@@ -49,12 +50,17 @@ def test_saving_a_rule_runs_its_examples(admin_console, starter):
 
 
 def test_a_failing_example_is_rejected_and_shown(admin_console, starter):
-    resp = admin_console.post("/admin/guidelines/new", {**RULE, "examples_pass": "We shipped a release\nOur moonshot landed"})
+    resp = admin_console.post(
+        "/admin/guidelines/new",
+        {**RULE, "examples_pass": "We shipped a release\nOur moonshot landed"},
+    )
     assert resp.status_code == 422
     page = resp.get_data(as_text=True)
-    assert re.search(r"should pass but does not: <q class=\"failed-example\">Our moonshot landed</q>", page)
+    assert re.search(
+        r"should pass but does not: <q class=\"failed-example\">Our moonshot landed</q>", page
+    )
     assert 'value="no-moonshots"' in page  # the form keeps what was typed
-    with db.connection_context(), pytest.raises(Exception):
+    with db.connection_context(), pytest.raises(APIError):
         get_rule("no-moonshots")
 
 
@@ -72,7 +78,9 @@ def test_delete_a_rule(admin_console, starter):
 
 def test_playground_embeds_the_compiled_policy(admin_console, starter):
     page = admin_console.page("/admin/playground")
-    raw = re.search(r'<script type="application/json" id="policy-data">(.*?)</script>', page, re.S).group(1)
+    raw = re.search(
+        r'<script type="application/json" id="policy-data">(.*?)</script>', page, re.S
+    ).group(1)
     policy = json.loads(raw)
     assert policy["format"] == "herald-compiled-policy/1"
     assert any(rule["id"] == "no-promissory-claims" for rule in policy["rules"])
@@ -83,5 +91,9 @@ def test_guidelines_bundle_is_built_once_and_cached(admin_console, app):
     first = admin_console.client.get("/admin/assets/guidelines.brython.js")
     assert first.status_code == 200
     assert b"__BRYTHON__.update_VFS" in first.get_data()
-    cached = list((__import__("pathlib").Path(app.instance_path) / "console-cache").glob("guidelines-*.brython.js"))
+    cached = list(
+        (__import__("pathlib").Path(app.instance_path) / "console-cache").glob(
+            "guidelines-*.brython.js"
+        )
+    )
     assert len(cached) == 1

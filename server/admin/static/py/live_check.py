@@ -6,7 +6,7 @@ No server round trip: the compiled policy is embedded in the page (#policy-data)
 """
 
 import javascript
-from browser import document, timer
+from browser import document, window
 
 import guidelines
 
@@ -120,9 +120,10 @@ def _check_playground(*_):
 
 def _schedule(key, fn, *args):
     # Debounce like the panel (<= 150 ms): typing stays smooth on long posts.
+    # window.setTimeout, not browser.timer: that module lives in brython_stdlib.js, not loaded here.
     if key in _pending:
-        timer.clear_timeout(_pending[key])
-    _pending[key] = timer.set_timeout(lambda: fn(*args), 120)
+        window.clearTimeout(_pending[key])
+    _pending[key] = window.setTimeout(lambda: fn(*args), 120)
 
 
 def _on_input(ev):
