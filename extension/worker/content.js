@@ -12,7 +12,7 @@
     const headers = cached && cached.etag ? { "If-None-Match": cached.etag } : {};
     const res = await Api.request(path, { headers });
     if (res.status === 304 && cached) return { entry: cached, changed: false };
-    if (!res.ok) throw new Api.NetworkError(`${path}: ${res.status}`);
+    if (!res.ok) throw httpError(path, res.status);
     const body = await res.json();
     return { entry: { etag: res.headers.get("ETag"), body, fetched_at: Date.now() }, changed: true };
   }
@@ -21,34 +21,56 @@
     const { cache } = await Store.get("cache");
     let changed = false;
     let offline = false;
-    try {
-      const program = await Api.publicGet("/program");
-      if (program.ok) {
-        const body = await program.json();
-        if (JSON.stringify(body) !== JSON.stringify(cache.program)) {
-          cache.program = body;
-          changed = true;
-        }
+    const errors = [];
+    // Each resource on its own: a server without one endpoint (or one failing) must not hide the
+    // others, and only an unreachable server counts as offline.
+    async function step(name, fn) {
+      try {
+        await fn();
+      } catch (e) {
+        if (e instanceof Api.AuthError) throw e;
+        if (e instanceof Api.NetworkError && !e.httpStatus) offline = true;
+        errors.push(`${name}: ${e.message || e}`);
       }
-      for (const network of NETWORKS) {
+    }
+    await step("program", async () => {
+      const res = await Api.publicGet("/program");
+      if (!res.ok) throw httpError("/program", res.status);
+      const body = await res.json();
+      if (JSON.stringify(body) !== JSON.stringify(cache.program)) {
+        cache.program = body;
+        changed = true;
+      }
+    });
+    for (const network of NETWORKS) {
+      if (offline) break;
+      await step(`suggestions ${network}`, async () => {
         const got = await conditionalGet(`/suggestions?network=${network}&per_page=50`, cache.suggestions[network]);
         cache.suggestions[network] = got.entry;
         changed = changed || got.changed;
-      }
-      const policy = await conditionalGet("/policy", cache.policy);
-      cache.policy = policy.entry;
-      changed = changed || policy.changed;
-    } catch (e) {
-      if (e instanceof Api.AuthError) throw e;
-      offline = true;
+      });
+    }
+    if (!offline) {
+      await step("policy", async () => {
+        const got = await conditionalGet("/policy", cache.policy);
+        cache.policy = got.entry;
+        changed = changed || got.changed;
+      });
     }
     if (cache.offline !== offline) changed = true;
     cache.offline = offline;
+    cache.errors = errors;
     cache.updated_at = Date.now();
     await Store.set({ cache });
     await updateBadge();
     if (changed) await notifyFeatured();
-    return { changed, offline };
+    return { changed, offline, errors };
+  }
+
+  function httpError(path, status) {
+    const e = new Api.NetworkError(`${path}: HTTP ${status}`);
+    e.httpStatus = status;
+    return e;
   }
 
   function allItems(cache) {

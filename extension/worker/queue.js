@@ -74,15 +74,23 @@
     return { sent: done.size, remaining };
   }
 
-  /** Flush everything that is due; single-flight within this worker instance. */
+  /** Flush everything that is due; single-flight within this worker instance. An event queued
+   * while a flush is under way would miss that flush's snapshot, so it asks for one more run. */
+  let again = false;
   function flush() {
-    if (flushing) return flushing;
+    if (flushing) {
+      again = true;
+      return flushing;
+    }
     flushing = (async () => {
       let result = { sent: 0, remaining: 0 };
-      for (let i = 0; i < 20; i++) {
-        result = await flushOnce();
-        if (result.error || !result.sent || !result.remaining) break;
-      }
+      do {
+        again = false;
+        for (let i = 0; i < 20; i++) {
+          result = await flushOnce();
+          if (result.error || !result.sent || !result.remaining) break;
+        }
+      } while (again && !result.error);
       return result;
     })().finally(() => {
       flushing = null;

@@ -316,6 +316,8 @@ def browser(extension_dir, tmp_path_factory):
     if not chromium:
         pytest.fail("Debian's chromium is required (apt-get install chromium)")
     user_data = tmp_path_factory.mktemp("chromium-profile")
+    # Report the service worker's own fetches on the context too (the draft-leak test needs them).
+    os.environ["PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS"] = "1"
     with sync_playwright() as pw:
         context = pw.chromium.launch_persistent_context(
             str(user_data),

@@ -190,7 +190,8 @@ def test_draft_text_never_leaves_the_browser(open_composer, signed_in):
         poll(
             lambda: any(m == "POST" and u.endswith("/api/v1/shares") for m, u, _ in seen),
             timeout=30,
-            message="the share request from the service worker",
+            message=f"the share request from the service worker (seen: {[(m, u) for m, u, _ in seen][-8:]},"
+            f" published: {composer.published()}, worker: {signed_in.state()})",
         )
     finally:
         context.remove_listener("request", on_request)
