@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, g, jsonify, request
 from peewee import JOIN, Case, fn
 
+from server import audit
 from server.access import access
 from server.errors import APIError, not_found
 from server.models import Campaign, Snippet, db, iso
@@ -123,8 +124,11 @@ index.query_parameters = {
 def create(body):
     fields = _fields(body)
     _check_name_free(fields["name"])
-    campaign = Campaign.create(**fields)
-    return jsonify(campaign_json(_get_campaign(campaign.id))), 201
+    with db.atomic():
+        campaign = Campaign.create(**fields)
+        after = campaign_json(_get_campaign(campaign.id))
+        audit.record(g.user, "campaign.create", "campaign", campaign.id, None, after)
+    return jsonify(after), 201
 
 
 @bp.get("/<int:campaign_id>")
@@ -143,8 +147,13 @@ def update(campaign_id: int, body):
     fields = _fields(body, campaign)
     if "name" in fields:
         _check_name_free(fields["name"], except_id=campaign.id)
-    Campaign.update(**fields).where(Campaign.id == campaign.id).execute()
-    return jsonify(campaign_json(_get_campaign(campaign_id)))
+    with db.atomic():
+        Campaign.update(**fields).where(Campaign.id == campaign.id).execute()
+        after = campaign_json(_get_campaign(campaign_id))
+        audit.record(
+            g.user, "campaign.update", "campaign", campaign.id, campaign_json(campaign), after
+        )
+    return jsonify(after)
 
 
 @bp.delete("/<int:campaign_id>")
@@ -155,6 +164,7 @@ def delete(campaign_id: int):
     with db.atomic():
         Snippet.update(campaign=None).where(Snippet.campaign == campaign.id).execute()
         Campaign.delete().where(Campaign.id == campaign.id).execute()
+        audit.record(g.user, "campaign.delete", "campaign", campaign.id, campaign_json(campaign))
     return "", 204
 
 

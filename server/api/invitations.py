@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
 
-from server import invitations
+from server import audit, invitations
 from server.access import access
 from server.api.auth import token_response
 from server.errors import not_found
-from server.models import Invitation, User
+from server.models import Invitation, User, db
 from server.pagination import PAGINATION_PARAMETERS, paginate, query_error
-from server.people import teams_by_ids
+from server.people import admin_user_json, teams_by_ids
 from server.schemas import accepts, returns
 from server.tokens import issue_refresh_token
 
@@ -51,13 +51,23 @@ index.query_parameters = {
 @accepts("invitations/invitation-create")
 @returns("invitations/invitation-sent", status=201)
 def create(body):
-    invitation, token = invitations.invite(
-        body["email"],
-        body["name"],
-        role=body.get("role", "employee"),
-        teams=teams_by_ids(body.get("teams", [])),
-        invited_by=g.user,
-    )
+    teams = teams_by_ids(body.get("teams", []))
+    with db.atomic():
+        invitation, token = invitations.invite(
+            body["email"],
+            body["name"],
+            role=body.get("role", "employee"),
+            teams=teams,
+            invited_by=g.user,
+        )
+        audit.record(
+            g.user,
+            "user.invite",
+            "user",
+            invitation.user_id,
+            None,
+            admin_user_json(invitation.user),
+        )
     return _sent(invitation, token, 201)
 
 
@@ -69,7 +79,16 @@ def remind(invitation_id: int):
     invitation = Invitation.get_or_none(Invitation.id == invitation_id)
     if invitation is None:
         raise not_found("Invitation")
-    token = invitations.remind(invitation)
+    with db.atomic():
+        token = invitations.remind(invitation)
+        audit.record(
+            g.user,
+            "invitation.remind",
+            "invitation",
+            invitation.id,
+            None,
+            {"email": invitation.user.email},
+        )
     return _sent(invitation, token, 200)
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, g, jsonify, request
 from peewee import JOIN, fn
 
+from server import audit
 from server.access import access
 from server.errors import APIError, not_found
 from server.models import Membership, Team, User, db, iso
@@ -92,7 +93,9 @@ index.query_parameters = {
 def create(body):
     name = body["name"].strip()
     _check_name_free(name)
-    team = Team.create(name=name)
+    with db.atomic():
+        team = Team.create(name=name)
+        audit.record(g.user, "team.create", "team", team.id, None, {"id": team.id, "name": name})
     return jsonify(team_detail_json(team.id)), 201
 
 
@@ -111,7 +114,9 @@ def rename(team_id: int, body):
     team = _get_team(team_id)
     name = body["name"].strip()
     _check_name_free(name, except_id=team.id)
-    Team.update(name=name).where(Team.id == team.id).execute()
+    with db.atomic():
+        Team.update(name=name).where(Team.id == team.id).execute()
+        audit.record(g.user, "team.rename", "team", team.id, {"name": team.name}, {"name": name})
     return jsonify(team_detail_json(team.id))
 
 
@@ -120,9 +125,11 @@ def rename(team_id: int, body):
 def delete(team_id: int):
     """Members stay; they just stop belonging to this team (and seeing its targeted suggestions)."""
     team = _get_team(team_id)
+    before = team_detail_json(team.id)
     with db.atomic():
         # recursive: memberships and snippet targets go too, whether or not the database cascades.
         team.delete_instance(recursive=True)
+        audit.record(g.user, "team.delete", "team", team_id, before, None)
     return "", 204
 
 
@@ -156,6 +163,8 @@ def add_members(team_id: int, body):
         rows = [{"user": user_id, "team": team.id} for user_id in wanted if user_id not in have]
         if rows:
             Membership.insert_many(rows).execute()
+            added = [row["user"] for row in rows]
+            audit.record(g.user, "team.members_add", "team", team.id, None, {"user_ids": added})
     return jsonify(team_detail_json(team.id))
 
 
@@ -163,11 +172,13 @@ def add_members(team_id: int, body):
 @access("admin")
 def remove_member(team_id: int, user_id: int):
     team = _get_team(team_id)
-    removed = (
-        Membership.delete().where(Membership.team == team, Membership.user == user_id).execute()
-    )
-    if not removed:
-        raise not_found("Membership")
+    with db.atomic():
+        removed = (
+            Membership.delete().where(Membership.team == team, Membership.user == user_id).execute()
+        )
+        if not removed:
+            raise not_found("Membership")
+        audit.record(g.user, "team.member_remove", "team", team.id, {"user_ids": [user_id]}, None)
     return "", 204
 
 

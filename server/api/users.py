@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, g, jsonify, request
 from peewee import fn
 
+from server import audit
 from server.access import access
 from server.errors import APIError, not_found
 from server.models import USER_STATUSES, Membership, User, db
@@ -91,6 +92,9 @@ def update(user_id: int, body):
             "This person has not accepted their invitation yet; they activate the account themselves.",
             409,
         )
+    if user.status == "disabled" and new_status == "active" and not user.password_hash:
+        # Never joined: back to waiting for their invitation, as the console does.
+        new_status = "invited"
     was_active_admin = user.role == "admin" and user.status == "active"
     if was_active_admin and (new_role != "admin" or new_status != "active"):
         # Someone must always be able to sign in to the console.
@@ -100,16 +104,27 @@ def update(user_id: int, body):
             )
     if user.id == g.user.id and new_status == "disabled":
         raise APIError("cannot_disable_self", "You cannot disable your own account.", 409)
+    before = admin_user_json(user)
+    changes = {key: body[key] for key in ("name", "role") if key in body}
+    if "name" in changes:
+        changes["name"] = changes["name"].strip()
+    if new_status != user.status:
+        changes["status"] = new_status
     with db.atomic():
-        changes = {key: body[key] for key in ("name", "role") if key in body}
-        if "name" in changes:
-            changes["name"] = changes["name"].strip()
-        if "status" in body and new_status != user.status:
-            changes["status"] = new_status
         if changes:
             User.update(**changes).where(User.id == user.id).execute()
         if teams is not None:
             set_memberships(user, teams)
         if changes.get("status") == "disabled":
             sign_out_everywhere(user)
-    return jsonify(admin_user_json(_get_user(user_id)))
+        after = admin_user_json(_get_user(user_id))
+        action = {"disabled": "user.disable", "active": "user.enable", "invited": "user.enable"}
+        audit.record(
+            g.user,
+            action.get(changes.get("status", ""), "user.update"),
+            "user",
+            user.id,
+            before,
+            after,
+        )
+    return jsonify(after)

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from server.db import db
-from server.models import Snippet, utcnow
+from server.models import AuditEntry, Snippet, utcnow
 
 
 @pytest.fixture
@@ -123,6 +123,8 @@ def test_delete_keeps_its_snippets(client, headers):
     assert client.get(f"/api/v1/campaigns/{campaign['id']}", headers=headers).status_code == 404
     with db.connection_context():
         assert Snippet.get_by_id(snippet.id).campaign is None
+        actions = [e.action for e in AuditEntry.select().order_by(AuditEntry.id)]
+    assert actions == ["campaign.create", "campaign.delete"]
 
 
 def test_employees_cannot_manage_campaigns(client, auth, employee):

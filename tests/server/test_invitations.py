@@ -10,7 +10,7 @@ from itsdangerous import URLSafeTimedSerializer
 
 from server import invitations
 from server.db import db
-from server.models import Invitation, User, iso, utcnow
+from server.models import AuditEntry, Invitation, User, iso, utcnow
 from tests.conftest import make_user
 
 NEW_PASSWORD = "a brand new password"
@@ -53,6 +53,9 @@ def test_invite_creates_an_invited_user_with_a_link(client, admin_headers, emplo
     assert inv["user"]["teams"] == [{"id": 1, "name": "Engineering"}]
     users = client.get("/api/v1/users?status=invited", headers=admin_headers).get_json()
     assert [u["email"] for u in users["items"]] == ["nia@acme.test"]
+    with db.connection_context():
+        entry = AuditEntry.get(AuditEntry.action == "user.invite")
+    assert entry.after["email"] == "nia@acme.test"
 
 
 def test_invited_people_cannot_sign_in_before_accepting(client, auth, admin_headers):

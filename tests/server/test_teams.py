@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from server.db import db
+from server.models import AuditEntry
 from tests.conftest import make_user
 
 
@@ -125,3 +127,22 @@ def test_employees_cannot_manage_teams(client, auth, employee):
     eve = auth.headers("eve@acme.test")
     assert client.get("/api/v1/teams", headers=eve).status_code == 403
     assert create(client, eve, "Mine").status_code == 403
+
+
+def test_team_changes_are_in_the_audit_trail(client, headers, admin, employee):
+    sales = create(client, headers, "Sales").get_json()
+    client.patch(f"/api/v1/teams/{sales['id']}", json={"name": "Revenue"}, headers=headers)
+    client.post(
+        f"/api/v1/teams/{sales['id']}/members", json={"user_ids": [employee.id]}, headers=headers
+    )
+    client.delete(f"/api/v1/teams/{sales['id']}/members/{employee.id}", headers=headers)
+    client.delete(f"/api/v1/teams/{sales['id']}", headers=headers)
+    with db.connection_context():
+        actions = [e.action for e in AuditEntry.select().order_by(AuditEntry.id)]
+    assert actions == [
+        "team.create",
+        "team.rename",
+        "team.members_add",
+        "team.member_remove",
+        "team.delete",
+    ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from server.db import db
-from server.models import Membership, RefreshToken
+from server.models import AuditEntry, Membership, RefreshToken, User
 from tests.conftest import make_user
 
 
@@ -197,3 +197,25 @@ def test_employees_cannot_list_or_change_users(client, auth, employee):
     resp = client.patch(f"/api/v1/users/{employee.id}", json={"role": "admin"}, headers=eve)
     assert resp.status_code == 403
     assert resp.get_json()["error"]["code"] == "forbidden"
+
+
+def test_re_enabling_someone_who_never_joined_puts_them_back_to_invited(client, headers):
+    never = make_user("never@acme.test", status="disabled")
+    with db.connection_context():
+        User.update(password_hash=None).where(User.id == never.id).execute()
+    resp = client.patch(f"/api/v1/users/{never.id}", json={"status": "active"}, headers=headers)
+    assert resp.status_code == 200
+    assert resp.get_json()["status"] == "invited"
+
+
+def test_changes_are_in_the_audit_trail(client, headers, admin, employee):
+    client.patch(f"/api/v1/users/{employee.id}", json={"name": "Eve E."}, headers=headers)
+    client.patch(f"/api/v1/users/{employee.id}", json={"status": "disabled"}, headers=headers)
+    with db.connection_context():
+        entries = list(AuditEntry.select().order_by(AuditEntry.id))
+    assert [(e.action, e.actor_id, e.object_id) for e in entries] == [
+        ("user.update", admin.id, str(employee.id)),
+        ("user.disable", admin.id, str(employee.id)),
+    ]
+    assert entries[0].before["name"] == "Eve Employee"
+    assert entries[0].after["name"] == "Eve E."
