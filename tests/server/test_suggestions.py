@@ -1,0 +1,195 @@
+"""What an employee's panel lists: targeting, schedule, tracked links, colleague counts, ETags."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import pytest
+
+from server.db import db
+from server.models import Campaign, Share, Team, TrackedLink, utcnow
+from server.snippets import create_snippet, transition
+from tests.conftest import make_user
+
+URL = "/api/v1/suggestions"
+LINK = "https://acme.test/launch"
+
+
+def stamp(delta: timedelta) -> str:
+    return (utcnow() + delta).isoformat() + "Z"
+
+
+def publish(admin, title="Launch", approve=True, **fields):
+    body = {
+        "title": title,
+        "variants": {
+            "linkedin": [f"{title}: read {LINK} today", "Second take"],
+            "x": [f"{title}!"],
+        },
+        "link_url": LINK,
+        **fields,
+    }
+    with db.connection_context():
+        snippet = create_snippet(admin, body)
+        if approve:
+            snippet = transition(admin, snippet, "approve")
+    return snippet
+
+
+def share(user, snippet, n=1):
+    with db.connection_context():
+        for _ in range(n):
+            Share.create(
+                event_id=str(uuid.uuid4()),
+                user=user,
+                network="x",
+                snippet=snippet,
+                shared_at=utcnow(),
+            )
+
+
+@pytest.fixture
+def eve_headers(auth, employee):
+    return auth.headers("eve@acme.test")
+
+
+def titles(client, headers, query="network=linkedin"):
+    resp = client.get(f"{URL}?{query}", headers=headers)
+    assert resp.status_code == 200, resp.get_json()
+    return [item["title"] for item in resp.get_json()["items"]]
+
+
+def test_targeting_and_schedule_window(client, admin, employee, eve_headers):
+    with db.connection_context():
+        sales = Team.create(name="Sales")
+        engineering = Team.get(Team.name == "Engineering")
+    publish(admin, "Everyone")
+    publish(admin, "Engineering only", team_ids=[engineering.id])
+    publish(admin, "Sales only", team_ids=[sales.id])
+    publish(admin, "Not yet", starts_at=stamp(timedelta(days=1)))
+    publish(
+        admin,
+        "Expired",
+        starts_at=stamp(-timedelta(days=10)),
+        expires_at=stamp(-timedelta(seconds=1)),
+    )
+    publish(admin, "Still a draft", approve=False)
+    archived = publish(admin, "Archived")
+    with db.connection_context():
+        transition(admin, archived, "archive")
+    assert sorted(titles(client, eve_headers)) == ["Engineering only", "Everyone"]
+
+
+def test_people_without_teams_see_only_snippets_for_everyone(client, auth, admin):
+    make_user("solo@acme.test")
+    with db.connection_context():
+        team = Team.create(name="Sales")
+    publish(admin, "Everyone")
+    publish(admin, "Sales only", team_ids=[team.id])
+    assert titles(client, auth.headers("solo@acme.test")) == ["Everyone"]
+
+
+def test_items_carry_only_the_networks_variants_with_my_tracked_link(client, admin, eve_headers):
+    publish(admin, "Launch")
+    publish(admin, "LinkedIn only", variants={"linkedin": ["Only here"]}, link_url=None)
+    linkedin = client.get(f"{URL}?network=linkedin", headers=eve_headers).get_json()
+    x = client.get(f"{URL}?network=x", headers=eve_headers).get_json()
+    assert [i["title"] for i in x["items"]] == ["Launch"]
+
+    item = next(i for i in linkedin["items"] if i["title"] == "Launch")
+    link = item["link"]
+    assert link.startswith("http://herald.test/r/") and len(link.rsplit("/", 1)[1]) >= 10
+    # The snippet's link is replaced where it appears, and appended where it does not.
+    assert item["variants"] == [
+        {"index": 0, "text": f"Launch: read {link} today"},
+        {"index": 1, "text": f"Second take {link}"},
+    ]
+    assert LINK not in str(linkedin)
+    assert x["items"][0]["variants"] == [{"index": 0, "text": f"Launch! {link}"}]
+    assert x["items"][0]["network"] == "x"
+
+    no_link = next(i for i in linkedin["items"] if i["title"] == "LinkedIn only")
+    assert no_link["link"] is None
+    assert no_link["variants"] == [{"index": 0, "text": "Only here"}]
+
+
+def test_one_tracked_link_per_person_and_snippet(client, auth, admin, eve_headers):
+    snippet = publish(admin, "Launch")
+    make_user("sam@acme.test")
+    first = client.get(f"{URL}?network=x", headers=eve_headers).get_json()["items"][0]["link"]
+    again = client.get(f"{URL}?network=linkedin", headers=eve_headers).get_json()["items"][0][
+        "link"
+    ]
+    other = client.get(f"{URL}?network=x", headers=auth.headers("sam@acme.test")).get_json()
+    assert first == again
+    assert other["items"][0]["link"] != first
+    with db.connection_context():
+        assert TrackedLink.select().where(TrackedLink.snippet == snippet.id).count() == 2
+        assert {t.target_url for t in TrackedLink.select()} == {LINK}
+
+
+def test_colleagues_shared_counts_other_people_once(client, admin, employee, eve_headers):
+    snippet = publish(admin, "Launch")
+    sam, kim = make_user("sam@acme.test"), make_user("kim@acme.test")
+    share(sam, snippet, n=3)
+    share(kim, snippet)
+    share(employee, snippet, n=2)
+    item = client.get(f"{URL}?network=x", headers=eve_headers).get_json()["items"][0]
+    assert item["colleagues_shared"] == 2
+
+
+def test_newest_first_and_pagination(client, admin, eve_headers):
+    for i in range(5):
+        publish(admin, f"Snippet {i}")
+    body = client.get(f"{URL}?network=x&per_page=2&page=2", headers=eve_headers).get_json()
+    assert [i["title"] for i in body["items"]] == ["Snippet 2", "Snippet 1"]
+    assert (body["page"], body["per_page"], body["total"]) == (2, 2, 5)
+    first = client.get(f"{URL}?network=x", headers=eve_headers).get_json()
+    assert first["items"][0]["title"] == "Snippet 4"
+    assert first["latest_approved_at"] == first["items"][0]["approved_at"]
+    assert client.get(f"{URL}?network=x&page=9", headers=eve_headers).get_json()["items"] == []
+
+
+def test_search_and_campaign_filters(client, admin, eve_headers):
+    with db.connection_context():
+        campaign = Campaign.create(name="Cloud", hashtag="AcmeCloud")
+    publish(admin, "Cloud launch", campaign_id=campaign.id)
+    publish(admin, "Hiring")
+    assert titles(client, eve_headers, "network=x&q=hiring") == ["Hiring"]
+    body = client.get(f"{URL}?network=x&campaign={campaign.id}", headers=eve_headers).get_json()
+    assert [i["title"] for i in body["items"]] == ["Cloud launch"]
+    assert body["items"][0]["campaign"] == {
+        "id": campaign.id,
+        "name": "Cloud",
+        "hashtag": "AcmeCloud",
+    }
+    assert body["total"] == 1
+
+
+def test_etag_gives_304_until_something_changes(client, admin, eve_headers):
+    snippet = publish(admin, "Launch")
+    first = client.get(f"{URL}?network=x", headers=eve_headers)
+    etag = first.headers["ETag"]
+    assert etag
+    again = client.get(f"{URL}?network=x", headers={**eve_headers, "If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    share(make_user("sam@acme.test"), snippet)
+    changed = client.get(f"{URL}?network=x", headers={**eve_headers, "If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed.get_json()["items"][0]["colleagues_shared"] == 1
+    assert changed.headers["ETag"] != etag
+
+
+def test_new_approvals_show_up_at_once(client, admin, eve_headers):
+    publish(admin, "First")
+    assert titles(client, eve_headers) == ["First"]
+    publish(admin, "Second")
+    assert titles(client, eve_headers) == ["Second", "First"]
+
+
+def test_network_is_required_and_sign_in_too(client, eve_headers):
+    resp = client.get(URL, headers=eve_headers)
+    assert resp.status_code == 422
+    assert resp.get_json()["error"]["details"][0]["path"] == "?network"
+    assert client.get(f"{URL}?network=x").status_code == 401
