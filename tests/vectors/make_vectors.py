@@ -199,6 +199,28 @@ STARTER_CASES = [
         ],
     ),
     ("ลงทุนไม่มีความเสี่ยง", "x", [f("no-promissory-claims", 5, 20, "ไม่มีความเสี่ยง")]),
+    (
+        "Get 20% returns every month, ROI of 12,5%!",
+        "linkedin",
+        [
+            f("promised-percentage-returns", 4, 15, "20% returns"),
+            f("promised-percentage-returns", 29, 41, "ROI of 12,5%"),
+        ],
+    ),
+    (
+        "Доходность до 30% в месяц",
+        "x",
+        [f("promised-percentage-returns", 0, 17, "Доходность до 30%")],
+    ),
+    (
+        "Απόδοση 15% τον χρόνο · Rendimento del 12% annuo",
+        "linkedin",
+        [
+            f("promised-percentage-returns", 0, 11, "Απόδοση 15%"),
+            f("promised-percentage-returns", 24, 42, "Rendimento del 12%"),
+        ],
+    ),
+    ("Revenue grew 20% last year, 100% recycled. Скидка 20% на всё", "linkedin", []),
 ]
 
 
