@@ -41,6 +41,9 @@ def guidelines_bundle_path() -> Path:
         partial = target.with_suffix(f".{os.getpid()}.tmp")
         build_brython_bundle(str(partial), packages=["guidelines"])
         os.replace(partial, target)  # atomic: another worker never reads half a file
+        for stale in cache.glob("guidelines-*.brython.js"):
+            if stale != target:  # an older engine version: nobody asks for it any more
+                stale.unlink(missing_ok=True)
     return target
 
 

@@ -108,8 +108,8 @@ __all__ = ["Console", "PASSWORD", "add_clicks", "add_share", "add_snippet", "mak
 
 # --- live server for Playwright ------------------------------------------------------------------
 
-ADMIN_EMAIL = "lead@acme.test"
-EMPLOYEE_EMAIL = "sam@acme.test"
+ADMIN_EMAIL = "console-lead@acme.test"  # not a demo account: its password is ours
+EMPLOYEE_EMAIL = "console-employee@acme.test"
 
 
 def seed_demo() -> None:

@@ -87,13 +87,14 @@ def test_playground_embeds_the_compiled_policy(admin_console, starter):
     assert "/admin/assets/guidelines.brython.js" in page
 
 
-def test_guidelines_bundle_is_built_once_and_cached(admin_console, app):
+def test_guidelines_bundle_is_built_once_and_cached(admin_console, app, tmp_path):
+    app.instance_path = str(tmp_path)  # the default instance folder is shared with other runs
     first = admin_console.client.get("/admin/assets/guidelines.brython.js")
     assert first.status_code == 200
     assert b"__BRYTHON__.update_VFS" in first.get_data()
-    cached = list(
-        (__import__("pathlib").Path(app.instance_path) / "console-cache").glob(
-            "guidelines-*.brython.js"
-        )
-    )
+    cached = list((tmp_path / "console-cache").glob("guidelines-*.brython.js"))
     assert len(cached) == 1
+    stamp = cached[0].stat().st_mtime_ns
+    second = admin_console.client.get("/admin/assets/guidelines.brython.js")
+    assert second.get_data() == first.get_data()
+    assert cached[0].stat().st_mtime_ns == stamp  # served from the cache, not rebuilt
