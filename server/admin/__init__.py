@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-from flask import Flask, render_template, request
+from flask import Flask, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from server.admin.core import (
@@ -16,6 +16,7 @@ from server.admin.core import (
     csrf_token,
     signed_in_user,
 )
+from server.errors import APIError
 
 __all__ = ["admin_required", "bp", "init_app"]
 
@@ -34,8 +35,34 @@ _PAGES = (
 )
 
 
+_TITLES = {
+    400: "Bad request",
+    403: "Forbidden",
+    404: "Not found",
+    409: "Conflict",
+    410: "Gone",
+    422: "Not valid",
+    429: "Too many requests",
+}
+
+
 def _console_user():
     return signed_in_user() if request.path.startswith("/admin") else None
+
+
+@bp.errorhandler(APIError)
+def _console_api_error(err: APIError):
+    """Domain functions raise APIError (e.g. an unknown snippet): a page for pages, JSON for fetch()."""
+    if request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json":
+        return err.response()
+    body = render_template(
+        "admin/error.html",
+        code=err.status,
+        title=_TITLES.get(err.status, "Error"),
+        message=err.message,
+        user=signed_in_user(),
+    )
+    return make_response(body, err.status)
 
 
 def init_app(app: Flask) -> None:

@@ -345,3 +345,10 @@ def test_second_sign_in_rotates_the_csrf_token(console, admin):
     first = console.token()
     console.sign_in(admin.email)
     assert console.token() != first
+
+
+def test_unknown_snippet_is_a_404_page(admin_console):
+    resp = admin_console.client.get("/admin/snippets/424242", headers={"Accept": "text/html"})
+    assert resp.status_code == 404
+    assert resp.mimetype == "text/html"
+    assert "Snippet not found." in resp.get_data(as_text=True)
