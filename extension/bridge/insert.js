@@ -8,15 +8,30 @@
   "use strict";
   const Herald = root.Herald;
 
-  const nextFrame = () => new Promise((r) => setTimeout(r, 0));
+  const settle = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
 
-  function selectRange(editable, range) {
-    editable.focus({ preventScroll: true });
-    const sel = (editable.getRootNode().getSelection && editable.getRootNode().getSelection()) || document.getSelection();
+  function selectionOf(editable) {
+    const rootNode = editable.getRootNode();
+    return rootNode.getSelection ? rootNode.getSelection() : document.getSelection();
+  }
+
+  function select(editable, range) {
+    const sel = selectionOf(editable);
     sel.removeAllRanges();
     sel.addRange(range);
-    // Draft.js and Quill sync their selection model from selectionchange; let that run first.
+    // Draft.js and Quill sync their selection model from selectionchange.
     document.dispatchEvent(new Event("selectionchange"));
+  }
+
+  function sameRange(sel, range) {
+    if (!sel || sel.rangeCount === 0) return false;
+    const r = sel.getRangeAt(0);
+    return (
+      r.startContainer === range.startContainer &&
+      r.startOffset === range.startOffset &&
+      r.endContainer === range.endContainer &&
+      r.endOffset === range.endOffset
+    );
   }
 
   function paste(editable, text) {
@@ -27,59 +42,65 @@
     return ev.defaultPrevented;
   }
 
-  async function replaceRange(composer, range, text) {
+  /** Select what `makeRange()` returns (recomputed: editors re-render their text nodes) and
+   * replace it with `text` through the editor's own input path. */
+  async function replaceWith(composer, makeRange, text) {
     const { editable, site } = composer;
-    selectRange(editable, range);
-    await nextFrame();
+    if (!editable.contains(editable.getRootNode().activeElement) && editable.getRootNode().activeElement !== editable) {
+      editable.focus({ preventScroll: true });
+      // On focus, Draft.js re-renders and puts back the caret it remembers: let that finish
+      // before we select, or it lands on top of our selection.
+      await settle();
+    }
+    for (let i = 0; i < 4; i++) {
+      const range = makeRange();
+      if (!range) return false;
+      select(editable, range);
+      await settle();
+      if (sameRange(selectionOf(editable), makeRange())) break;
+    }
     const method = (site.insert && site.insert.method) || "paste";
     if (text === "") {
-      // Deleting: a paste of "" is ignored by both editors; Quill/contenteditable honour the
-      // native delete command, and Draft.js handles it through its beforeinput/keydown path.
+      // A paste of "" is ignored by both editors; the native delete command goes through their
+      // input handling (beforeinput/keydown paths) instead.
       if (!document.execCommand("delete", false)) paste(editable, " ");
-      return;
+      return true;
     }
     if (method === "execCommand") {
       document.execCommand("insertText", false, text);
-      return;
+      return true;
     }
     const handled = paste(editable, text);
     if (!handled && site.insert && site.insert.fallback === "execCommand") {
       document.execCommand("insertText", false, text);
     }
+    return true;
+  }
+
+  function endRange(composer) {
+    const n = [...Herald.readText(composer.editable, composer.site)].length;
+    return Herald.rangeFor(composer.editable, composer.site, n, n);
   }
 
   /** Replace the whole draft with `text` (a suggestion). */
-  Herald.insertText = async function (composer, text) {
-    const current = Herald.readText(composer.editable, composer.site);
-    const range = current === "" ? caretAtEnd(composer.editable) : Herald.rangeAll(composer.editable);
-    if (current !== "") {
-      // Select exactly the text (not the trailing structural nodes) so the editor replaces it cleanly.
-      const r = Herald.rangeFor(composer.editable, composer.site, 0, [...current].length);
-      if (r) return replaceRange(composer, r, text);
-    }
-    return replaceRange(composer, range, text);
+  Herald.insertText = function (composer, text) {
+    return replaceWith(
+      composer,
+      () => {
+        const n = [...Herald.readText(composer.editable, composer.site)].length;
+        return Herald.rangeFor(composer.editable, composer.site, 0, n);
+      },
+      text
+    );
   };
 
   /** Quick fix: replace code points [start, end) with `replacement`. */
-  Herald.replaceSpan = async function (composer, start, end, replacement) {
-    const range = Herald.rangeFor(composer.editable, composer.site, start, end);
-    if (!range) return false;
-    await replaceRange(composer, range, replacement);
-    return true;
+  Herald.replaceSpan = function (composer, start, end, replacement) {
+    return replaceWith(composer, () => Herald.rangeFor(composer.editable, composer.site, start, end), replacement);
   };
 
   /** Quick fix: append text at the end of the draft. */
-  Herald.appendText = async function (composer, text) {
-    await replaceRange(composer, caretAtEnd(composer.editable, composer.site), text);
+  Herald.appendText = function (composer, text) {
+    return replaceWith(composer, () => endRange(composer), text);
   };
-
-  function caretAtEnd(editable, site) {
-    const current = Herald.readText(editable, site || Herald.state.site);
-    const n = [...current].length;
-    const r = Herald.rangeFor(editable, site || Herald.state.site, n, n);
-    if (r) return r;
-    const range = Herald.rangeAll(editable);
-    range.collapse(false);
-    return range;
-  }
 })(globalThis);
