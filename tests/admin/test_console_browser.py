@@ -211,3 +211,27 @@ def test_an_employee_cannot_open_any_console_page(live_server, browser):
         assert response.status == 403, url
         assert page.get_by_text("The console is for admins").is_visible(), url
     context.close()
+
+
+def test_csv_invites_upload_in_chunks_with_progress_and_a_row_report(admin_page):
+    page = admin_page
+    page.goto("/admin/people")
+    lines = ["email,name,role,teams"]
+    lines += [f"bulk{i}@acme.test,Bulk {i},employee,Bulk Team" for i in range(230)]
+    lines += ["not-an-email,Broken,employee,", f"{ADMIN_EMAIL},Lea Again,admin,"]
+    page.set_input_files(
+        "#csv-form input[type=file]",
+        files=[{"name": "people.csv", "mimeType": "text/csv", "buffer": "\n".join(lines).encode()}],
+    )
+    with page.expect_response(lambda r: r.url.endswith("/admin/people/import")) as first_chunk:
+        page.click("#csv-form button[type=submit]")
+    assert first_chunk.value.status == 200
+    # No wait_for_function here: the page's CSP (rightly) forbids the eval it needs.
+    page.locator("#csv-status", has_text="232 of 232").wait_for(timeout=30000)
+    assert page.locator("#csv-status").inner_text() == "232 of 232 rows: 230 invited, 2 skipped."
+    assert page.locator("#csv-bar").get_attribute("max") == "232"
+    assert page.locator("#csv-bar").evaluate("bar => bar.value") == 232
+    assert page.locator("#csv-report tbody tr").count() == 232
+    skipped = page.locator("#csv-report tr.outcome-skipped")
+    assert skipped.nth(0).inner_text().split("\t")[2:] == ["skipped", "not a valid email address"]
+    assert "already has an account" in skipped.nth(1).inner_text()
