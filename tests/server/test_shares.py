@@ -162,3 +162,46 @@ def test_too_many_events(client, headers, app):
 
 def test_sign_in_required(client):
     assert client.post(URL, json={"events": [event()]}).status_code == 401
+
+
+def test_fast_path_is_trusted_only_for_the_schema_it_was_written_against():
+    from server.api import shares
+
+    assert shares.schema_fingerprint() == shares.SCHEMA_FINGERPRINT, (
+        "shared_schemas/share-event.schema.json changed: check plainly_valid() in "
+        "server/api/shares.py against it, then update SCHEMA_FINGERPRINT"
+    )
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"snippet_id": 3, "variant": 1},
+        {"snippet_id": 0},
+        {"variant": -1},
+        {"variant": True},
+        {"edited": 1},
+        {"edit_distance": 10001},
+        {"edit_distance": 2.0},
+        {"network": "X"},
+        {"event_id": "3F2504E0-4F89-41D3-9A0C-0305E82C3301"},
+        {"event_id": "3f2504e0-4f89-11d3-9a0c-0305e82c3301"},
+        {"findings": [{"rule": "", "severity": "error"}]},
+        {"findings": [{"rule": "r", "severity": "fatal"}]},
+        {"findings": [{"rule": "r", "severity": "info", "extra": 1}]},
+        {"findings": [{"rule": "r", "severity": "info"}] * 201},
+        {"shared_at": 5},
+        {"text": "draft text is never accepted"},
+    ],
+)
+def test_fast_path_never_accepts_what_the_schema_rejects(changes):
+    from server.api.shares import plainly_valid
+    from server.schemas import errors_for
+
+    candidate = event(**changes)
+    if plainly_valid(candidate):
+        assert errors_for("share-event", candidate) == []
+    for key in ("event_id", "network", "edited", "edit_distance", "findings", "shared_at"):
+        missing = {k: v for k, v in candidate.items() if k != key}
+        assert not plainly_valid(missing) and errors_for("share-event", missing)
