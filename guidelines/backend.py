@@ -1,10 +1,32 @@
-"""Matcher backend selection: CPython uses ``re``; Brython uses the browser's native RegExp."""
+"""Matcher backend selection: CPython uses ``re``; Brython uses the browser's native RegExp.
+
+A backend's ``prepare(sources, prefilters)`` returns a program whose ``run(text)`` gives, per
+source, the spans ``finditer`` of that source alone would (code points). Sources that have a
+prefilter (a cheap regex matching wherever the source can start) are scanned in ONE pass:
+``(?=P1|P2|…)(?=(S1)|)(?=(S2)|)…`` stops only where some source may start and captures each
+source's match there; keeping, per source, matches that start at or after its previous end
+reproduces ``finditer`` exactly (sources never match empty text).
+"""
 
 from __future__ import annotations
 
 import sys
 
 _backend = None
+
+
+def split_sources(sources: list[str], prefilters: list | None) -> tuple[list[int], list[int]]:
+    """(indices scanned alone, indices scanned together behind their prefilters)."""
+    group = [i for i, p in enumerate(prefilters or []) if p]
+    if len(group) < 2:
+        group = []
+    alone = set(group)
+    return [i for i in range(len(sources)) if i not in alone], group
+
+
+def combined_source(sources: list[str], prefilters: list, group: list[int]) -> str:
+    pres = list(dict.fromkeys(prefilters[i] for i in group))
+    return "(?=" + "|".join(pres) + ")" + "".join("(?=(" + sources[i] + ")|)" for i in group)
 
 
 def get_backend():

@@ -40,33 +40,42 @@ def _plan(compiled: dict, network: str, rules: list[dict]) -> tuple:
     be = get_backend()
     flavor = be.flavor
     sources: list[str] = []
+    prefilters: list = []
+    term_pre = compiled.get("term_prefilter")
 
-    def add(items: list) -> list[int]:
+    def add(items: list, pre: dict | None = None) -> list[int]:
         idx = []
         for it in items:
             idx.append(len(sources))
             sources.append(it[flavor])
+            p = pre or it.get("pre")
+            prefilters.append(p[flavor] if p else None)
         return idx
 
     steps = []
     need_weighted = False
     for r in rules:
         kind = r["kind"]
-        if kind in ("terms", "pattern"):
-            steps.append((r, add(r["patterns"]), add(r["exceptions"])))
+        if kind == "terms":
+            steps.append((r, add(r["patterns"], term_pre), add(r["exceptions"], term_pre)))
+        elif kind == "pattern":
+            steps.append((r, add(r["patterns"]), add(r["exceptions"], term_pre)))
         elif kind == "detector":
             steps.append((r, add(r["detectors"]), [d["name"] for d in r["detectors"]]))
         elif kind == "require":
-            steps.append((r, add(r["patterns"]), add(r["require_any"])))
+            steps.append((r, add(r["patterns"], term_pre), add(r["require_any"], term_pre)))
         elif kind == "limit":
-            tags = add([PATTERNS["hashtag"]]) if r.get("max_hashtags") is not None else []
-            ments = add([PATTERNS["mention"]]) if r.get("max_mentions") is not None else []
+            tags = ments = []
+            if r.get("max_hashtags") is not None:
+                tags = add([PATTERNS["hashtag"]], PATTERNS["pre:hashtag"])
+            if r.get("max_mentions") is not None:
+                ments = add([PATTERNS["mention"]], PATTERNS["pre:mention"])
             if network in r.get("max_length", {}) and network == "x":
                 need_weighted = True
             steps.append((r, tags, ments))
     if len(_plans) >= _PLAN_CACHE_MAX:
         _plans.clear()
-    plan = (be.prepare(sources), steps, need_weighted)
+    plan = (be.prepare(sources, prefilters), steps, need_weighted)
     _plans[key] = plan
     return plan
 

@@ -122,6 +122,41 @@ def compile_terms(terms: list[str]) -> list[dict]:
     return out
 
 
+def term_prefilter(terms: list[str]) -> dict | None:
+    """One regex matching wherever any of ``terms`` starts (leading boundary, no trailing one):
+    the matcher scans every term regex of a policy in one pass behind it (a superset is enough,
+    so all rules' terms share one prefix trie)."""
+    lead: dict = {}
+    free: dict = {}
+    for term in sorted({normalize_term(t) for t in terms}):
+        if not term:
+            continue
+        node = lead if _edge_needs_boundary(term[0]) else free
+        for tok in _tokens(term):
+            node = node.setdefault(tok, {})
+        node[""] = {}
+    if not lead and not free:
+        return None
+    out = {}
+    for f in ("js", "py"):
+        alts = []
+        if lead:
+            alts.append(boundary(f, True) + "(?:" + _emit_trie(lead, f) + ")")
+        if free:
+            alts.append("(?:" + _emit_trie(free, f) + ")")
+        out[f] = "|".join(alts)
+    return out
+
+
+def _policy_terms(rules: list[dict]) -> list[str]:
+    """Every phrase compiled with ``compile_terms`` (terms, exceptions, when, require_any)."""
+    out: list[str] = []
+    for r in rules:
+        for field in ("terms", "exceptions", "when", "require_any"):
+            out.extend(r.get(field, []))
+    return out
+
+
 def _schema_errors(doc) -> list[dict]:
     import jsonschema
 
@@ -186,7 +221,13 @@ def _compile_rule(r: dict, errors: list[dict]) -> dict:
         from ._builtin import PATTERNS
 
         out["detectors"] = [
-            {"name": d, "js": PATTERNS[d]["js"], "py": PATTERNS[d]["py"]} for d in r["detectors"]
+            {
+                "name": d,
+                "js": PATTERNS[d]["js"],
+                "py": PATTERNS[d]["py"],
+                "pre": dict(PATTERNS["pre:" + d]),
+            }
+            for d in r["detectors"]
         ]
     elif kind == "require":
         out["patterns"] = compile_terms(r["when"])
@@ -266,6 +307,9 @@ def compile_policy(doc: dict, run_examples: bool = True) -> dict:
         "limits": limits,
         "rules": rules,
     }
+    pre = term_prefilter(_policy_terms([r for r in doc["rules"] if r.get("enabled", True)]))
+    if pre:
+        compiled["term_prefilter"] = pre
     compiled["hash"] = policy_hash(compiled)
     if run_examples:
         enabled = [r for r in doc["rules"] if r.get("enabled", True)]

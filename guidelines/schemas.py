@@ -149,6 +149,11 @@ COMPILED_SCHEMA: dict = {
             },
         },
         "rules": {"type": "array", "items": {"$ref": "#/$defs/rule"}},
+        "term_prefilter": {
+            "description": "matches wherever any term regex of the policy can start (a superset);"
+            " the matcher scans all term regexes in one pass behind it",
+            "$ref": "#/$defs/regex",
+        },
     },
     "$defs": {
         "regex": _regex,
@@ -194,6 +199,10 @@ COMPILED_SCHEMA: dict = {
                             "name": {"enum": DETECTORS},
                             "js": {"type": "string"},
                             "py": {"type": "string"},
+                            "pre": {
+                                "description": "cheap regex matching wherever this one can start",
+                                "$ref": "#/$defs/regex",
+                            },
                         },
                     },
                 },

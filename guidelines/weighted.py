@@ -24,7 +24,9 @@ def _run(text: str) -> list[list[int]]:
     global _program
     be = get_backend()
     if _program is None:
-        _program = be.prepare([PATTERNS[n][be.flavor] for n in _NAMES])
+        f = be.flavor
+        pre = [PATTERNS["pre:url"][f], PATTERNS["emoji"][f], None]  # heavy runs: alone
+        _program = be.prepare([PATTERNS[n][f] for n in _NAMES], pre)
     return be.run(_program, text)
 
 

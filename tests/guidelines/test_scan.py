@@ -1,0 +1,112 @@
+"""The one-pass scan behind prefilters yields exactly what each regex's own finditer does."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from gl_support import load_vectors
+
+import guidelines
+from guidelines._builtin import PATTERNS
+from guidelines.backend_py import PyBackend
+
+PIECES = [
+    "Idiot",
+    "idiot's",
+    "конфиденциально",
+    "Acme",
+    "#AcmeEmployee",
+    "#a",
+    "@bob",
+    "$ACME",
+    "jane@example.com",
+    "+1 415 555 0100",
+    "4111 1111 1111 1111",
+    "DE89 3704 0044 0532 0130 00",
+    "😀",
+    "👍🏽",
+    "中文",
+    "ไม่มีความเสี่ยง",
+    "20% returns",
+    "http://example.com/x",
+    "a.b.co",
+    "internal only",
+    "internal\n only",
+    "confidential computing",
+    "σοφος",
+    "PRJ-1234",
+    "-",
+    ",",
+]
+
+
+def _texts(n: int = 60) -> list[str]:
+    rng = random.Random(7)
+    out = []
+    for _ in range(n):
+        parts = [rng.choice(PIECES) for _ in range(rng.randint(1, 25))]
+        out.append("".join(p + rng.choice([" ", "", ". ", "\n", "("]) for p in parts))
+    return out
+
+
+def _policies() -> list[dict]:
+    out = [guidelines.compile_policy(guidelines.load_starter_policy())]
+    for v in load_vectors():
+        if v["policy"] != "starter":
+            out.append(guidelines.compile_policy(v["policy"]))
+    return out
+
+
+def _sources(compiled: dict) -> tuple[list[str], list]:
+    """Every regex of a compiled policy (+ hashtag/mention/url/emoji) with its prefilter."""
+    tp = compiled.get("term_prefilter") or {"py": None}
+    srcs, pres = [], []
+    for r in compiled["rules"]:
+        for it in r["patterns"]:
+            srcs.append(it["py"])
+            pres.append(tp["py"] if r["kind"] != "pattern" else None)
+        for it in r["exceptions"] + r.get("require_any", []):
+            srcs.append(it["py"])
+            pres.append(tp["py"])
+        for d in r.get("detectors", []):
+            srcs.append(d["py"])
+            pres.append(d["pre"]["py"])
+    for name in ("hashtag", "mention", "url"):
+        srcs.append(PATTERNS[name]["py"])
+        pres.append(PATTERNS["pre:" + name]["py"])
+    srcs.append(PATTERNS["emoji"]["py"])
+    pres.append(PATTERNS["emoji"]["py"])
+    return srcs, pres
+
+
+def test_combined_scan_equals_finditer_per_regex():
+    be = PyBackend()
+    checked = 0
+    for compiled in _policies():
+        srcs, pres = _sources(compiled)
+        combined = be.prepare(srcs, pres)
+        alone = be.prepare(srcs)
+        assert combined[2] is not None and len(combined[2][1]) >= 5
+        assert alone[2] is None
+        for text in _texts():
+            got = be.run(combined, text)
+            assert got == be.run(alone, text), text
+            checked += sum(len(x) for x in got)
+    assert checked > 2000
+
+
+def test_prefilters_cover_their_patterns():
+    for name, pat in PATTERNS.items():
+        if name.startswith("pre:"):
+            continue
+        pre = PATTERNS.get("pre:" + name)
+        if pre is None:
+            continue
+        rx, prx = re.compile(pat["py"]), re.compile(pre["py"])
+        hits = 0
+        for text in _texts(200):
+            for m in rx.finditer(text):
+                assert prx.match(text, m.start()), (name, text, m.start())
+                hits += 1
+        assert hits, name
