@@ -95,6 +95,23 @@ def make_text(rng: random.Random, terms: list[str], size: int = 3000) -> str:
     return " ".join(parts)[:size]
 
 
+def policy_sources(compiled: dict, network: str) -> list[str]:
+    """Every ECMAScript regex a check of ``network`` runs (rules, exceptions, detectors, tags)."""
+    from guidelines._builtin import PATTERNS
+
+    out = []
+    for r in compiled["rules"]:
+        if network not in r["networks"]:
+            continue
+        out += [p["js"] for p in r["patterns"] + r["exceptions"] + r.get("require_any", [])]
+        out += [d["js"] for d in r.get("detectors", [])]
+        if r.get("max_hashtags") is not None:
+            out.append(PATTERNS["hashtag"]["js"])
+        if r.get("max_mentions") is not None:
+            out.append(PATTERNS["mention"]["js"])
+    return out
+
+
 def pct(values: list[float], p: float) -> float:
     s = sorted(values)
     return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
@@ -106,16 +123,20 @@ import guidelines
 compiled = payload["compiled"]
 texts = payload["texts"]
 floor_fn = window.eval(payload["floor_js"])
+floor_fn(payload["floor_src"], texts[0])
+floor_fn(payload["rule_src"], texts[0])
 guidelines.check(texts[0], compiled, "linkedin")  # warm: build the plan and RegExps once
-times, floors = [], []
+times, floors, rule_floors = [], [], []
 for rep in range(payload["reps"]):
     for t in texts:
         t0 = window.performance.now()
         guidelines.check(t, compiled, "linkedin")
         times.append(window.performance.now() - t0)
         floors.append(floor_fn(payload["floor_src"], t))
+        rule_floors.append(floor_fn(payload["rule_src"], t))
 result["times"] = times
 result["floors"] = floors
+result["rule_floors"] = rule_floors
 """
 
 FLOOR_JS = """(function () {
@@ -177,7 +198,8 @@ def main() -> None:
         return
     from guidelines.browser_harness import BrythonPage
 
-    floor_src = max((p["js"] for r in compiled["rules"] for p in r["patterns"]), key=len)
+    rule_src = max((p["js"] for r in compiled["rules"] for p in r["patterns"]), key=len)
+    floor_src = "|".join("(?:" + s + ")" for s in policy_sources(compiled, "linkedin"))
     with BrythonPage() as page:
         res = page.run(
             BROWSER_CODE,
@@ -187,18 +209,24 @@ def main() -> None:
                 "reps": args.reps,
                 "floor_js": FLOOR_JS,
                 "floor_src": floor_src,
+                "rule_src": rule_src,
             },
             timeout=600,
         )
-    bt, fl = res["times"], res["floors"]
+    bt, fl, rf = res["times"], res["floors"], res["rule_floors"]
     bp50, bp95, fp50 = statistics.median(bt), pct(bt, 95), statistics.median(fl)
     print(
         f"Brython check (chromium, native RegExp): p50 {bp50:.2f} ms, p95 {bp95:.2f} ms "
         f"(target p95 <= 4 ms)"
     )
     print(
-        f"bare native RegExp pass (largest 200-term regex): p50 {fp50:.3f} ms, "
-        f"p95 {pct(fl, 95):.3f} ms; check p95 / floor p50 = {bp95 / max(fp50, 1e-3):.1f}x"
+        f"floor: ONE native RegExp pass, all {len(policy_sources(compiled, 'linkedin'))} policy "
+        f"regexes in one alternation: p50 {fp50:.3f} ms, p95 {pct(fl, 95):.3f} ms; "
+        f"check p95 / floor p50 = {bp95 / max(fp50, 1e-3):.1f}x (target <= 3x)"
+    )
+    print(
+        f"largest single rule regex pass: p50 {statistics.median(rf):.3f} ms, "
+        f"p95 {pct(rf, 95):.3f} ms (performance.now() resolution in the page: 0.1 ms)"
     )
 
 

@@ -127,6 +127,13 @@ def _browser_source(name: str, src: str) -> str:
     )
 
 
+def _skipped(name: str, extra: frozenset = frozenset()) -> bool:
+    """Never bundled: SERVER_ONLY / CPYTHON_ONLY_IMPORTS / ``extra`` modules and their names."""
+    skip = SERVER_ONLY | CPYTHON_ONLY_IMPORTS | extra
+    parts = name.split(".")
+    return any(".".join(parts[:k]) in skip for k in range(1, len(parts) + 1))
+
+
 def collect_package(package: str, root: Path | None = None) -> dict[str, list]:
     """VFS entries for a package's browser-safe modules: name -> [ext, source, imports(, 1)]."""
     root = root or Path(__file__).resolve().parents[1]
@@ -144,7 +151,9 @@ def collect_package(package: str, root: Path | None = None) -> dict[str, list]:
         if name in SERVER_ONLY:
             continue
         src = _browser_source(name, path.read_text(encoding="utf-8"))
-        entry: list = [".py", src, _imports(src, name, is_pkg)]
+        # import lists name only what Brython will import (other build tools follow them)
+        deps = [d for d in _imports(src, name, is_pkg) if not _skipped(d)]
+        entry: list = [".py", src, deps]
         if is_pkg:
             entry.append(1)
         out[name] = entry
@@ -166,7 +175,7 @@ def build_brython_bundle(
     functions are left out.
     """
     packages = packages or ["guidelines"]
-    skip = SERVER_ONLY | CPYTHON_ONLY_IMPORTS | set(exclude or [])
+    skip = frozenset(exclude or [])
     available: dict[str, list] = {}
     for p in packages:
         available.update(collect_package(p))
@@ -179,7 +188,7 @@ def build_brython_bundle(
     seen: set[str] = set()
     while todo:
         name = todo.pop()
-        if name in seen or name in skip or name in _BUILTIN:
+        if name in seen or _skipped(name, skip) or name in _BUILTIN:
             continue
         seen.add(name)
         if name in available:
