@@ -13,6 +13,8 @@ from __future__ import annotations
 import sys
 
 _backend = None
+INVALID = ("\ufffe", "\ufeff", "\uffff")  # make a post invalid on X (twitter-text)
+STRIDE = 5  # per match: start, end, match, before, after
 
 
 def split_sources(sources: list[str], prefilters: list | None) -> tuple[list[int], list[int]]:

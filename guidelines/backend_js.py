@@ -10,7 +10,11 @@ from __future__ import annotations
 from browser import window
 
 _JS = r"""(function () {
-  var SUR = /[\uD800-\uDFFF]/;
+  var SUR = /[\uD800-\uDFFF]/, INVALID = /[\uFFFE\uFEFF\uFFFF]/;
+  // strings with astral characters get Brython's code-point index, as its own JS->Python
+  // conversion would give them (raw JS arrays are handed to Python unconverted)
+  var B = typeof __BRYTHON__ !== "undefined" ? __BRYTHON__ : null;
+  var PYSTR = B && B.String ? function (x) { return B.String(x); } : function (x) { return x; };
   function cpMap(text) {
     var n = text.length, map = new Int32Array(n + 1), cp = 0;
     for (var i = 0; i < n; i++) {
@@ -40,18 +44,41 @@ _JS = r"""(function () {
       });
       combo = new RegExp("(?=" + ps.join("|") + ")" + body, "gu");
     }
-    return function (text) {
+    return function (text, normalize) {
       text = String(text);
+      var orig = -1;
+      if (normalize) {
+        orig = SUR.test(text) ? cpMap(text)[text.length] : text.length;
+        text = text.normalize("NFC");
+      }
       var map = SUR.test(text) ? cpMap(text) : null, len = text.length;
       var out = new Array(n), k, m, s, e;
+      function rec(recs, s, e) {
+        var b = s, a = e, q;
+        for (q = 0; q < 4 && b > 0; q++) {
+          b--;
+          if (b > 0 && (text.charCodeAt(b) & 0xFC00) === 0xDC00 &&
+              (text.charCodeAt(b - 1) & 0xFC00) === 0xD800) b--;
+        }
+        for (q = 0; q < 4 && a < len; q++) {
+          a += (text.charCodeAt(a) & 0xFC00) === 0xD800 && a + 1 < len &&
+            (text.charCodeAt(a + 1) & 0xFC00) === 0xDC00 ? 2 : 1;
+        }
+        if (map) {
+          recs.push(map[s], map[e], PYSTR(text.slice(s, e)), PYSTR(text.slice(b, s)),
+                    PYSTR(text.slice(e, a)));
+        } else {
+          recs.push(s, e, text.slice(s, e), text.slice(b, s), text.slice(e, a));
+        }
+      }
       for (k = 0; k < n; k++) out[k] = [];
       for (k = 0; k < rxs.length; k++) {
-        var rx = rxs[k], spans = out[alone[k]];
+        var rx = rxs[k], recs = out[alone[k]];
         rx.lastIndex = 0;
         while ((m = rx.exec(text)) !== null) {
           s = m.index; e = rx.lastIndex;
           if (e === s) { rx.lastIndex = s + 1; continue; }
-          if (map) { spans.push(map[s], map[e]); } else { spans.push(s, e); }
+          rec(recs, s, e);
         }
       }
       if (combo) {
@@ -64,7 +91,7 @@ _JS = r"""(function () {
             if (c !== undefined && s >= last[k]) {
               e = s + c.length;
               last[k] = e;
-              if (map) { out[group[k]].push(map[s], map[e]); } else { out[group[k]].push(s, e); }
+              rec(out[group[k]], s, e);
             }
           }
           var ch = text.charCodeAt(s);
@@ -72,12 +99,23 @@ _JS = r"""(function () {
             (text.charCodeAt(s + 1) & 0xFC00) === 0xDC00 ? 2 : 1);
         }
       }
+      var cps = map ? map[len] : len;
+      out.push([cps, orig < 0 ? cps : orig, INVALID.test(text)]);
       return out;
     };
   }
+  function slice(text, start, end) {
+    text = String(text);
+    if (!SUR.test(text)) return text.slice(start, end);
+    var map = cpMap(text), n = text.length, a = 0, b;
+    while (a < n && map[a] < start) a++;
+    b = a;
+    while (b < n && map[b] < end) b++;
+    return PYSTR(text.slice(a, b));
+  }
   function nfc(text) { return text.normalize("NFC"); }
   function ident(text) { return text; }
-  return {prepare: prepare, nfc: nfc, ident: ident};
+  return {prepare: prepare, nfc: nfc, ident: ident, slice: slice};
 })()"""
 
 _helper = None
@@ -96,12 +134,16 @@ class JSBackend:
     def prepare(self, sources: list[str], prefilters: list | None = None):
         return _js().prepare(sources, [p or "" for p in prefilters or []])  # None is no null
 
-    def run(self, program, text: str) -> list[list[int]]:
-        return program(text)
+    def run(self, program, text: str, nfc: bool = False) -> list:
+        """See ``PyBackend.run``: one native call; Python never slices the (long) post, which
+        costs tens of microseconds per slice in Brython."""
+        return program(text, nfc)
+
+    def slice(self, text: str, start: int, end: int) -> str:
+        return _js().slice(text, start, end)
 
     def text(self, text: str) -> str:
-        """Round-trip through JS: strings made by ``_json`` lack Brython's surrogate index,
-        so their slicing and len() count UTF-16 units; the JS->Python conversion adds it."""
+        """Give a string from ``_json`` Brython's surrogate index (JS->Python conversion)."""
         return _js().ident(text)
 
     def nfc(self, text: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .backend import combined_source, split_sources
+from .backend import INVALID, combined_source, split_sources
 
 
 class PyBackend:
@@ -19,15 +19,21 @@ class PyBackend:
             combo = (re.compile(combined_source(sources, prefilters, group)), group)
         return len(sources), [(i, re.compile(sources[i])) for i in singles], combo
 
-    def run(self, program: tuple, text: str) -> list[list[int]]:
-        """Per source, a flat [start, end, start, end, ...] list of code-point offsets: what
-        ``finditer`` of that source alone yields."""
+    def run(self, program: tuple, text: str, nfc: bool = False) -> list[list]:
+        """Per source, what ``finditer`` of that source alone finds, as flat records
+        ``[start, end, match, before, after, ...]`` (code points; ``before``/``after``: up to 4
+        code points around the match); then ``[len(scanned), len(text), has_invalid]``.
+        With ``nfc`` the NFC form of ``text`` is scanned."""
         n, singles, combo = program
-        out: list[list[int]] = [[] for _ in range(n)]
+        orig = len(text)
+        if nfc:
+            text = unicodedata.normalize("NFC", text)
+        out: list[list] = [[] for _ in range(n)]
         for i, rx in singles:
-            spans = out[i]
+            recs = out[i]
             for m in rx.finditer(text):
-                spans += m.span()
+                s, e = m.span()
+                recs += (s, e, m.group(), text[max(0, s - 4) : s], text[e : e + 4])
         if combo is not None:
             rx, group = combo
             outs = [out[i] for i in group]
@@ -38,12 +44,13 @@ class PyBackend:
                 for k in ks:
                     s, e = regs[k + 1]
                     if s >= last[k]:  # -1 when this source does not match here
-                        outs[k] += (s, e)
+                        outs[k] += (s, e, text[s:e], text[max(0, s - 4) : s], text[e : e + 4])
                         last[k] = e
+        out.append([len(text), orig, any(c in text for c in INVALID)])
         return out
 
-    def text(self, text: str) -> str:
-        return text
+    def slice(self, text: str, start: int, end: int) -> str:
+        return text[start:end]
 
     def nfc(self, text: str) -> str:
         return unicodedata.normalize("NFC", text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import validators
 from ._builtin import PATTERNS
-from .backend import get_backend
+from .backend import STRIDE, get_backend
 from .weighted import parse_x
 
 _plans: dict = {}
@@ -16,14 +16,14 @@ def normalize_term(s: str) -> str:
     return " ".join(s.lower().replace("ς", "σ").split())
 
 
-def _finding(rule: dict, text: str, s: int, e: int, replacements=None, fix=None) -> dict:
+def _finding(rule: dict, match: str, s: int, e: int, replacements=None, fix=None) -> dict:
     return {
         "rule": rule["id"],
         "kind": rule["kind"],
         "severity": rule["severity"],
         "start": s,
         "end": e,
-        "match": text[s:e],
+        "match": match,
         "message": rule["message"],
         "replacements": list(replacements or []),
         "explain": rule.get("explain", ""),
@@ -80,52 +80,60 @@ def _plan(compiled: dict, network: str, rules: list[dict]) -> tuple:
     return plan
 
 
-def _spans(flat: list[int]) -> list[tuple[int, int]]:
-    return [(flat[i], flat[i + 1]) for i in range(0, len(flat), 2)]
+def _hits(results: list, idx: list[int]) -> list[tuple]:
+    """(start, end, match) of the given sources, sorted, without duplicates."""
+    if len(idx) == 1:
+        r = results[idx[0]]
+        return [(r[j], r[j + 1], r[j + 2]) for j in range(0, len(r), STRIDE)]
+    seen = {}
+    for i in idx:
+        r = results[i]
+        for j in range(0, len(r), STRIDE):
+            seen[(r[j], r[j + 1])] = r[j + 2]
+    return [(s, e, seen[(s, e)]) for s, e in sorted(seen)]
 
 
 def check_rules(text: str, compiled: dict, network: str, rules: list[dict]) -> list[dict]:
     be = get_backend()
-    text = be.text(text)
     program, steps, need_weighted = _plan(compiled, network, rules)
-    results = be.run(program, text) if steps else []
+    results = be.run(program, text)
     found: list[dict] = []
     for rule, a, b in steps:
         kind = rule["kind"]
         if kind in ("terms", "pattern"):
-            hits = set()
-            for i in a:
-                hits.update(_spans(results[i]))
-            exc = [sp for i in b for sp in _spans(results[i])]
+            exc = [(s, e) for s, e, _ in _hits(results, b)] if b else []
             repl = rule["replacements"]
-            for s, e in sorted(hits):
-                if any(xs <= s and e <= xe for xs, xe in exc):
+            for s, e, m in _hits(results, a):
+                if exc and any(xs <= s and e <= xe for xs, xe in exc):
                     continue
-                alts = repl.get(normalize_term(text[s:e]), []) if repl else []
-                found.append(_finding(rule, text, s, e, alts))
+                alts = repl.get(normalize_term(m), []) if repl else []
+                found.append(_finding(rule, m, s, e, alts))
         elif kind == "detector":
             cands = []
             for i, name in zip(a, b, strict=True):
-                check = validators.VALIDATORS[name]
-                for s, e in _spans(results[i]):
-                    end = check(text, s, e)
-                    if end is not None:
-                        cands.append((validators.PRIORITY[name], s, end))
+                valid = validators.VALIDATORS[name]
+                prio = validators.PRIORITY[name]
+                r = results[i]
+                for j in range(0, len(r), STRIDE):
+                    n = valid(r[j + 2], r[j + 3], r[j + 4])
+                    if n is not None:
+                        cands.append((prio, r[j], r[j] + n, r[j + 2][:n]))
             cands.sort()
             kept: list[tuple[int, int]] = []
-            for _, s, e in cands:
+            for _, s, e, m in cands:
                 if any(s < ke and ks < e for ks, ke in kept):
                     continue
                 kept.append((s, e))
-                found.append(_finding(rule, text, s, e))
+                found.append(_finding(rule, m, s, e))
         elif kind == "require":
-            when = sorted(sp for i in a for sp in _spans(results[i]))
+            when = _hits(results, a)
             if when and not any(results[i] for i in b):
-                s, e = when[0]
-                found.append(_finding(rule, text, s, e, fix={"append": rule.get("fix_append", "")}))
+                s, e, m = when[0]
+                found.append(_finding(rule, m, s, e, fix={"append": rule.get("fix_append", "")}))
         elif kind == "limit":
             found.extend(_limit_findings(rule, text, network, results, a, b))
-    found.sort(key=lambda f: (f["start"], f["end"], f["rule"]))
+    if len(found) > 1:
+        found.sort(key=lambda f: (f["start"], f["end"], f["rule"]))
     return found
 
 
@@ -133,18 +141,24 @@ def _limit_findings(rule, text, network, results, tag_idx, ment_idx) -> list[dic
     out = []
     max_len = rule.get("max_length", {}).get(network)
     if max_len is not None:
+        n = results[-1][0]  # code points
         if network == "x":
             exceed = parse_x(text, True, max_len)["exceed_at"]
         else:
-            exceed = max_len if len(text) > max_len else None
+            exceed = max_len if n > max_len else None
         if exceed is not None:
-            out.append(_finding(rule, text, exceed, len(text)))
+            out.append(_finding(rule, get_backend().slice(text, exceed, n), exceed, n))
     for idx, limit in ((tag_idx, rule.get("max_hashtags")), (ment_idx, rule.get("max_mentions"))):
         if not idx:
             continue
-        spans = [(s, e) for s, e in _spans(results[idx[0]]) if not text[s + 1 : e].isdigit()]
-        for s, e in spans[limit:]:
-            out.append(_finding(rule, text, s, e))
+        r = results[idx[0]]
+        spans = [
+            (r[j], r[j + 1], r[j + 2])
+            for j in range(0, len(r), STRIDE)
+            if not r[j + 2][1:].isdigit()
+        ]
+        for s, e, m in spans[limit:]:
+            out.append(_finding(rule, m, s, e))
     return out
 
 

@@ -1,4 +1,9 @@
-"""Plain-Python validation of regex candidates; runs unchanged in CPython and Brython."""
+"""Plain-Python validation of regex candidates; runs unchanged in CPython and Brython.
+
+A validator gets the candidate ``match`` and up to 4 code points ``before``/``after`` it (never
+the whole post: slicing a long string is slow in Brython) and returns the length of the valid
+match (maybe shorter) or None.
+"""
 
 from __future__ import annotations
 
@@ -20,11 +25,11 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
-def card(text: str, start: int, end: int) -> int | None:
-    """Return the end of a valid card number or None."""
-    digits = "".join(c for c in text[start:end] if "0" <= c <= "9")
+def card(match: str, before: str = "", after: str = "") -> int | None:
+    """Length of a valid card number or None."""
+    digits = match.replace(" ", "").replace("-", "")
     if 13 <= len(digits) <= 19 and luhn_ok(digits) and len(set(digits)) > 1:
-        return end
+        return len(match)
     return None
 
 
@@ -44,13 +49,14 @@ def _iban_ok(raw: str) -> bool:
     return rem == 1
 
 
-def iban(text: str, start: int, end: int) -> int | None:
+def iban(match: str, before: str = "", after: str = "") -> int | None:
     """Mod-97 check; greedy candidates may swallow a following capitalised word, so trim."""
-    while end > start:
-        if _iban_ok(text[start:end]):
+    end = len(match)
+    while end > 0:
+        if _iban_ok(match[:end]):
             return end
-        cut = text.rfind(" ", start, end)
-        if cut <= start:
+        cut = match.rfind(" ", 0, end)
+        if cut <= 0:
             return None
         end = cut
     return None
@@ -70,8 +76,8 @@ def _groups(s: str) -> list[str]:
     return out
 
 
-def phone(text: str, start: int, end: int) -> int | None:
-    s = text[start:end]
+def phone(match: str, before: str = "", after: str = "") -> int | None:
+    s = match
     groups = _groups(s)
     digits = sum(len(g) for g in groups)
     intl = s.startswith("+")
@@ -96,18 +102,18 @@ def phone(text: str, start: int, end: int) -> int | None:
         ):
             return None
     # an amount: currency right before or after
-    before = text[max(0, start - 4) : start].strip().lower()
-    after = text[end : end + 4].strip().lower()
+    before = before.strip().lower()
+    after = after.strip().lower()
     if before[-1:] and before[-1] in _CURRENCY or after[:1] and after[0] in _CURRENCY:
         return None
     for code in _CURRENCY_CODES:
         if before.endswith(code) or after.startswith(code):
             return None
-    return end
+    return len(match)
 
 
-def always(text: str, start: int, end: int) -> int | None:
-    return end
+def always(match: str, before: str = "", after: str = "") -> int | None:
+    return len(match)
 
 
 VALIDATORS = {
@@ -178,16 +184,16 @@ def _ascii_domain_char(c: str) -> bool:
     return c.isascii() and (c.isalnum() or c in "-_") or 0xC0 <= o <= 0x24F or 0x1E00 <= o <= 0x1EFF
 
 
-def url(text: str, start: int, end: int) -> int | None:
-    """Validate a URL candidate the way twitter-text does; return its (maybe shorter) end."""
-    s = text[start:end]
+def url(match: str, before: str = "", after: str = "") -> int | None:
+    """Validate a URL candidate the way twitter-text does; return its (maybe shorter) length."""
+    s = match
     low = s.lower()
     proto = 0
     if low.startswith("http://"):
         proto = 7
     elif low.startswith("https://"):
         proto = 8
-    elif start > 0 and text[start - 1] in "-_./":
+    elif before and before[-1] in "-_./":
         return None
     rest = s[proto:]
     cut = len(rest)
@@ -221,8 +227,7 @@ def url(text: str, start: int, end: int) -> int | None:
         ):
             return None
     if len(labels) < len(domain.split(".")):
-        return start + proto + dom_len
-    new_end = end
-    if end - start > 4096:
+        return proto + dom_len
+    if len(s) > 4096:
         return None
-    return new_end
+    return len(s)

@@ -10,47 +10,37 @@ from __future__ import annotations
 
 from . import validators
 from ._builtin import PATTERNS
-from .backend import get_backend
+from .backend import STRIDE, get_backend
 
 MAX_WEIGHTED_LENGTH = 280
 URL_WEIGHT = 23
 EMOJI_WEIGHT = 2
-_INVALID = ("\ufffe", "\ufeff", "\uffff")
 _NAMES = ("url", "emoji", "heavy")
 _program = None
 
 
-def _run(text: str) -> list[list[int]]:
+def _run(text: str, nfc: bool) -> list:
     global _program
     be = get_backend()
     if _program is None:
         f = be.flavor
         pre = [PATTERNS["pre:url"][f], PATTERNS["emoji"][f], None]  # heavy runs: alone
         _program = be.prepare([PATTERNS[n][f] for n in _NAMES], pre)
-    return be.run(_program, text)
+    return be.run(_program, text, nfc)
 
 
-def _url_spans(text: str, flat: list[int]) -> list[tuple[int, int]]:
-    out = []
-    for i in range(0, len(flat), 2):
-        s = flat[i]
-        e = validators.url(text, s, flat[i + 1])
-        if e is not None:
-            out.append((s, e))
-    return out
-
-
-def segments(text: str, emoji_parsing: bool = True, spans: list[list[int]] | None = None):
-    """Yield (start, end, weight_per_unit, atomic) covering ``text`` (already normalised)."""
-    if spans is None:
-        spans = _run(text)
-    urls = _url_spans(text, spans[0])
-    ents = [(s, e, URL_WEIGHT) for s, e in urls]
+def _segments(res: list, emoji_parsing: bool) -> list[tuple[int, int, int, bool]]:
+    u = res[0]
+    ents = []
+    for j in range(0, len(u), STRIDE):
+        n = validators.url(u[j + 2], u[j + 3], u[j + 4])
+        if n is not None:
+            ents.append((u[j], u[j] + n, URL_WEIGHT))
     if emoji_parsing:
-        em = spans[1]
-        ents.extend((em[i], em[i + 1], EMOJI_WEIGHT) for i in range(0, len(em), 2))
+        em = res[1]
+        ents.extend((em[j], em[j + 1], EMOJI_WEIGHT) for j in range(0, len(em), STRIDE))
         ents.sort()
-    heavy = spans[2]
+    heavy = [x for j in range(0, len(res[2]), STRIDE) for x in (res[2][j], res[2][j + 1])]
     hi = 0
     pos = 0
     out = []
@@ -75,8 +65,13 @@ def segments(text: str, emoji_parsing: bool = True, spans: list[list[int]] | Non
         gap(pos, s)
         out.append((s, e, w, True))
         pos = last_end = e
-    gap(pos, len(text))
+    gap(pos, res[-1][0])
     return out
+
+
+def segments(text: str, emoji_parsing: bool = True):
+    """(start, end, weight_per_unit, atomic) covering ``text`` (already normalised)."""
+    return _segments(_run(text, False), emoji_parsing)
 
 
 def parse_x(text: str, emoji_parsing: bool = True, max_length: int = MAX_WEIGHTED_LENGTH) -> dict:
@@ -85,19 +80,18 @@ def parse_x(text: str, emoji_parsing: bool = True, max_length: int = MAX_WEIGHTE
     ``exceed_at`` is the code-point offset in ``text`` of the first character past the limit
     (None when within it).
     """
-    be = get_backend()
-    text = be.text(text)
-    norm = be.nfc(text)
+    res = _run(text, True)  # scans the NFC form
+    n_norm, n_text, invalid = res[-1]
     total = 0
     exceed = None
-    for s, e, w, atomic in segments(norm, emoji_parsing):
+    for s, e, w, atomic in _segments(res, emoji_parsing):
         add = w if atomic else w * (e - s)
         if exceed is None and total + add > max_length:
             exceed = s if atomic else s + (max_length - total) // w
         total += add
-    if exceed is not None and len(norm) != len(text):
-        exceed = min(len(text), max(0, exceed + len(text) - len(norm)))
-    valid = 0 < total <= max_length and not any(c in norm for c in _INVALID)
+    if exceed is not None and n_norm != n_text:
+        exceed = min(n_text, max(0, exceed + n_text - n_norm))
+    valid = 0 < total <= max_length and not invalid
     return {
         "weightedLength": total,
         "valid": valid,
