@@ -75,7 +75,6 @@ def seed(db_url: str, rng: random.Random) -> str:
         User,
         utcnow,
     )
-    from server.tokens import issue_access_token
 
     app = create_app({"SECRET_KEY": SECRET, "DATABASE_URL": db_url, "ACCESS_TOKEN_MINUTES": 120})
     now = utcnow()
@@ -196,9 +195,18 @@ def seed(db_url: str, rng: random.Random) -> str:
                 ],
             )
             db.execute_sql("ANALYZE")  # what a long-running deployment's planner would know
-            employee = User.get(User.email == "user42@bench.test")
-            token, _ = issue_access_token(employee)
-    return token
+    return employee_token(db_url)
+
+
+def employee_token(db_url: str) -> str:
+    from server import create_app
+    from server.db import db
+    from server.models import User
+    from server.tokens import issue_access_token
+
+    app = create_app({"SECRET_KEY": SECRET, "DATABASE_URL": db_url, "ACCESS_TOKEN_MINUTES": 120})
+    with app.app_context(), db.connection_context():
+        return issue_access_token(User.get(User.email == "user42@bench.test"))[0]
 
 
 # --- serving and measuring -----------------------------------------------------------------------
@@ -210,14 +218,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(app_spec: str, port: int, workers: int, env: dict) -> subprocess.Popen:
+def start_gunicorn(app_spec: str, port: int, args, env: dict) -> subprocess.Popen:
     cmd = [
         sys.executable,
         *(["-S"] if sys.flags.no_site else []),
         "-m",
         "gunicorn",
         "--workers",
-        str(workers),
+        str(args.workers),
+        "--worker-class",
+        args.worker_class,
+        "--threads",
+        str(args.threads),
         "--bind",
         f"127.0.0.1:{port}",
         "--backlog",
@@ -317,6 +329,11 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--workers", type=int, default=multiprocessing.cpu_count() * 2 + 1)
+    parser.add_argument(
+        "--worker-class", default="sync", help="gunicorn worker class (herald run uses sync)"
+    )
+    parser.add_argument("--threads", type=int, default=1, help="threads per gthread worker")
+    parser.add_argument("--db", type=Path, help="reuse a database seeded by an earlier --keep run")
     parser.add_argument("--keep", action="store_true", help="keep the temporary database")
     args = parser.parse_args()
     if not Path(WRK).exists():
@@ -324,14 +341,19 @@ def main() -> int:
         return 2
 
     tmp = Path(tempfile.mkdtemp(prefix="herald-bench-"))
-    db_path = tmp / "bench.sqlite3"
+    if args.db:
+        db_path = args.db.resolve()
+        token = employee_token(f"sqlite:///{db_path}")
+        print(f"reusing {db_path}")
+    else:
+        db_path = tmp / "bench.sqlite3"
+        started = time.perf_counter()
+        token = seed(f"sqlite:///{db_path}", random.Random(20261122))
+        print(
+            f"seeded {SNIPPETS:,} snippets, {USERS:,} users, {TEAMS} teams, {SHARES:,} shares "
+            f"in {time.perf_counter() - started:.1f}s ({db_path})"
+        )
     db_url = f"sqlite:///{db_path}"
-    started = time.perf_counter()
-    token = seed(db_url, random.Random(20261122))
-    print(
-        f"seeded {SNIPPETS:,} snippets, {USERS:,} users, {TEAMS} teams, {SHARES:,} shares "
-        f"in {time.perf_counter() - started:.1f}s ({db_path})"
-    )
     env = dict(
         os.environ,
         HERALD_DATABASE_URL=db_url,
@@ -340,10 +362,13 @@ def main() -> int:
         HERALD_PUBLIC_BASE_URL="https://herald.example",
     )
     auth = f"Authorization: Bearer {token}"
-    print(f"gunicorn workers: {args.workers}; wrk -c{args.connections} -t2 -d{args.duration}s")
+    print(
+        f"gunicorn: {args.workers} {args.worker_class} workers x {args.threads} threads; "
+        f"wrk -c{args.connections} -t2 -d{args.duration}s --latency"
+    )
 
     port = free_port()
-    bare = start_gunicorn("server_load:make_bare_app()", port, args.workers, env)
+    bare = start_gunicorn("server_load:make_bare_app()", port, args, env)
     try:
         run_wrk(
             f"http://127.0.0.1:{port}/ping", argparse.Namespace(**{**vars(args), "duration": 2}), []
@@ -353,7 +378,7 @@ def main() -> int:
         stop(bare)
 
     port = free_port()
-    herald = start_gunicorn("server:create_app()", port, args.workers, env)
+    herald = start_gunicorn("server:create_app()", port, args, env)
     try:
         url = f"http://127.0.0.1:{port}/api/v1/suggestions?network=x"
         run_wrk(url, argparse.Namespace(**{**vars(args), "duration": 2}), [auth])  # warm-up

@@ -677,7 +677,7 @@ def _activity(rng: random.Random, now, people: list[User], snippets: list[Snippe
                 )
                 for _ in range(rng.randint(0, 14))
             ]
-            if roll > 0.35 or (aimed and not aimed & member_of[person.id]):
+            if roll > 0.5 or (aimed and not aimed & member_of[person.id]):
                 continue
             shared_at = min(snippet.approved_at + offset, now - timedelta(minutes=5))
             shares += (

@@ -211,7 +211,7 @@ def index():
             f"|{r[0]}:{r[8]}:{r[9]}:{r[10]}:{r[11]}:{shared[r[0]]}:{codes.get(r[0])}".encode()
         )
     etag = tag.hexdigest()
-    if request.if_none_match.contains(etag):
+    if request.if_none_match.contains_weak(etag):  # weak comparison, as RFC 9110 says for GET
         resp = make_response("", 304)
     else:
         items = []
