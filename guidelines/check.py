@@ -8,6 +8,7 @@ from .backend import STRIDE, get_backend
 from .weighted import parse_x
 
 _plans: dict = {}
+_net_rules: dict = {}  # (policy hash, network) -> the rules that apply
 _PLAN_CACHE_MAX = 16
 
 
@@ -31,9 +32,10 @@ def _finding(rule: dict, match: str, s: int, e: int, replacements=None, fix=None
     }
 
 
-def _plan(compiled: dict, network: str, rules: list[dict]) -> tuple:
+def _plan(compiled: dict, network: str, rules: list[dict], key: tuple | None = None) -> tuple:
     """Collect every regex the rules need into one backend program (cached per policy)."""
-    key = (compiled.get("hash"), network, tuple(r["id"] for r in rules))
+    if key is None:
+        key = (compiled.get("hash"), network, tuple([r["id"] for r in rules]))
     plan = _plans.get(key)
     if plan is not None:
         return plan
@@ -93,9 +95,11 @@ def _hits(results: list, idx: list[int]) -> list[tuple]:
     return [(s, e, seen[(s, e)]) for s, e in sorted(seen)]
 
 
-def check_rules(text: str, compiled: dict, network: str, rules: list[dict]) -> list[dict]:
+def check_rules(
+    text: str, compiled: dict, network: str, rules: list[dict], key: tuple | None = None
+) -> list[dict]:
     be = get_backend()
-    program, steps, need_weighted = _plan(compiled, network, rules)
+    program, steps, need_weighted = _plan(compiled, network, rules, key)
     results = be.run(program, text)
     found: list[dict] = []
     for rule, a, b in steps:
@@ -168,8 +172,16 @@ def check(text: str, compiled: dict, network: str) -> list[dict]:
     Each finding: rule, kind, severity, start, end (code-point offsets), match, message,
     replacements (list of str), explain (str), fix (None or {"append": str}).
     """
-    rules = [r for r in compiled["rules"] if network in r["networks"]]
-    return check_rules(text, compiled, network, rules)
+    key = (compiled.get("hash"), network)
+    rules = _net_rules.get(key) if key[0] else None
+    if rules is None:
+        rules = [r for r in compiled["rules"] if network in r["networks"]]
+        if key[0]:
+            if len(_net_rules) >= _PLAN_CACHE_MAX:
+                _net_rules.clear()
+            _net_rules[key] = rules
+    # all rules of the network: the plan is keyed by (hash, network) alone
+    return check_rules(text, compiled, network, rules, key + ("*",) if key[0] else None)
 
 
 def post_length(text: str, compiled: dict, network: str) -> dict:

@@ -13,22 +13,23 @@ _CURRENCY = "$€£¥₽₹₩"
 _CURRENCY_CODES = ("usd", "eur", "gbp", "rub", "jpy", "chf", "inr", "руб", "€", "$")
 
 
+_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)  # Luhn: digit * 2, digits summed
+
+
 def luhn_ok(digits: str) -> bool:
     total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = ord(ch) - 48
-        if i % 2:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
+    for ch in digits[-1::-2]:
+        total += ord(ch) - 48
+    for ch in digits[-2::-2]:
+        total += _DOUBLED[ord(ch) - 48]
     return total % 10 == 0
 
 
 def card(match: str, before: str = "", after: str = "") -> int | None:
     """Length of a valid card number or None."""
     digits = match.replace(" ", "").replace("-", "")
-    if 13 <= len(digits) <= 19 and luhn_ok(digits) and len(set(digits)) > 1:
+    n = len(digits)
+    if 13 <= n <= 19 and digits != digits[0] * n and luhn_ok(digits):
         return len(match)
     return None
 
@@ -63,23 +64,21 @@ def iban(match: str, before: str = "", after: str = "") -> int | None:
 
 
 def _groups(s: str) -> list[str]:
-    out = []
-    cur = ""
-    for ch in s:
-        if "0" <= ch <= "9":
-            cur += ch
-        elif cur:
-            out.append(cur)
-            cur = ""
-    if cur:
-        out.append(cur)
-    return out
+    """Digit runs of a phone candidate (its other characters are ``+ ( ) . -`` and space)."""
+    return (
+        s.replace("+", " ")
+        .replace("(", " ")
+        .replace(")", " ")
+        .replace(".", " ")
+        .replace("-", " ")
+        .split()
+    )
 
 
 def phone(match: str, before: str = "", after: str = "") -> int | None:
     s = match
     groups = _groups(s)
-    digits = sum(len(g) for g in groups)
+    digits = len("".join(groups))
     intl = s.startswith("+")
     paren = "(" in s
     if intl:
@@ -88,17 +87,17 @@ def phone(match: str, before: str = "", after: str = "") -> int | None:
     elif not (9 <= digits <= 15):
         return None
     if not intl and not paren:
-        seps = "".join(c for c in s if not ("0" <= c <= "9"))
+        sizes = [len(g) for g in groups]
         # thousands-grouped amounts: 1 299 000, 12.500.000
-        if len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:]):
+        if sizes[0] <= 3 and sizes[1:] == [3] * (len(sizes) - 1):
             return None
-        # dotted IPs / versions: 192.168.10.1
-        if set(seps) == {"."} and len(groups) == 4 and all(len(g) <= 3 for g in groups):
+        # dotted IPs / versions: 192.168.10.1 (only dots between the digit runs)
+        if len(sizes) == 4 and max(sizes) <= 3 and " " not in s and "-" not in s:
             return None
         # dates with time parts: 2026-11-22 10 30 etc.
-        if len(groups) >= 3 and (
-            (len(groups[0]) == 4 and len(groups[1]) <= 2 and len(groups[2]) <= 2)
-            or (len(groups[0]) <= 2 and len(groups[1]) <= 2 and len(groups[2]) == 4)
+        if len(sizes) >= 3 and (
+            (sizes[0] == 4 and sizes[1] <= 2 and sizes[2] <= 2)
+            or (sizes[0] <= 2 and sizes[1] <= 2 and sizes[2] == 4)
         ):
             return None
     # an amount: currency right before or after
@@ -106,9 +105,8 @@ def phone(match: str, before: str = "", after: str = "") -> int | None:
     after = after.strip().lower()
     if before[-1:] and before[-1] in _CURRENCY or after[:1] and after[0] in _CURRENCY:
         return None
-    for code in _CURRENCY_CODES:
-        if before.endswith(code) or after.startswith(code):
-            return None
+    if before.endswith(_CURRENCY_CODES) or after.startswith(_CURRENCY_CODES):
+        return None
     return len(match)
 
 
@@ -174,7 +172,7 @@ def punycode_len(label: str) -> int:
 def _label_ok(label: str) -> bool:
     if not label:
         return False
-    if all(ord(c) < 0x80 for c in label):
+    if label.isascii():
         return len(label) <= 63
     return punycode_len(label.lower()) <= 63
 
@@ -216,8 +214,13 @@ def url(match: str, before: str = "", after: str = "") -> int | None:
         return None
     dom_len = len(".".join(labels))
     if not proto:
-        if not all(_ascii_domain_char(c) for lb in labels for c in lb):
-            return None
+        for lb in labels:
+            if lb.isascii():
+                rest = lb.replace("-", "").replace("_", "")
+                if rest and not rest.isalnum():
+                    return None
+            elif not all(_ascii_domain_char(c) for c in lb):
+                return None
         tld = labels[-1].lower()
         if (
             len(labels) == 2

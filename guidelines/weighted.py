@@ -40,7 +40,8 @@ def _segments(res: list, emoji_parsing: bool) -> list[tuple[int, int, int, bool]
         em = res[1]
         ents.extend((em[j], em[j + 1], EMOJI_WEIGHT) for j in range(0, len(em), STRIDE))
         ents.sort()
-    heavy = [x for j in range(0, len(res[2]), STRIDE) for x in (res[2][j], res[2][j + 1])]
+    heavy = res[2]  # records: start at hi, end at hi + 1
+    nh = len(heavy)
     hi = 0
     pos = 0
     out = []
@@ -49,13 +50,13 @@ def _segments(res: list, emoji_parsing: bool) -> list[tuple[int, int, int, bool]
     def gap(a: int, b: int) -> None:
         nonlocal hi
         while a < b:
-            while hi < len(heavy) and heavy[hi + 1] <= a:
-                hi += 2
-            if hi < len(heavy) and heavy[hi] <= a:
+            while hi < nh and heavy[hi + 1] <= a:
+                hi += STRIDE
+            if hi < nh and heavy[hi] <= a:
                 e = min(b, heavy[hi + 1])
                 out.append((a, e, 2, False))
             else:
-                e = min(b, heavy[hi]) if hi < len(heavy) else b
+                e = min(b, heavy[hi]) if hi < nh else b
                 out.append((a, e, 1, False))
             a = e
 
