@@ -14,7 +14,11 @@ _PLAN_CACHE_MAX = 16
 
 def normalize_term(s: str) -> str:
     """Key used to look up replacements: lower-case, final sigma folded, single spaces."""
-    return " ".join(s.lower().replace("ς", "σ").split())
+    low = s.lower().replace("ς", "σ")
+    words = low.split()
+    if len(words) == 1 and len(words[0]) == len(low):
+        return low  # no whitespace: skip the join (slow in Brython)
+    return " ".join(words)
 
 
 def _finding(rule: dict, match: str, s: int, e: int, replacements=None, fix=None) -> dict:
@@ -121,7 +125,8 @@ def check_rules(
                 for j in range(0, len(r), STRIDE):
                     n = valid(r[j + 2], r[j + 3], r[j + 4])
                     if n is not None:
-                        cands.append((prio, r[j], r[j] + n, r[j + 2][:n]))
+                        m = r[j + 2]
+                        cands.append((prio, r[j], r[j] + n, m if n == len(m) else m[:n]))
             cands.sort()
             kept: list[tuple[int, int]] = []
             for _, s, e, m in cands:
@@ -159,7 +164,7 @@ def _limit_findings(rule, text, network, results, tag_idx, ment_idx) -> list[dic
         spans = [
             (r[j], r[j + 1], r[j + 2])
             for j in range(0, len(r), STRIDE)
-            if not r[j + 2][1:].isdigit()
+            if not r[j + 2].lstrip("#＃@＠").isdigit()  # one [#＃@＠], then word chars
         ]
         for s, e, m in spans[limit:]:
             out.append(_finding(rule, m, s, e))
