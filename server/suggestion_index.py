@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from itertools import islice
 
 from flask import current_app
-from peewee import SQL, fn
+from peewee import fn
 
 from server.models import Snippet, SnippetTeam, SnippetVariant
 
@@ -52,53 +52,64 @@ def _stamp_sql() -> str:
     return f'SELECT (SELECT MAX({updated}) FROM {table}), (SELECT MAX("id") FROM {table})'
 
 
-def _live_where(network: str, now: datetime):
-    has_text = fn.EXISTS(
-        SnippetVariant.select(SQL("1")).where(
-            SnippetVariant.snippet == Snippet.id, SnippetVariant.network == network
-        )
+def _dt(value) -> datetime | None:
+    """SQLite hands back text, PostgreSQL datetimes; fromisoformat is far cheaper than peewee's parser."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _t(model) -> str:
+    return f'"{model._meta.table_name}"'
+
+
+def _c(alias: str, field) -> str:
+    return f'{alias}."{field.column_name}"'
+
+
+@functools.cache
+def _live_sql(param: str) -> tuple[str, str]:
+    """(live snippets, their target teams): plain SQL built once; peewee rows cost too much here."""
+    live = (
+        f"{_c('s', Snippet.status)} = {param} AND {_c('s', Snippet.starts_at)} <= {param} "
+        f"AND {_c('s', Snippet.expires_at)} > {param} "
+        f"AND EXISTS (SELECT 1 FROM {_t(SnippetVariant)} v "
+        f"WHERE {_c('v', SnippetVariant.snippet)} = {_c('s', Snippet.id)} "
+        f"AND {_c('v', SnippetVariant.network)} = {param})"
     )
-    return (
-        (Snippet.status == "approved")
-        & (Snippet.starts_at <= now)
-        & (Snippet.expires_at > now)
-        & has_text
+    snippets = (
+        f"SELECT {_c('s', Snippet.id)}, {_c('s', Snippet.approved_at)}, "
+        f"{_c('s', Snippet.starts_at)}, {_c('s', Snippet.campaign)}, "
+        f"{_c('s', Snippet.targeted)}, {_c('s', Snippet.expires_at)} "
+        f"FROM {_t(Snippet)} s WHERE {live}"
     )
+    teams = (
+        f"SELECT {_c('st', SnippetTeam.snippet)}, {_c('st', SnippetTeam.team)} "
+        f"FROM {_t(SnippetTeam)} st JOIN {_t(Snippet)} s "
+        f"ON {_c('s', Snippet.id)} = {_c('st', SnippetTeam.snippet)} WHERE {live}"
+    )
+    return snippets, teams
 
 
 def build(network: str, now: datetime, current_stamp: tuple) -> LiveSet:
-    where = _live_where(network, now)
-    rows = (
-        Snippet.select(
-            Snippet.id,
-            Snippet.approved_at,
-            Snippet.starts_at,
-            Snippet.campaign,
-            Snippet.targeted,
-            Snippet.expires_at,
-        )
-        .where(where)
-        .tuples()
-    )
+    db = Snippet._meta.database
+    snippets_sql, teams_sql = _live_sql(db.param)
+    moment = Snippet.starts_at.db_value(now)
+    params = ("approved", moment, moment, network)
     everyone: list[Entry] = []
     targeted: dict[int, Entry] = {}
-    next_change = now + STALE_AFTER
-    for sid, approved_at, starts_at, campaign_id, is_targeted, expires_at in rows:
-        entry = (approved_at or starts_at or _OLDEST, sid, campaign_id)
+    soonest_expiry = None
+    for sid, approved_at, starts_at, campaign_id, is_targeted, expires_at in db.execute_sql(
+        snippets_sql, params
+    ):
+        entry = (_dt(approved_at or starts_at) or _OLDEST, sid, campaign_id)
         if is_targeted:
             targeted[sid] = entry
         else:
             everyone.append(entry)
-        next_change = min(next_change, expires_at)
+        if soonest_expiry is None or expires_at < soonest_expiry:
+            soonest_expiry = expires_at
     by_team: dict[int, list[Entry]] = defaultdict(list)
     if targeted:
-        pairs = (
-            SnippetTeam.select(SnippetTeam.snippet, SnippetTeam.team)
-            .join(Snippet)
-            .where(where, Snippet.targeted == True)  # noqa: E712
-            .tuples()
-        )
-        for sid, team_id in pairs:
+        for sid, team_id in db.execute_sql(teams_sql, params):
             if sid in targeted:
                 by_team[team_id].append(targeted[sid])
     upcoming = (
@@ -106,8 +117,10 @@ def build(network: str, now: datetime, current_stamp: tuple) -> LiveSet:
         .where(Snippet.status == "approved", Snippet.starts_at > now, Snippet.expires_at > now)
         .scalar()
     )
-    if upcoming is not None:
-        next_change = min(next_change, upcoming)
+    next_change = now + STALE_AFTER
+    for boundary in (_dt(soonest_expiry), upcoming):
+        if boundary is not None:
+            next_change = min(next_change, boundary)
     everyone.sort(reverse=True)
     for entries in by_team.values():
         entries.sort(reverse=True)
