@@ -30,7 +30,7 @@ def _finding(rule: dict, match: str, s: int, e: int, replacements=None, fix=None
         "end": e,
         "match": match,
         "message": rule["message"],
-        "replacements": list(replacements or []),
+        "replacements": list(replacements) if replacements else [],
         "explain": rule.get("explain", ""),
         "fix": fix,
     }
@@ -148,7 +148,8 @@ def check_rules(
 
 def _limit_findings(rule, text, network, results, tag_idx, ment_idx) -> list[dict]:
     out = []
-    max_len = rule.get("max_length", {}).get(network)
+    lengths = rule.get("max_length")
+    max_len = lengths.get(network) if lengths else None
     if max_len is not None:
         n = results[-1][0]  # code points
         if network == "x":
@@ -157,18 +158,23 @@ def _limit_findings(rule, text, network, results, tag_idx, ment_idx) -> list[dic
             exceed = max_len if n > max_len else None
         if exceed is not None:
             out.append(_finding(rule, get_backend().slice(text, exceed, n), exceed, n))
-    for idx, limit in ((tag_idx, rule.get("max_hashtags")), (ment_idx, rule.get("max_mentions"))):
-        if not idx:
-            continue
-        r = results[idx[0]]
-        spans = [
-            (r[j], r[j + 1], r[j + 2])
-            for j in range(0, len(r), STRIDE)
-            if not r[j + 2].lstrip("#＃@＠").isdigit()  # one [#＃@＠], then word chars
-        ]
-        for s, e, m in spans[limit:]:
-            out.append(_finding(rule, m, s, e))
+    if tag_idx:
+        _over(rule, results[tag_idx[0]], rule.get("max_hashtags"), out)
+    if ment_idx:
+        _over(rule, results[ment_idx[0]], rule.get("max_mentions"), out)
     return out
+
+
+def _over(rule: dict, r: list, limit: int, out: list) -> None:
+    """A finding per hashtag/mention beyond ``limit`` (all-digit tags like #1 do not count)."""
+    seen = 0
+    for j in range(0, len(r), STRIDE):
+        m = r[j + 2]
+        if m.lstrip("#＃@＠").isdigit():  # one [#＃@＠], then word characters
+            continue
+        seen += 1
+        if seen > limit:
+            out.append(_finding(rule, m, r[j], r[j + 1]))
 
 
 def check(text: str, compiled: dict, network: str) -> list[dict]:
