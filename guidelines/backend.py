@@ -6,7 +6,8 @@ prefilter (a cheap regex matching wherever the source can start) are scanned in 
 ``(?=P1|P2|…)(?=(S1)|)(?=(S2)|)…`` stops only where some source may start and captures each
 source's match there; keeping, per source, matches that start at or after its previous end
 reproduces ``finditer`` exactly (sources never match empty text). CPython's ``re`` gains from
-one pass over every prefiltered source (their own leading lookbehinds are slow there); V8 runs
+one pass over the terms and one over the other prefiltered sources (their own leading
+lookbehinds are slow there); V8 runs
 those fast alone, so the JS backend combines only sources sharing a prefilter (the terms).
 """
 
@@ -19,13 +20,24 @@ INVALID = ("\ufffe", "\ufeff", "\uffff")  # make a post invalid on X (twitter-te
 STRIDE = 5  # per match: start, end, match, before, after
 
 
-def split_sources(sources: list[str], prefilters: list | None) -> tuple[list[int], list[int]]:
-    """(indices scanned alone, indices scanned together behind their prefilters)."""
-    group = [i for i, p in enumerate(prefilters or []) if p]
-    if len(group) < 2:
-        group = []
-    alone = set(group)
-    return [i for i in range(len(sources)) if i not in alone], group
+def split_sources(sources: list[str], prefilters: list | None) -> tuple[list[int], list[list[int]]]:
+    """(indices scanned alone, groups scanned in one pass each): sources sharing a prefilter
+    (the terms) form one group, the other prefiltered sources another."""
+    by_pre: dict = {}
+    for i, p in enumerate(prefilters or []):
+        if p:
+            by_pre.setdefault(p, []).append(i)
+    groups, rest = [], []
+    for idx in by_pre.values():
+        if len(idx) > 1:
+            groups.append(idx)
+        else:
+            rest += idx
+    if len(rest) > 1:
+        groups.append(sorted(rest))
+        rest = []
+    grouped = {i for g in groups for i in g}
+    return [i for i in range(len(sources)) if i not in grouped], groups
 
 
 def combined_source(sources: list[str], prefilters: list, group: list[int]) -> str:

@@ -13,18 +13,16 @@ class PyBackend:
 
     def prepare(self, sources: list[str], prefilters: list[str | None] | None = None) -> tuple:
         """Sources with a prefilter share one pass (see ``combined_source``); others run alone."""
-        singles, group = split_sources(sources, prefilters)
-        combo = None
-        if group:
-            combo = (re.compile(combined_source(sources, prefilters, group)), group)
-        return len(sources), [(i, re.compile(sources[i])) for i in singles], combo
+        singles, groups = split_sources(sources, prefilters)
+        combos = [(re.compile(combined_source(sources, prefilters, g)), g) for g in groups]
+        return len(sources), [(i, re.compile(sources[i])) for i in singles], combos
 
     def run(self, program: tuple, text: str, nfc: bool = False) -> list[list]:
         """Per source, what ``finditer`` of that source alone finds, as flat records
         ``[start, end, match, before, after, ...]`` (code points; ``before``/``after``: up to 4
         code points around the match); then ``[len(scanned), len(text), has_invalid]``.
         With ``nfc`` the NFC form of ``text`` is scanned."""
-        n, singles, combo = program
+        n, singles, combos = program
         orig = len(text)
         if nfc:
             text = unicodedata.normalize("NFC", text)
@@ -34,8 +32,7 @@ class PyBackend:
             for m in rx.finditer(text):
                 s, e = m.span()
                 recs += (s, e, m.group(), text[max(0, s - 4) : s], text[e : e + 4])
-        if combo is not None:
-            rx, group = combo
+        for rx, group in combos:
             outs = [out[i] for i in group]
             last = [0] * len(group)
             ks = range(len(group))

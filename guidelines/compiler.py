@@ -123,27 +123,31 @@ def compile_terms(terms: list[str]) -> list[dict]:
 
 
 def term_prefilter(terms: list[str]) -> dict | None:
-    """One regex matching wherever any of ``terms`` starts (leading boundary, no trailing one):
-    the matcher scans every term regex of a policy in one pass behind it (a superset is enough,
-    so all rules' terms share one prefix trie)."""
-    lead: dict = {}
-    free: dict = {}
+    """One regex matching exactly where any of ``terms`` matches (one prefix trie per boundary
+    shape over the terms of every rule): the matcher scans all term regexes of a policy in one
+    pass behind it."""
+    buckets: dict[tuple[bool, bool], dict] = {}
     for term in sorted({normalize_term(t) for t in terms}):
         if not term:
             continue
-        node = lead if _edge_needs_boundary(term[0]) else free
+        key = (_edge_needs_boundary(term[0]), _edge_needs_boundary(term[-1]))
+        node = buckets.setdefault(key, {})
         for tok in _tokens(term):
             node = node.setdefault(tok, {})
         node[""] = {}
-    if not lead and not free:
+    if not buckets:
         return None
     out = {}
     for f in ("js", "py"):
         alts = []
-        if lead:
-            alts.append(boundary(f, True) + "(?:" + _emit_trie(lead, f) + ")")
-        if free:
-            alts.append("(?:" + _emit_trie(free, f) + ")")
+        for (lead, trail), trie in sorted(buckets.items(), reverse=True):
+            alts.append(
+                (boundary(f, True) if lead else "")
+                + "(?:"
+                + _emit_trie(trie, f)
+                + ")"
+                + (boundary(f, False) if trail else "")
+            )
         out[f] = "|".join(alts)
     return out
 
