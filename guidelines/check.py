@@ -108,7 +108,15 @@ def check_rules(
     found: list[dict] = []
     for rule, a, b in steps:
         kind = rule["kind"]
-        if kind in ("terms", "pattern"):
+        if kind in ("terms", "pattern") and len(a) == 1 and not b:
+            # the common case, walked straight over the records (fewest Brython operations)
+            repl = rule["replacements"]
+            r = results[a[0]]
+            for j in range(0, len(r), STRIDE):
+                m = r[j + 2]
+                alts = repl.get(normalize_term(m)) if repl else None
+                found.append(_finding(rule, m, r[j], r[j + 1], alts))
+        elif kind in ("terms", "pattern"):
             exc = [(s, e) for s, e, _ in _hits(results, b)] if b else []
             repl = rule["replacements"]
             for s, e, m in _hits(results, a):
