@@ -9,6 +9,7 @@ import unicodedata
 from .check import check_rules, normalize_term
 from .regex_subset import (
     RegexSubsetError,
+    _lit,
     boundary,
     case_variants,
     emit_literal,
@@ -96,6 +97,25 @@ def _emit_trie(node: dict, flavor: str) -> str:
     return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
 
+def _emit_trie_chunked(node: dict, flavor: str, size: int = 16) -> str:
+    """Like ``_emit_trie``, but a level with many children is split into groups guarded by one
+    lookahead class each: CPython's ``re`` tries alternatives one by one, so the guard lets it
+    skip a whole group at once (V8 needs no help)."""
+    keys = sorted((k for k in node if k != ""), key=lambda k: (k == "WS", str(k)))
+    if len(keys) <= size or "WS" in keys:
+        return _emit_trie(node, flavor)
+    groups = []
+    for i in range(0, len(keys), size):
+        chunk = keys[i : i + size]
+        cls = "".join(_lit(cp, flavor, True) for k in chunk for cp in k)
+        alts = "|".join(
+            emit_literal(k[0], flavor) + _emit_trie_chunked(node[k], flavor, size) for k in chunk
+        )
+        groups.append("(?=[" + cls + "])(?:" + alts + ")")
+    body = "|".join(groups)
+    return "(?:" + body + ")" + ("?" if "" in node else "")
+
+
 def compile_terms(terms: list[str]) -> list[dict]:
     """One prefix-trie regex per boundary shape (leftmost-longest, like longest-first
     alternation, but each position tries only the branch its next character allows)."""
@@ -144,7 +164,7 @@ def term_prefilter(terms: list[str]) -> dict | None:
             alts.append(
                 (boundary(f, True) if lead else "")
                 + "(?:"
-                + _emit_trie(trie, f)
+                + (_emit_trie_chunked(trie, f) if f == "py" else _emit_trie(trie, f))
                 + ")"
                 + (boundary(f, False) if trail else "")
             )
