@@ -5,17 +5,24 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 from flask import Flask
-from peewee import DatabaseProxy, PostgresqlDatabase, SqliteDatabase
+from peewee import DatabaseProxy
+from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 
 db = DatabaseProxy()
 
 
 def make_database(url: str):
+    """Pooled: opening a connection (and, for SQLite, setting its pragmas) cost more than a whole
+    suggestions query, so each worker keeps its connections and requests borrow them."""
     parsed = urlparse(url)
+    pool = {"max_connections": 32, "stale_timeout": 300}
     if parsed.scheme == "sqlite":
         path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else parsed.path
-        return SqliteDatabase(
+        return PooledSqliteDatabase(
             path or ":memory:",
+            **pool,
+            # The pool hands a connection to one thread at a time, but not always the one that opened it.
+            check_same_thread=False,
             pragmas={
                 "journal_mode": "wal",
                 "foreign_keys": 1,
@@ -25,8 +32,9 @@ def make_database(url: str):
             },
         )
     if parsed.scheme in {"postgres", "postgresql"}:
-        return PostgresqlDatabase(
+        return PooledPostgresqlDatabase(
             parsed.path.lstrip("/"),
+            **pool,
             user=parsed.username,
             password=parsed.password,
             host=parsed.hostname,
@@ -45,7 +53,7 @@ def init_app(app: Flask) -> None:
     @app.teardown_request
     def _close(exc: BaseException | None) -> None:
         if not db.is_closed():
-            db.close()
+            db.close()  # back to the pool, not closed
 
 
 def create_tables() -> None:
