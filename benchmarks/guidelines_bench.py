@@ -1,7 +1,9 @@
 """Benchmark guidelines.check: CPython vs proselint, and Brython + native RegExp in chromium.
 
 Run: .venv/bin/python benchmarks/guidelines_bench.py [--texts 40] [--no-browser]
-Targets: CPython >= 10x proselint throughput; browser p95 <= 4 ms and <= 3x a bare RegExp pass.
+Targets: CPython >= 10x proselint throughput; browser p95 <= 4 ms and <= 3x ONE native RegExp
+pass over the same text with all the policy's regexes combined into one alternation.
+The machine's load average matters (2 shared cores): run it several times, report medians.
 """
 
 from __future__ import annotations
@@ -223,6 +225,12 @@ def main() -> None:
         f"floor: ONE native RegExp pass, all {len(policy_sources(compiled, 'linkedin'))} policy "
         f"regexes in one alternation: p50 {fp50:.3f} ms, p95 {pct(fl, 95):.3f} ms; "
         f"check p95 / floor p50 = {bp95 / max(fp50, 1e-3):.1f}x (target <= 3x)"
+    )
+    n = len(texts)
+    best = sorted(min(bt[k::n]) for k in range(n))  # times are ordered rep by rep
+    print(
+        f"Brython check, best of {args.reps} reps per post (content cost without scheduling/GC "
+        f"jitter): p50 {statistics.median(best):.2f} ms, max {best[-1]:.2f} ms"
     )
     print(
         f"largest single rule regex pass: p50 {statistics.median(rf):.3f} ms, "
