@@ -31,15 +31,21 @@ def _run(text: str, nfc: bool) -> list:
 
 def _segments(res: list, emoji_parsing: bool) -> list[tuple[int, int, int, bool]]:
     u = res[0]
-    ents = []
+    span = res[-1][0] + 1
+    keyed = {}  # (start, end, weight) as one number: tuple sorting is slow in Brython
     for j in range(0, len(u), STRIDE):
         n = validators.url(u[j + 2], u[j + 3], u[j + 4])
         if n is not None:
-            ents.append((u[j], u[j] + n, URL_WEIGHT))
+            keyed[((u[j] * span + u[j] + n) * 32) + URL_WEIGHT] = (u[j], u[j] + n, URL_WEIGHT)
     if emoji_parsing:
         em = res[1]
-        ents.extend((em[j], em[j + 1], EMOJI_WEIGHT) for j in range(0, len(em), STRIDE))
-        ents.sort()
+        for j in range(0, len(em), STRIDE):
+            keyed[((em[j] * span + em[j + 1]) * 32) + EMOJI_WEIGHT] = (
+                em[j],
+                em[j + 1],
+                EMOJI_WEIGHT,
+            )
+    ents = [keyed[k] for k in sorted(keyed)]
     heavy = res[2]  # records: start at hi, end at hi + 1
     nh = len(heavy)
     hi = 0
