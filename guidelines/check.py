@@ -126,11 +126,26 @@ def check_rules(
         if kind in ("terms", "pattern") and len(a) == 1 and not b:
             # the common case, walked straight over the records (fewest Brython operations)
             repl = rule["replacements"]
+            rid, sev, msg = rule["id"], rule["severity"], rule["message"]
+            expl = rule.get("explain", "")
             r = results[a[0]]
             for j in range(0, len(r), STRIDE):
                 m = r[j + 2]
                 alts = repl.get(normalize_term(m)) if repl else None
-                found.append(_finding(rule, m, r[j], r[j + 1], alts))
+                found.append(
+                    {
+                        "rule": rid,
+                        "kind": kind,
+                        "severity": sev,
+                        "start": r[j],
+                        "end": r[j + 1],
+                        "match": m,
+                        "message": msg,
+                        "replacements": list(alts) if alts else [],
+                        "explain": expl,
+                        "fix": None,
+                    }
+                )
         elif kind in ("terms", "pattern"):
             exc = _hits(results, b) if b else []
             repl = rule["replacements"]
