@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 import uuid
@@ -39,9 +40,8 @@ def decode_access_token(token: str) -> dict | None:
         return jwt.decode(
             token,
             current_app.config["SECRET_KEY"],
-            algorithms=[
-                ALGORITHM
-            ],  # a fixed list: `alg: none` and key-confusion tokens are refused
+            # A fixed list: `alg: none` and key-confusion tokens are refused.
+            algorithms=[ALGORITHM],
             options={"require": ["exp", "iat", "sub", "jti"]},
         )
     except jwt.PyJWTError:
@@ -54,12 +54,21 @@ def user_from_bearer(header: str | None) -> User | None:
     claims = decode_access_token(header.removeprefix("Bearer ").strip())
     if claims is None:
         return None
-    user = User.get_or_none(User.id == int(claims["sub"])) if str(claims["sub"]).isdigit() else None
+    if not str(claims["sub"]).isdigit():
+        return None
+    user = next(iter(User.raw(_user_by_id_sql(db.param), int(claims["sub"]))), None)
     if user is None or user.status != "active":
         return None
     if user.tokens_valid_after and claims["iat"] < _epoch(user.tokens_valid_after):
         return None
     return user
+
+
+@functools.cache
+def _user_by_id_sql(param: str) -> str:
+    """Built once: composing this query took longer than running it, on every authenticated request."""
+    sql, _ = User.select().where(User.id == 0).sql()
+    return sql
 
 
 def _hash(token: str) -> str:
