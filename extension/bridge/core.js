@@ -51,6 +51,15 @@
     return () => target.removeEventListener(type, fn, options);
   };
 
+  /** performance.mark is shared with the page, so benchmarks can read our timings. Only the
+   * latest mark per name is kept: a long typing session must not grow the timeline. */
+  Herald.mark = function (name) {
+    try {
+      performance.clearMarks(`herald:${name}`);
+      performance.mark(`herald:${name}`);
+    } catch (_) {}
+  };
+
   Herald.uuid = function () {
     return root.crypto && root.crypto.randomUUID ? root.crypto.randomUUID() : String(Math.random()).slice(2);
   };

@@ -55,6 +55,7 @@
       if (list.length) CSS.highlights.set(NAMES[severity], new Highlight(...list));
       else CSS.highlights.delete(NAMES[severity]);
     }
+    Herald.mark("highlights-painted");
   };
 
   Herald.feature({

@@ -26,7 +26,7 @@
       "z-index:2147483646;border-radius:12px;box-shadow:0 8px 28px rgba(0,0,0,.28);background:transparent;color-scheme:normal;";
     frame.addEventListener("load", () => Herald.emit("panel-frame-loaded", frame));
     (document.body || document.documentElement).appendChild(frame);
-    Herald.state.frameCreatedAt = performance.now();
+    Herald.mark("frame-created");
     return frame;
   }
 
@@ -80,7 +80,10 @@
     frame.dataset.heraldVisible = String(visible);
     frame.setAttribute("aria-hidden", String(!visible));
     frame.style.visibility = visible ? "visible" : "hidden";
-    if (visible) dock();
+    if (visible) {
+      dock();
+      Herald.mark("panel-shown");
+    }
     else frame.style.left = "-10000px";
     Herald.emit("panel-shown", { visible, focus: visible && explicit });
     if (visible && !explicit) keepComposerFocus();

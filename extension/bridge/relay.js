@@ -48,7 +48,7 @@
 
   function onPanelReady() {
     Herald.state.panelReady = true;
-    Herald.state.readyAt = performance.now();
+    Herald.mark("panel-ready");
     toPanel({
       type: "init",
       network: Herald.state.site.network,

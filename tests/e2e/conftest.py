@@ -372,8 +372,12 @@ class Composer:
 
     @property
     def panel(self):
+        def find():
+            self.page.wait_for_timeout(10)  # lets Playwright process frame-attached events
+            return next((f for f in self.page.frames if f.url.endswith("panel/panel.html")), None)
+
         return poll(
-            lambda: next((f for f in self.page.frames if f.url.endswith("panel/panel.html")), None),
+            find,
             message="Herald panel frame",
         )
 
