@@ -53,7 +53,9 @@ class _Quiet(SimpleHTTPRequestHandler):
 
 
 def serve(directory: Path) -> tuple[ThreadingHTTPServer, str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(directory)))
+    httpd = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(directory))
+    )
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
 
@@ -99,7 +101,13 @@ def seed_state() -> dict:
         }
         for i in range(1, 21)
     ]
-    body = {"items": items, "page": 1, "per_page": 50, "total": len(items), "latest_approved_at": "2026-01-01T00:00:00Z"}
+    body = {
+        "items": items,
+        "page": 1,
+        "per_page": 50,
+        "total": len(items),
+        "latest_approved_at": "2026-01-01T00:00:00Z",
+    }
     now_ms = int(time.time() * 1000)
     return {
         # An unreachable server: the worker serves this cache, as it does offline.
@@ -172,7 +180,11 @@ def main() -> int:
             ],
         )
         log("browser up")
-        worker = context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker")
+        worker = (
+            context.service_workers[0]
+            if context.service_workers
+            else context.wait_for_event("serviceworker")
+        )
         worker.evaluate("(state) => chrome.storage.local.set(state)", seed_state())
         log("worker seeded")
         page = context.new_page()
@@ -186,7 +198,9 @@ def main() -> int:
             while time.monotonic() < deadline and rendered_at is None:
                 panel = next((f for f in page.frames if f.url.endswith("panel/panel.html")), None)
                 if panel is None:
-                    page.wait_for_timeout(5)  # not time.sleep: Playwright must pump its events to see the frame
+                    page.wait_for_timeout(
+                        5
+                    )  # not time.sleep: Playwright must pump its events to see the frame
                     continue
                 try:
                     # setTimeout polling inside the frame: an off-screen frame gets no animation frames.
@@ -199,14 +213,22 @@ def main() -> int:
                         })"""
                     )
                     if rendered_at is None:
-                        print("no suggestion card after 10 s:", (panel.locator("body").text_content() or "")[:300], file=sys.stderr)
+                        print(
+                            "no suggestion card after 10 s:",
+                            (panel.locator("body").text_content() or "")[:300],
+                            file=sys.stderr,
+                        )
                         return 1
                 except Exception as e:  # frame still navigating: try again
                     last_error = e
                     page.wait_for_timeout(5)
             if rendered_at is None:
-                print(f"panel never rendered suggestions: {last_error!r}", [f.url for f in page.frames],
-                      page.evaluate("() => [...document.querySelectorAll('iframe')].map(f => f.src)"), file=sys.stderr)
+                print(
+                    f"panel never rendered suggestions: {last_error!r}",
+                    [f.url for f in page.frames],
+                    page.evaluate("() => [...document.querySelectorAll('iframe')].map(f => f.src)"),
+                    file=sys.stderr,
+                )
                 return 1
             created = page.evaluate(
                 "() => { const m = performance.getEntriesByName('herald:frame-created').pop();"
@@ -263,7 +285,9 @@ def main() -> int:
         page.keyboard.insert_text(long_post())
         page.wait_for_timeout(1500)
         for i in range(args.keystrokes):
-            page.evaluate("() => { window.__lastPaint = performance.getEntriesByName('herald:highlights-painted').pop()?.startTime || 0; }")
+            page.evaluate(
+                "() => { window.__lastPaint = performance.getEntriesByName('herald:highlights-painted').pop()?.startTime || 0; }"
+            )
             t0 = page.evaluate("() => performance.now()")
             page.keyboard.type("x" if i % 2 == 0 else " ")
             t1 = page.evaluate(
@@ -283,13 +307,23 @@ def main() -> int:
     sites.shutdown()
     bare.shutdown()
 
-    print(f"chromium headless=new, extension built at {ext}; {args.runs} runs, {args.keystrokes} keystrokes")
+    print(
+        f"chromium headless=new, extension built at {ext}; {args.runs} runs, {args.keystrokes} keystrokes"
+    )
     print(summary("bare Brython boot (iframe)", bare_boot))
     print(summary("panel cold boot (frame->cards)", cold, COLD_TARGET_MS))
     print(summary("panel warm open (focus->shown)", warm, WARM_TARGET_MS))
     print(summary(f"keystroke->highlights ({text_len} chars)", keystroke))
-    print(json.dumps({"bare_ms": statistics.median(bare_boot), "cold_ms": statistics.median(cold),
-                      "warm_ms": statistics.median(warm), "keystroke_ms": statistics.median(keystroke)}))
+    print(
+        json.dumps(
+            {
+                "bare_ms": statistics.median(bare_boot),
+                "cold_ms": statistics.median(cold),
+                "warm_ms": statistics.median(warm),
+                "keystroke_ms": statistics.median(keystroke),
+            }
+        )
+    )
     shutil.rmtree(work, ignore_errors=True)
     return 0
 

@@ -184,11 +184,15 @@ def test_draft_text_never_leaves_the_browser(open_composer, signed_in):
     try:
         composer = open_composer("x")
         type_in_composer(composer, secret)
-        time.sleep(1.0)  # checks, highlights, status: everything typing triggers
+        composer.page.wait_for_timeout(1000)  # checks, highlights, status: all that typing triggers
         composer.press_post()
         # The share goes out from the worker: proves worker traffic is captured here too.
         poll(
-            lambda: any(m == "POST" and u.endswith("/api/v1/shares") for m, u, _ in seen),
+            # wait_for_timeout, not sleep: request events only arrive while Playwright runs.
+            lambda: (
+                composer.page.wait_for_timeout(20)
+                or any(m == "POST" and u.endswith("/api/v1/shares") for m, u, _ in seen)
+            ),
             timeout=30,
             message=f"the share request from the service worker (seen: {[(m, u) for m, u, _ in seen][-8:]},"
             f" published: {composer.published()}, worker: {signed_in.state()})",
