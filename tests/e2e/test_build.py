@@ -1,0 +1,79 @@
+"""The extension build (server/extension_build.py): what Chrome and the store will see."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import pytest
+
+from server.extension_build import MAX_ZIP_BYTES, BuildError, build_extension, parse_site_origins
+
+
+def vfs_modules(bundle_text: str) -> set[str]:
+    start = bundle_text.index("var scripts = ") + len("var scripts = ")
+    end = bundle_text.rindex("__BRYTHON__.update_VFS")
+    return set(json.loads(bundle_text[start:end])) - {"$timestamp"}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("build") / "ext"
+    zip_path = build_extension(
+        out, {"linkedin": ["http://127.0.0.1:8123"], "x": ["http://localhost:8124/"]}
+    )
+    return out, zip_path
+
+
+def test_store_build_is_byte_for_byte_deterministic(tmp_path):
+    a = build_extension(tmp_path / "a" / "ext", {})
+    b = build_extension(tmp_path / "b" / "ext", {})
+    assert a.read_bytes() == b.read_bytes()
+    manifest = json.loads((tmp_path / "a" / "ext" / "manifest.json").read_text())
+    assert not any("127.0.0.1:8" in m for cs in manifest["content_scripts"] for m in cs["matches"])
+
+
+def test_site_origins_reach_the_matching_adapter_only(built):
+    out, _ = built
+    manifest = json.loads((out / "manifest.json").read_text())
+    by_site = {cs["matches"][0]: cs["matches"] for cs in manifest["content_scripts"]}
+    assert "http://127.0.0.1:8123/*" in by_site["https://www.linkedin.com/*"]
+    assert "http://127.0.0.1:8123/*" not in by_site["https://x.com/*"]
+    assert "http://localhost:8124/*" in by_site["https://x.com/*"]
+    assert "http://localhost:8124/*" in manifest["host_permissions"]
+    assert all(
+        "http://127.0.0.1:8123/*" in w["matches"] for w in manifest["web_accessible_resources"]
+    )
+    generated = (out / "bridge" / "generated.js").read_text()
+    assert '"http://127.0.0.1:8123"' in generated and '"insert"' in generated
+
+
+def test_tree_is_loadable_and_small(built):
+    out, zip_path = built
+    assert zip_path.stat().st_size <= MAX_ZIP_BYTES
+    names = zipfile.ZipFile(zip_path).namelist()
+    assert not [
+        n for n in names if any(p.startswith("_") and p != "_locales" for p in n.split("/"))
+    ]
+    assert "brython.js" in names and "brython_stdlib.js" not in names
+    manifest = json.loads((out / "manifest.json").read_text())
+    for page in manifest["sandbox"]["pages"] + [
+        manifest["options_ui"]["page"],
+        manifest["background"]["service_worker"],
+    ]:
+        assert page in names
+
+
+def test_bundle_holds_the_panel_python_and_only_needed_stdlib(built):
+    out, _ = built
+    modules = vfs_modules((out / "herald_modules.js").read_text())
+    assert {"herald_panel", "guidelines", "guidelines.check"} <= modules
+    # Never the test/debug half of the stdlib that Brython would only load lazily.
+    assert not modules & {"unittest", "doctest", "pdb", "asyncio", "_pyrepl"}
+
+
+def test_bad_site_origin_is_refused(tmp_path):
+    with pytest.raises(BuildError):
+        parse_site_origins(["linkedin"])
+    with pytest.raises(BuildError):
+        build_extension(tmp_path / "ext", {"myspace": ["http://127.0.0.1:1"]})
