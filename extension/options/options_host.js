@@ -36,11 +36,27 @@
       post({ type: "options:reply", request_id: msg.request_id, response: null, error: innerCheck.errors.join("; ") });
       return;
     }
+    if (inner.type === "sign-in") await askHostPermission(inner.server_url);
     const response = await heraldChrome.send(inner);
     if (response && response.error === "unreachable") {
       post({ type: "options:reply", request_id: msg.request_id, response: null, error: response.detail || "unreachable" });
     } else {
       post({ type: "options:reply", request_id: msg.request_id, response: response || null });
+    }
+  }
+
+  // A company server outside the manifest's host_permissions works through CORS alone, but with
+  // the optional permission the worker's requests need no CORS setup. The click in the sandboxed
+  // iframe activates this page too (user activation reaches ancestor frames), so Chrome may ask.
+  async function askHostPermission(serverUrl) {
+    try {
+      const origin = new URL(serverUrl).origin;
+      if (/^http:\/\/(localhost|127\.0\.0\.1)(:|$)/.test(origin)) return;
+      const perms = heraldChrome.api.permissions;
+      const wanted = { origins: [`${origin}/*`] };
+      if (perms && !(await perms.contains(wanted))) await perms.request(wanted);
+    } catch (_) {
+      /* no gesture or refused: CORS still applies */
     }
   }
 
