@@ -205,3 +205,51 @@ def test_draft_text_never_leaves_the_browser(open_composer, signed_in):
         json.loads(b) for m, u, b in seen if m == "POST" and u.endswith("/api/v1/shares") and b
     ]
     assert share_bodies and all("text" not in e for body in share_bodies for e in body["events"])
+
+
+def _rect(page, js: str) -> dict:
+    return page.evaluate(
+        f"() => {{ const r = ({js}).getBoundingClientRect(); return {{l: r.left, t: r.top, r: r.right, b: r.bottom}}; }}"
+    )
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return a["l"] < b["r"] and b["l"] < a["r"] and a["t"] < b["b"] and b["t"] < a["b"]
+
+
+@pytest.mark.parametrize("site", SITES)
+def test_panel_docks_beside_the_composer_and_toggles(open_composer, signed_in, site):
+    composer = open_composer(site)
+    page = composer.page
+    frame_js = "document.querySelector('iframe.herald-panel-frame')"
+    poll(
+        lambda: page.evaluate(f"() => {frame_js}.dataset.heraldVisible") == "true",
+        message="panel shown on focus",
+    )
+    editor = _rect(page, "window.__fixture.editor()")
+    panel = _rect(page, frame_js)
+    assert not _overlap(editor, panel), f"panel {panel} covers the composer {editor}"
+    button = page.locator("button.herald-button")
+    assert button.is_visible()
+    assert not _overlap(editor, _rect(page, "document.querySelector('button.herald-button')"))
+    # The employee can keep typing: the automatic open did not take focus from the composer.
+    page.keyboard.type("still typing")
+    poll(
+        lambda: composer.model_text().endswith("still typing"),
+        message="typing still reaches the composer",
+    )
+    button.click()
+    poll(
+        lambda: page.evaluate(f"() => {frame_js}.dataset.heraldVisible") == "false",
+        message="button hides the panel",
+    )
+    # The keyboard command arrives from the worker as toggle-panel for the active tab.
+    page.bring_to_front()
+    signed_in.worker().evaluate(
+        "async () => { const [t] = await chrome.tabs.query({active: true, lastFocusedWindow: true});"
+        " await chrome.tabs.sendMessage(t.id, {type: 'toggle-panel'}); }"
+    )
+    poll(
+        lambda: page.evaluate(f"() => {frame_js}.dataset.heraldVisible") == "true",
+        message="command shows the panel",
+    )
