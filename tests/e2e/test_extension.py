@@ -144,7 +144,11 @@ def test_offline_posts_are_queued_and_sent_once(open_composer, live_server, sign
     try:
         composer = open_composer("x")
         for i in range(3):
-            type_in_composer(composer, f"Offline post number {i} 🚀")
+            type_in_composer(composer, f"Offline post number {i} 🚀 not confidential")
+            if i == 0:
+                # Hints keep working offline: the policy comes from the worker's cache.
+                hl = poll(lambda: composer.highlights().get("herald-error"), message="offline hint")
+                assert [r["text"] for r in hl] == ["confidential"]
             composer.press_post()
             poll(lambda: composer.model_text() == "", message="the site cleared the composer")
         assert len(composer.published()) == 3
@@ -253,3 +257,19 @@ def test_panel_docks_beside_the_composer_and_toggles(open_composer, signed_in, s
         lambda: page.evaluate(f"() => {frame_js}.dataset.heraldVisible") == "true",
         message="command shows the panel",
     )
+
+
+def test_concurrent_requests_refresh_the_token_once(signed_in, live_server):
+    """Refresh tokens rotate and a reused one revokes the family: parallel calls with an expired
+    access token must share one refresh, and the employee stays signed in."""
+    result = signed_in.worker().evaluate(
+        """async () => {
+          const { auth } = await chrome.storage.local.get('auth');
+          await chrome.storage.local.set({ auth: { ...auth, access_expires_at: 0 } });
+          const codes = await Promise.all([1, 2, 3].map(() => HeraldApi.request('/me').then((r) => r.status)));
+          const after = (await chrome.storage.local.get('auth')).auth;
+          return { codes, rotated: after.refresh_token !== auth.refresh_token, signedIn: !!after.refresh_token };
+        }"""
+    )
+    assert result == {"codes": [200, 200, 200], "rotated": True, "signedIn": True}
+    assert signed_in.state()["signed_in"] is True
