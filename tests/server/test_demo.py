@@ -90,9 +90,9 @@ def test_demo_accounts_can_sign_in_and_see_suggestions(app, client, auth):
 
 def test_cli_prints_the_credentials(runner, app, monkeypatch):
     monkeypatch.setattr("server.cli._app", lambda **_: app)
-    monkeypatch.setattr("server.cli._load_starter_policy", lambda: None)  # not what this tests
     from server.cli import main
 
     result = runner.invoke(main, ["demo"])
     assert result.exit_code == 0, result.output
     assert "admin@acme.test" in result.output and DEMO_PASSWORD in result.output
+    assert "Loaded the starter policy" in result.output
