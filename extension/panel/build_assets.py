@@ -22,17 +22,23 @@ def collect_assets(repo_root):
     root = Path(repo_root)
     strings = {}
     for language in LANGUAGES:
-        messages = json.loads((root / "extension" / "_locales" / language / "messages.json").read_text("utf-8"))
+        messages = json.loads(
+            (root / "extension" / "_locales" / language / "messages.json").read_text("utf-8")
+        )
         strings[language] = {key: entry["message"] for key, entry in messages.items()}
     schemas = {}
     for path in sorted((root / "shared_schemas" / "messages").glob("*.schema.json")):
         schemas[path.name.removesuffix(".schema.json")] = json.loads(path.read_text("utf-8"))
-    schemas[SHARE_EVENT_RECORD] = json.loads((root / "shared_schemas" / "share-event.schema.json").read_text("utf-8"))
+    schemas[SHARE_EVENT_RECORD] = json.loads(
+        (root / "shared_schemas" / "share-event.schema.json").read_text("utf-8")
+    )
     return {"strings": strings, "schemas": schemas}
 
 
 def assets_js(repo_root):
-    payload = json.dumps(collect_assets(repo_root), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    payload = json.dumps(
+        collect_assets(repo_root), ensure_ascii=False, separators=(",", ":"), sort_keys=True
+    )
     # "</" cannot end a <script> here, but keep the file safe to inline anyway.
     return "window.HERALD_ASSETS = " + payload.replace("</", "<\\/") + ";\n"
 

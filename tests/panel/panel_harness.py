@@ -69,7 +69,9 @@ def mini_bundle(out_path, modules, packages=()):
             else:
                 scripts[".".join(parts)] = [".py", path.read_text("utf-8"), []]
     Path(out_path).write_text(
-        "__BRYTHON__.use_VFS = true;\nvar scripts = " + json.dumps(scripts) + ";\n__BRYTHON__.update_VFS(scripts);\n",
+        "__BRYTHON__.use_VFS = true;\nvar scripts = "
+        + json.dumps(scripts)
+        + ";\n__BRYTHON__.update_VFS(scripts);\n",
         "utf-8",
     )
 
@@ -94,8 +96,12 @@ def build_dist(dist):
     for page_dir in ("panel", "options"):
         source = REPO / "extension" / page_dir
         if source.exists():
-            shutil.copytree(source, dist / page_dir, dirs_exist_ok=True,
-                            ignore=shutil.ignore_patterns("py", "*.py", "__pycache__"))
+            shutil.copytree(
+                source,
+                dist / page_dir,
+                dirs_exist_ok=True,
+                ignore=shutil.ignore_patterns("py", "*.py", "__pycache__"),
+            )
     (dist / "harness.html").write_text(HARNESS_HTML, "utf-8")
     return kind
 

@@ -10,7 +10,10 @@ LOCALES = REPO / "extension" / "_locales"
 
 
 def load_locale_files():
-    return {lang: json.loads((LOCALES / lang / "messages.json").read_text("utf-8")) for lang in SUPPORTED_LANGUAGES}
+    return {
+        lang: json.loads((LOCALES / lang / "messages.json").read_text("utf-8"))
+        for lang in SUPPORTED_LANGUAGES
+    }
 
 
 def load_catalogs():
@@ -20,7 +23,11 @@ def load_catalogs():
 def load_schemas():
     """Message schemas by file name, plus the share event record schema (as the build embeds them)."""
     messages = REPO / "shared_schemas" / "messages"
-    schemas = {path.name.removesuffix(".schema.json"): json.loads(path.read_text("utf-8"))
-               for path in messages.glob("*.schema.json")}
-    schemas["share-event-record"] = json.loads((REPO / "shared_schemas" / "share-event.schema.json").read_text("utf-8"))
+    schemas = {
+        path.name.removesuffix(".schema.json"): json.loads(path.read_text("utf-8"))
+        for path in messages.glob("*.schema.json")
+    }
+    schemas["share-event-record"] = json.loads(
+        (REPO / "shared_schemas" / "share-event.schema.json").read_text("utf-8")
+    )
     return schemas

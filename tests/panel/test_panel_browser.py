@@ -15,32 +15,65 @@ from panel_support import REPO
 
 pytestmark = pytest.mark.browser
 
-SHARE_EVENT_SCHEMA = json.loads((REPO / "shared_schemas" / "share-event.schema.json").read_text("utf-8"))
+SHARE_EVENT_SCHEMA = json.loads(
+    (REPO / "shared_schemas" / "share-event.schema.json").read_text("utf-8")
+)
 BOOT_BUDGET_MS = 600
 
 SUGGESTIONS = {
     "items": [
-        {"id": 7, "title": "Launch day", "network": "x",
-         "campaign": {"id": 2, "name": "Launch", "hashtag": "#HeraldGo"}, "hashtags": ["#HeraldGo"],
-         "link": "https://acme.example/l/abc", "featured": True, "colleagues_shared": 4,
-         "starts_at": None, "expires_at": None, "approved_at": "2026-11-20T00:00:00Z",
-         "variants": [{"index": 0, "text": "We launched today 🚀 #HeraldGo"},
-                      {"index": 1, "text": "Launch day is here 🚀 #HeraldGo"}]},
-        {"id": 8, "title": "Hiring", "network": "x", "campaign": None, "hashtags": [], "link": None,
-         "featured": False, "colleagues_shared": 1, "starts_at": None, "expires_at": None,
-         "approved_at": "2026-11-21T00:00:00Z", "variants": [{"index": 0, "text": "We are hiring!"}]},
+        {
+            "id": 7,
+            "title": "Launch day",
+            "network": "x",
+            "campaign": {"id": 2, "name": "Launch", "hashtag": "#HeraldGo"},
+            "hashtags": ["#HeraldGo"],
+            "link": "https://acme.example/l/abc",
+            "featured": True,
+            "colleagues_shared": 4,
+            "starts_at": None,
+            "expires_at": None,
+            "approved_at": "2026-11-20T00:00:00Z",
+            "variants": [
+                {"index": 0, "text": "We launched today 🚀 #HeraldGo"},
+                {"index": 1, "text": "Launch day is here 🚀 #HeraldGo"},
+            ],
+        },
+        {
+            "id": 8,
+            "title": "Hiring",
+            "network": "x",
+            "campaign": None,
+            "hashtags": [],
+            "link": None,
+            "featured": False,
+            "colleagues_shared": 1,
+            "starts_at": None,
+            "expires_at": None,
+            "approved_at": "2026-11-21T00:00:00Z",
+            "variants": [{"index": 0, "text": "We are hiring!"}],
+        },
     ],
-    "page": 1, "per_page": 20, "total": 2, "latest_approved_at": "2026-11-21T00:00:00Z",
+    "page": 1,
+    "per_page": 20,
+    "total": 2,
+    "latest_approved_at": "2026-11-21T00:00:00Z",
 }
 
 POLICY_DOC = {
     "version": 1,
     "name": "Panel test policy",
-    "rules": [{
-        "id": "no-guarantees", "kind": "terms", "severity": "error",
-        "message": "Don't promise results", "explain": "Regulators treat promises as advertising claims.",
-        "terms": ["guaranteed"], "replacements": {"guaranteed": ["expected"]},
-    }],
+    "rules": [
+        {
+            "id": "no-guarantees",
+            "kind": "terms",
+            "severity": "error",
+            "message": "Don't promise results",
+            "explain": "Regulators treat promises as advertising claims.",
+            "terms": ["guaranteed"],
+            "replacements": {"guaranteed": ["expected"]},
+        }
+    ],
 }
 
 
@@ -77,12 +110,17 @@ def browser():
 def open_panel(browser, base_url, network, data):
     page = browser.new_page()
     errors = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
     page.goto(base_url + "/harness.html")
-    page.evaluate("(messages) => { window.bootMessages = messages; }", [
-        {"type": "init", "network": network, "locale": "en-US", "strings_locale": "en"},
-        dict({"type": "data"}, **data),
-    ])
+    page.evaluate(
+        "(messages) => { window.bootMessages = messages; }",
+        [
+            {"type": "init", "network": network, "locale": "en-US", "strings_locale": "en"},
+            dict({"type": "data"}, **data),
+        ],
+    )
     page.evaluate("window.openPage('panel/panel.html')")
     wait_for(page, "status")
     frame = next(frame for frame in page.frames if frame.url.endswith("panel/panel.html"))
@@ -90,7 +128,11 @@ def open_panel(browser, base_url, network, data):
 
 
 def received(page, message_type):
-    return [entry for entry in page.evaluate("window.received") if entry["message"].get("type") == message_type]
+    return [
+        entry
+        for entry in page.evaluate("window.received")
+        if entry["message"].get("type") == message_type
+    ]
 
 
 def wait_for(page, message_type, count=1, timeout=20.0):
@@ -100,7 +142,9 @@ def wait_for(page, message_type, count=1, timeout=20.0):
         if len(found) >= count:
             return found[count - 1]
         time.sleep(0.02)
-    raise AssertionError(f"panel never sent {message_type!r}; got {page.evaluate('window.received')}")
+    raise AssertionError(
+        f"panel never sent {message_type!r}; got {page.evaluate('window.received')}"
+    )
 
 
 def eventually_text(locator, expected, timeout=10.0):
@@ -117,8 +161,13 @@ def eventually_text(locator, expected, timeout=10.0):
 
 
 def test_suggestions_insert_counter_and_share_event(browser, base_url):
-    data = {"signed_in": True, "program": {"name": "Acme Voices", "logo_url": None},
-            "suggestions": SUGGESTIONS, "policy": compiled_policy(), "offline": False}
+    data = {
+        "signed_in": True,
+        "program": {"name": "Acme Voices", "logo_url": None},
+        "suggestions": SUGGESTIONS,
+        "policy": compiled_policy(),
+        "offline": False,
+    }
     page, frame, errors = open_panel(browser, base_url, "x", data)
     boot_ms = wait_for(page, "status")["at"]
 
@@ -132,7 +181,12 @@ def test_suggestions_insert_counter_and_share_event(browser, base_url):
     eventually_text(frame.locator(".card").first.locator(".card-text"), "Launch day is here")
     frame.locator(".card").first.locator("button.insert").click()
     inserted = wait_for(page, "insert")["message"]
-    assert inserted == {"type": "insert", "text": "Launch day is here 🚀 #HeraldGo", "snippet_id": 7, "variant": 1}
+    assert inserted == {
+        "type": "insert",
+        "text": "Launch day is here 🚀 #HeraldGo",
+        "snippet_id": 7,
+        "variant": 1,
+    }
     eventually_text(frame.locator("#nudge"), "own words")
 
     posted = "Launch day is here 🚀 #HeraldGo, proud of the team"
@@ -140,7 +194,10 @@ def test_suggestions_insert_counter_and_share_event(browser, base_url):
     expected_length = x_weighted(posted)
     eventually_text(frame.locator("#counter"), f"{expected_length} / 280")
 
-    page.evaluate("(m) => window.sendToPage(m)", {"type": "compose-share", "request_id": "req-1", "text": posted})
+    page.evaluate(
+        "(m) => window.sendToPage(m)",
+        {"type": "compose-share", "request_id": "req-1", "text": posted},
+    )
     reply = wait_for(page, "share-event")["message"]
     assert reply["request_id"] == "req-1"
     event = reply["event"]
@@ -162,14 +219,33 @@ def x_weighted(text):
 
 
 def test_signed_out_and_offline_states(browser, base_url):
-    page, frame, _ = open_panel(browser, base_url, "linkedin",
-                                {"signed_in": False, "program": None, "suggestions": None, "policy": None,
-                                 "offline": False})
+    page, frame, _ = open_panel(
+        browser,
+        base_url,
+        "linkedin",
+        {
+            "signed_in": False,
+            "program": None,
+            "suggestions": None,
+            "policy": None,
+            "offline": False,
+        },
+    )
     eventually_text(frame.locator("#notice"), "Sign in from Herald's options")
     assert frame.locator(".card").count() == 0
-    page.evaluate("(m) => window.sendToPage(m)", {
-        "type": "data", "signed_in": True, "program": None, "offline": True, "policy": None,
-        "suggestions": dict(SUGGESTIONS, items=[dict(item, network="linkedin") for item in SUGGESTIONS["items"]])})
+    page.evaluate(
+        "(m) => window.sendToPage(m)",
+        {
+            "type": "data",
+            "signed_in": True,
+            "program": None,
+            "offline": True,
+            "policy": None,
+            "suggestions": dict(
+                SUGGESTIONS, items=[dict(item, network="linkedin") for item in SUGGESTIONS["items"]]
+            ),
+        },
+    )
     eventually_text(frame.locator("#notice"), "Offline: showing saved suggestions")
     eventually_text(frame.locator(".card").first, "Launch day")
     page.evaluate("(m) => window.sendToPage(m)", {"type": "text", "text": "Hello", "origin": None})
@@ -180,15 +256,24 @@ def test_findings_highlights_after_an_emoji_and_quick_fix(browser, base_url):
     policy = compiled_policy()
     if policy is None:
         pytest.skip("guidelines.compile_policy is not available yet")
-    data = {"signed_in": True, "program": {"name": "Acme", "logo_url": None}, "suggestions": SUGGESTIONS,
-            "policy": policy, "offline": False}
+    data = {
+        "signed_in": True,
+        "program": {"name": "Acme", "logo_url": None},
+        "suggestions": SUGGESTIONS,
+        "policy": policy,
+        "offline": False,
+    }
     page, frame, _ = open_panel(browser, base_url, "linkedin", data)
     text = "Launch 🚀 is guaranteed"
     page.evaluate("(m) => window.sendToPage(m)", {"type": "text", "text": text, "origin": None})
     eventually_text(frame.locator(".finding"), "Don't promise results")
     assert "Regulators" in frame.locator(".finding").first.text_content()
-    highlights = [entry["message"] for entry in received(page, "highlights") if entry["message"]["ranges"]][-1]
-    assert highlights["ranges"] == [{"start": 12, "end": 22, "severity": "error", "rule": "no-guarantees"}]
+    highlights = [
+        entry["message"] for entry in received(page, "highlights") if entry["message"]["ranges"]
+    ][-1]
+    assert highlights["ranges"] == [
+        {"start": 12, "end": 22, "severity": "error", "rule": "no-guarantees"}
+    ]
     assert list(text)[12:22] == list("guaranteed")
     eventually_text(frame.locator("#counter"), f"{len(text)} / 3,000")
     frame.locator(".finding button.fix").first.click()
@@ -199,13 +284,24 @@ def test_findings_highlights_after_an_emoji_and_quick_fix(browser, base_url):
 def test_options_page_signs_in_and_lists_what_herald_records(browser, base_url):
     page = browser.new_page()
     page.goto(base_url + "/harness.html")
-    page.evaluate("(m) => { window.bootMessages = m; }", [{"type": "options:init", "locale": "en-US"}])
+    page.evaluate(
+        "(m) => { window.bootMessages = m; }", [{"type": "options:init", "locale": "en-US"}]
+    )
     page.evaluate("window.openPage('options/options-panel.html')")
     call = wait_for(page, "options:call")["message"]
     assert call["message"] == {"type": "get-state"}
-    page.evaluate("(m) => window.sendToPage(m)", {"type": "options:reply", "request_id": call["request_id"],
-                                                   "response": {"signed_in": False, "server_url": "http://127.0.0.1:5000",
-                                                                "settings": {"notifications": True}}})
+    page.evaluate(
+        "(m) => window.sendToPage(m)",
+        {
+            "type": "options:reply",
+            "request_id": call["request_id"],
+            "response": {
+                "signed_in": False,
+                "server_url": "http://127.0.0.1:5000",
+                "settings": {"notifications": True},
+            },
+        },
+    )
     frame = next(frame for frame in page.frames if frame.url.endswith("options-panel.html"))
     records = eventually_text(frame.locator("#records"), "What Herald records")
     for field in SHARE_EVENT_SCHEMA["properties"]:
@@ -215,8 +311,18 @@ def test_options_page_signs_in_and_lists_what_herald_records(browser, base_url):
     frame.locator("#password").fill("secret")
     frame.locator("#sign-in-form button").click()
     sign_in = wait_for(page, "options:call", count=2)["message"]
-    assert sign_in["message"] == {"type": "sign-in", "server_url": "http://127.0.0.1:5000",
-                                  "email": "ana@acme.example", "password": "secret"}
-    page.evaluate("(m) => window.sendToPage(m)", {"type": "options:reply", "request_id": sign_in["request_id"],
-                                                   "response": {"ok": False, "error": "invalid_credentials"}})
+    assert sign_in["message"] == {
+        "type": "sign-in",
+        "server_url": "http://127.0.0.1:5000",
+        "email": "ana@acme.example",
+        "password": "secret",
+    }
+    page.evaluate(
+        "(m) => window.sendToPage(m)",
+        {
+            "type": "options:reply",
+            "request_id": sign_in["request_id"],
+            "response": {"ok": False, "error": "invalid_credentials"},
+        },
+    )
     eventually_text(frame.locator(".error"), "Wrong email or password.")

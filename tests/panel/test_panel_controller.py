@@ -5,12 +5,31 @@ from herald_controller import CHECK_DELAY_MS, PanelController
 from herald_messages import MessageChecker
 from panel_support import load_catalogs, load_schemas
 
-SUGGESTIONS = {"items": [
-    {"id": 7, "title": "Launch day", "network": "x", "campaign": {"id": 2, "name": "Launch", "hashtag": "#Go"},
-     "hashtags": [], "link": None, "featured": True, "colleagues_shared": 4, "starts_at": None, "expires_at": None,
-     "approved_at": "2026-11-20T00:00:00Z",
-     "variants": [{"index": 0, "text": "We launched today #Go"}, {"index": 1, "text": "Launch day is here #Go"}]},
-], "page": 1, "per_page": 20, "total": 1, "latest_approved_at": "2026-11-20T00:00:00Z"}
+SUGGESTIONS = {
+    "items": [
+        {
+            "id": 7,
+            "title": "Launch day",
+            "network": "x",
+            "campaign": {"id": 2, "name": "Launch", "hashtag": "#Go"},
+            "hashtags": [],
+            "link": None,
+            "featured": True,
+            "colleagues_shared": 4,
+            "starts_at": None,
+            "expires_at": None,
+            "approved_at": "2026-11-20T00:00:00Z",
+            "variants": [
+                {"index": 0, "text": "We launched today #Go"},
+                {"index": 1, "text": "Launch day is here #Go"},
+            ],
+        },
+    ],
+    "page": 1,
+    "per_page": 20,
+    "total": 1,
+    "latest_approved_at": "2026-11-20T00:00:00Z",
+}
 
 
 def fake_check(text, policy, network):
@@ -18,8 +37,17 @@ def fake_check(text, policy, network):
     at = text.find("guaranteed")
     if at < 0:
         return []
-    return [{"rule": "no-guarantees", "severity": "error", "start": at, "end": at + 10,
-             "message": "Avoid promises", "explain": "Regulators read posts too.", "replacements": ["expected"]}]
+    return [
+        {
+            "rule": "no-guarantees",
+            "severity": "error",
+            "start": at,
+            "end": at + 10,
+            "message": "Avoid promises",
+            "explain": "Regulators read posts too.",
+            "replacements": ["expected"],
+        }
+    ]
 
 
 class FakeView:
@@ -51,13 +79,27 @@ class FakeTimers:
 
 def make_panel():
     sent, view, timers = [], FakeView(), FakeTimers()
-    panel = PanelController(load_catalogs(), sent.append, view, timers,
-                            new_uuid=lambda: "2f1c7d8e-3b5a-4c6d-9e8f-0a1b2c3d4e5f",
-                            now_iso=lambda: "2026-11-22T10:00:00.000Z",
-                            check=fake_check, x_weighted_length=len)
+    panel = PanelController(
+        load_catalogs(),
+        sent.append,
+        view,
+        timers,
+        new_uuid=lambda: "2f1c7d8e-3b5a-4c6d-9e8f-0a1b2c3d4e5f",
+        now_iso=lambda: "2026-11-22T10:00:00.000Z",
+        check=fake_check,
+        x_weighted_length=len,
+    )
     panel.handle({"type": "init", "network": "x", "locale": "en-US"})
-    panel.handle({"type": "data", "signed_in": True, "program": {"name": "Acme Voices", "logo_url": None},
-                  "suggestions": SUGGESTIONS, "policy": {"rules": []}, "offline": False})
+    panel.handle(
+        {
+            "type": "data",
+            "signed_in": True,
+            "program": {"name": "Acme Voices", "logo_url": None},
+            "suggestions": SUGGESTIONS,
+            "policy": {"rules": []},
+            "offline": False,
+        }
+    )
     sent.clear()
     return panel, sent, view, timers
 
@@ -66,7 +108,9 @@ def test_insert_sends_the_chosen_variant_and_nudges():
     panel, sent, view, _ = make_panel()
     panel.choose_variant(7, 1)
     panel.insert(7)
-    assert sent == [{"type": "insert", "text": "Launch day is here #Go", "snippet_id": 7, "variant": 1}]
+    assert sent == [
+        {"type": "insert", "text": "Launch day is here #Go", "snippet_id": 7, "variant": 1}
+    ]
     assert ("show_nudge", (True,)) in view.calls
 
 
@@ -77,7 +121,10 @@ def test_hints_wait_for_the_debounce_then_send_highlights_and_status():
     assert sent == [] and len(timers.pending) == 1
     timers.run()
     assert sent == [
-        {"type": "highlights", "ranges": [{"start": 6, "end": 16, "severity": "error", "rule": "no-guarantees"}]},
+        {
+            "type": "highlights",
+            "ranges": [{"start": 6, "end": 16, "severity": "error", "rule": "no-guarantees"}],
+        },
         {"type": "status", "findings": 1, "length": {"value": 17, "limit": 280}},
     ]
     panel.apply_fix(0, 0)
@@ -94,7 +141,9 @@ def test_compose_share_answers_with_a_valid_event_from_the_inserted_suggestion()
     reply = sent[-1]
     assert reply["type"] == "share-event" and reply["request_id"] == "req-1"
     assert reply["event"]["snippet_id"] == 7 and reply["event"]["variant"] == 0
-    assert reply["event"]["edited"] is True and reply["event"]["edit_distance"] == len(" and it is guaranteed")
+    assert reply["event"]["edited"] is True and reply["event"]["edit_distance"] == len(
+        " and it is guaranteed"
+    )
     assert reply["event"]["findings"] == [{"rule": "no-guarantees", "severity": "error"}]
     schemas = load_schemas()
     jsonschema.validate(reply["event"], schemas["share-event-record"])
@@ -115,9 +164,25 @@ def test_bridge_origin_wins_over_the_panels_memory():
 def test_states_signed_out_offline_and_loading():
     panel, _, _, _ = make_panel()
     assert panel.notice() is None
-    panel.handle({"type": "data", "signed_in": True, "program": None, "suggestions": SUGGESTIONS,
-                  "policy": None, "offline": True})
+    panel.handle(
+        {
+            "type": "data",
+            "signed_in": True,
+            "program": None,
+            "suggestions": SUGGESTIONS,
+            "policy": None,
+            "offline": True,
+        }
+    )
     assert panel.notice() == "offline" and [item["id"] for item in panel.suggestions()] == [7]
-    panel.handle({"type": "data", "signed_in": False, "program": None, "suggestions": None, "policy": None,
-                  "offline": False})
+    panel.handle(
+        {
+            "type": "data",
+            "signed_in": False,
+            "program": None,
+            "suggestions": None,
+            "policy": None,
+            "offline": False,
+        }
+    )
     assert panel.notice() == "signed_out" and panel.suggestions() == []

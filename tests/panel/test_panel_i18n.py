@@ -5,7 +5,8 @@ from herald_i18n import SUPPORTED_LANGUAGES, Strings, pick_language
 from panel_support import REPO, load_catalogs, load_locale_files
 
 PY_SOURCES = list((REPO / "extension" / "panel" / "py").glob("*.py")) + list(
-    (REPO / "extension" / "options").glob("**/*.py"))
+    (REPO / "extension" / "options").glob("**/*.py")
+)
 
 
 def test_every_key_is_translated_in_all_five_locales():
@@ -22,7 +23,10 @@ def test_placeholders_are_the_same_in_every_translation():
     for key, entry in files["en"].items():
         wanted = set(re.findall(r"\{\w+\}", entry["message"]))
         for language in SUPPORTED_LANGUAGES:
-            assert set(re.findall(r"\{\w+\}", files[language][key]["message"])) == wanted, (language, key)
+            assert set(re.findall(r"\{\w+\}", files[language][key]["message"])) == wanted, (
+                language,
+                key,
+            )
 
 
 def test_translations_are_real_not_copies_of_english():
@@ -34,7 +38,12 @@ def test_translations_are_real_not_copies_of_english():
 
 def test_chrome_manifest_keys_exist():
     english = load_locale_files()["en"]
-    for key in ("extension_name", "extension_description", "command_toggle_panel", "button_aria_label"):
+    for key in (
+        "extension_name",
+        "extension_description",
+        "command_toggle_panel",
+        "button_aria_label",
+    ):
         assert key in english
 
 
@@ -42,13 +51,20 @@ def test_every_key_the_python_code_asks_for_exists():
     english = load_locale_files()["en"]
     asked = set()
     for path in PY_SOURCES:
-        asked |= set(re.findall(r"""(?:strings|self\.strings)\.get\(\s*["']([a-z0-9_]+)["']\s*[,)]""", path.read_text("utf-8")))
+        asked |= set(
+            re.findall(
+                r"""(?:strings|self\.strings)\.get\(\s*["']([a-z0-9_]+)["']\s*[,)]""",
+                path.read_text("utf-8"),
+            )
+        )
     missing = sorted(key for key in asked if key not in english)
     assert asked and not missing
 
 
-@pytest.mark.parametrize(("candidates", "expected"), [
-    (("ru-RU",), "ru"), (("pt-BR", "el_GR"), "el"), ((None, "th"), "th"), (("de",), "en")])
+@pytest.mark.parametrize(
+    ("candidates", "expected"),
+    [(("ru-RU",), "ru"), (("pt-BR", "el_GR"), "el"), ((None, "th"), "th"), (("de",), "en")],
+)
 def test_language_choice(candidates, expected):
     assert pick_language(*candidates) == expected
 

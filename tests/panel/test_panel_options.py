@@ -21,15 +21,24 @@ def make_options():
 
 
 def reply(options, sent, response):
-    options.handle({"type": "options:reply", "request_id": sent[-1]["request_id"], "response": response})
+    options.handle(
+        {"type": "options:reply", "request_id": sent[-1]["request_id"], "response": response}
+    )
 
 
 def test_start_asks_the_worker_for_state_and_follows_the_saved_language():
     options, sent = make_options()
     options.handle({"type": "options:init", "locale": "en-GB"})
     assert sent[-1]["message"] == {"type": "get-state"}
-    reply(options, sent, {"signed_in": True, "user": {"name": "Ana", "email": "ana@acme.example"},
-                          "settings": {"language": "it", "notifications": False}})
+    reply(
+        options,
+        sent,
+        {
+            "signed_in": True,
+            "user": {"name": "Ana", "email": "ana@acme.example"},
+            "settings": {"language": "it", "notifications": False},
+        },
+    )
     assert options.account_line() == "Accesso effettuato come Ana (ana@acme.example)"
     assert options.notifications_enabled() is False
 

@@ -7,14 +7,28 @@ from herald_schema import errors
 from panel_support import REPO, load_schemas
 
 MESSAGES = REPO / "shared_schemas" / "messages"
-PANEL_TYPES = ["ready", "insert", "highlights", "apply-fix", "share-event", "status", "close", "init", "data",
-               "text", "shown", "compose-share", "options-ready", "options-init", "options-call", "options-reply"]
+PANEL_TYPES = [
+    "ready",
+    "insert",
+    "highlights",
+    "apply-fix",
+    "share-event",
+    "status",
+    "close",
+    "init",
+    "data",
+    "text",
+    "shown",
+    "compose-share",
+    "options-ready",
+    "options-init",
+    "options-call",
+    "options-reply",
+]
 
 
 def load(name):
     return json.loads((MESSAGES / f"{name}.schema.json").read_text("utf-8"))
-
-
 
 
 @pytest.mark.parametrize("name", PANEL_TYPES)
@@ -37,9 +51,19 @@ EXAMPLES = [
     apply_fix({"start": 0, "end": 3, "replacement": "may"}),
     apply_fix({"append": " #ad"}),
     status(2, 143, 280),
-    share_event("r1", {"event_id": "2f1c7d8e-3b5a-4c6d-9e8f-0a1b2c3d4e5f", "network": "x", "snippet_id": None,
-                       "variant": None, "edited": True, "edit_distance": 4, "findings": [],
-                       "shared_at": "2026-11-22T10:00:00.000Z"}),
+    share_event(
+        "r1",
+        {
+            "event_id": "2f1c7d8e-3b5a-4c6d-9e8f-0a1b2c3d4e5f",
+            "network": "x",
+            "snippet_id": None,
+            "variant": None,
+            "edited": True,
+            "edit_distance": 4,
+            "findings": [],
+            "shared_at": "2026-11-22T10:00:00.000Z",
+        },
+    ),
     {"type": "init", "network": "x", "locale": "en-US", "strings_locale": "en"},
     {"type": "text", "text": "hi", "origin": None},
     {"type": "compose-share", "request_id": "abc", "text": "hi"},

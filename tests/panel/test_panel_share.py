@@ -47,7 +47,9 @@ def test_heavy_rewrite_saturates_at_the_cap_quickly():
 
 def test_event_for_an_unchanged_suggestion():
     origin = {"snippet_id": 12, "variant": 1, "text": "Our new office opens today #Launch"}
-    event = build_share_event("id-1", "linkedin", origin["text"], origin, [], "2026-11-22T10:00:00.000Z")
+    event = build_share_event(
+        "id-1", "linkedin", origin["text"], origin, [], "2026-11-22T10:00:00.000Z"
+    )
     assert event == {
         "event_id": "id-1",
         "network": "linkedin",
@@ -67,7 +69,9 @@ def test_event_for_an_edited_suggestion_reports_distance_and_remaining_findings(
         {"rule": "no-guarantee", "severity": "error"},
         {"rule": "hashtags", "severity": "warning"},
     ]
-    event = build_share_event("id-2", "x", "Big news, folks", origin, findings, "2026-11-22T10:00:00.000Z")
+    event = build_share_event(
+        "id-2", "x", "Big news, folks", origin, findings, "2026-11-22T10:00:00.000Z"
+    )
     assert event["edited"] is True
     assert event["edit_distance"] == 7
     assert event["findings"] == [
@@ -78,4 +82,9 @@ def test_event_for_an_edited_suggestion_reports_distance_and_remaining_findings(
 
 def test_own_words_post_is_edited_from_empty_text():
     event = build_share_event("id-3", "x", "Hello 🌍", None, [], "2026-11-22T10:00:00.000Z")
-    assert (event["snippet_id"], event["variant"], event["edited"], event["edit_distance"]) == (None, None, True, 7)
+    assert (event["snippet_id"], event["variant"], event["edited"], event["edit_distance"]) == (
+        None,
+        None,
+        True,
+        7,
+    )

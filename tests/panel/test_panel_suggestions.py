@@ -11,22 +11,40 @@ from panel_support import load_catalogs
 LAUNCH = {"id": 5, "name": "Launch", "hashtag": "HeraldLaunch"}
 
 
-def item(id_, title, network="linkedin", featured=False, campaign=None, approved="2026-11-01T00:00:00Z", **extra):
+def item(
+    id_,
+    title,
+    network="linkedin",
+    featured=False,
+    campaign=None,
+    approved="2026-11-01T00:00:00Z",
+    **extra,
+):
     return {
-        "id": id_, "title": title, "network": network, "campaign": campaign, "hashtags": extra.pop("hashtags", []),
-        "link": None, "variants": extra.pop("variants", [{"index": 0, "text": title + " text"}]),
-        "featured": featured, "colleagues_shared": 3, "starts_at": extra.pop("starts_at", None),
-        "expires_at": extra.pop("expires_at", None), "approved_at": approved,
+        "id": id_,
+        "title": title,
+        "network": network,
+        "campaign": campaign,
+        "hashtags": extra.pop("hashtags", []),
+        "link": None,
+        "variants": extra.pop("variants", [{"index": 0, "text": title + " text"}]),
+        "featured": featured,
+        "colleagues_shared": 3,
+        "starts_at": extra.pop("starts_at", None),
+        "expires_at": extra.pop("expires_at", None),
+        "approved_at": approved,
     }
 
 
-RESPONSE = {"items": [
-    item(1, "Quarterly results", approved="2026-11-03T00:00:00Z"),
-    item(2, "Office opening", featured=True, campaign=LAUNCH),
-    item(3, "Tweet only", network="x"),
-    item(4, "Old news", expires_at="2026-11-10T00:00:00Z"),
-    item(5, "Hiring engineers", hashtags=["#hiring"], approved="2026-11-05T00:00:00Z"),
-]}
+RESPONSE = {
+    "items": [
+        item(1, "Quarterly results", approved="2026-11-03T00:00:00Z"),
+        item(2, "Office opening", featured=True, campaign=LAUNCH),
+        item(3, "Tweet only", network="x"),
+        item(4, "Old news", expires_at="2026-11-10T00:00:00Z"),
+        item(5, "Hiring engineers", hashtags=["#hiring"], approved="2026-11-05T00:00:00Z"),
+    ]
+}
 NOW = "2026-11-22T12:00:00.000Z"
 
 
@@ -36,17 +54,26 @@ def titles(items):
 
 def test_featured_first_then_newest_and_only_this_network_and_current():
     assert titles(visible_suggestions(RESPONSE, "linkedin", now_iso=NOW)) == [
-        "Office opening", "Hiring engineers", "Quarterly results"]
+        "Office opening",
+        "Hiring engineers",
+        "Quarterly results",
+    ]
 
 
 def test_search_matches_every_word_in_title_text_hashtags_or_campaign():
-    assert titles(visible_suggestions(RESPONSE, "linkedin", "HIRING", now_iso=NOW)) == ["Hiring engineers"]
-    assert titles(visible_suggestions(RESPONSE, "linkedin", "launch office", now_iso=NOW)) == ["Office opening"]
+    assert titles(visible_suggestions(RESPONSE, "linkedin", "HIRING", now_iso=NOW)) == [
+        "Hiring engineers"
+    ]
+    assert titles(visible_suggestions(RESPONSE, "linkedin", "launch office", now_iso=NOW)) == [
+        "Office opening"
+    ]
     assert visible_suggestions(RESPONSE, "linkedin", "nothing like this", now_iso=NOW) == []
 
 
 def test_campaign_filter_and_campaign_list():
-    assert titles(visible_suggestions(RESPONSE, "linkedin", campaign_id=5, now_iso=NOW)) == ["Office opening"]
+    assert titles(visible_suggestions(RESPONSE, "linkedin", campaign_id=5, now_iso=NOW)) == [
+        "Office opening"
+    ]
     assert campaigns(RESPONSE["items"]) == [LAUNCH]
     assert campaign_hashtag(RESPONSE["items"][1]) == "#HeraldLaunch"
 

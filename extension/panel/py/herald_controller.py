@@ -19,8 +19,18 @@ OWN_WORDS_MIN = 15  # code points added after an insert before we stop nudging
 
 
 class PanelController:
-    def __init__(self, catalogs, send, view, timers, new_uuid, now_iso, check=None, x_weighted_length=None,
-                 on_first_data=None):
+    def __init__(
+        self,
+        catalogs,
+        send,
+        view,
+        timers,
+        new_uuid,
+        now_iso,
+        check=None,
+        x_weighted_length=None,
+        on_first_data=None,
+    ):
         self.catalogs = catalogs
         self.send = send
         self.view = view
@@ -121,7 +131,11 @@ class PanelController:
         origin = self.bridge_origin or self.last_insert
         if not origin:
             return None
-        return {"snippet_id": origin["snippet_id"], "variant": origin["variant"], "text": origin["text"]}
+        return {
+            "snippet_id": origin["snippet_id"],
+            "variant": origin["variant"],
+            "text": origin["text"],
+        }
 
     def _own_words_added(self):
         inserted = (self.last_insert or {}).get("text", "")
@@ -220,7 +234,9 @@ class PanelController:
     def _analyze(self, text):
         if self.check is None:  # guidelines still loading: count only
             return herald_hints.analyze(None, len, self.network, text, None)
-        return herald_hints.analyze(self.check, self.x_weighted_length, self.network, text, self._policy())
+        return herald_hints.analyze(
+            self.check, self.x_weighted_length, self.network, text, self._policy()
+        )
 
     def _schedule_check(self):
         self._cancel_check()
@@ -235,6 +251,10 @@ class PanelController:
         self._pending_check = None
         self.analysis = self._analyze(self.text)
         self.send(herald_messages.highlights(self.analysis["ranges"]))
-        self.send(herald_messages.status(len(self.analysis["findings"]), self.analysis["length"], self.analysis["limit"]))
+        self.send(
+            herald_messages.status(
+                len(self.analysis["findings"]), self.analysis["length"], self.analysis["limit"]
+            )
+        )
         if self.started:
             self.view.show_hints(self.analysis, self.text, self._policy() is not None)

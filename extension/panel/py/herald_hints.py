@@ -37,7 +37,9 @@ def normalize_finding(finding, text_size):
     fixes = []
     for replacement in _field(finding, "replacements", "alternatives", default=[]) or []:
         fixes.append({"start": start, "end": end, "replacement": str(replacement)})
-    append = _field(finding, "fix_append", "append") or (_field(finding, "fix", default={}) or {}).get("append")
+    append = _field(finding, "fix_append", "append") or (
+        _field(finding, "fix", default={}) or {}
+    ).get("append")
     if append:
         fixes.append({"append": str(append)})
     return {
@@ -65,7 +67,9 @@ def analyze(check, x_weighted_length, network, text, policy):
     if policy is not None and text:
         size = len(text)
         findings = [normalize_finding(finding, size) for finding in check(text, policy, network)]
-        findings.sort(key=lambda f: (SEVERITY_ORDER[f["severity"]], f["start"], f["end"], f["rule"]))
+        findings.sort(
+            key=lambda f: (SEVERITY_ORDER[f["severity"]], f["start"], f["end"], f["rule"])
+        )
     ranges = [
         {"start": f["start"], "end": f["end"], "severity": f["severity"], "rule": f["rule"]}
         for f in sorted(findings, key=lambda f: (f["start"], f["end"]))
@@ -88,9 +92,11 @@ def fix_label(strings, fix):
 
 
 def counter_text(strings, length, limit):
-    """"1,234 / 3,000" in the employee's number format."""
+    """ "1,234 / 3,000" in the employee's number format."""
     return strings.get("counter_value", value=strings.number(length), limit=strings.number(limit))
 
 
 def over_limit_text(strings, length, limit):
-    return strings.get("counter_over", count=strings.number(length - limit)) if length > limit else ""
+    return (
+        strings.get("counter_over", count=strings.number(length - limit)) if length > limit else ""
+    )

@@ -57,7 +57,7 @@ class OptionsController:
     def refresh(self):
         def got(response, error):
             self.state = response or {}
-            language = ((self.state.get("settings") or {}).get("language"))
+            language = (self.state.get("settings") or {}).get("language")
             if language in SUPPORTED_LANGUAGES and language != self.strings.language:
                 self._use_language(language)
             self.view.render(self)
@@ -81,8 +81,15 @@ class OptionsController:
 
         self.busy, self.error = True, None
         self.view.render(self)
-        self.call({"type": "sign-in", "server_url": server_url.strip(), "email": email.strip(),
-                   "password": password}, done)
+        self.call(
+            {
+                "type": "sign-in",
+                "server_url": server_url.strip(),
+                "email": email.strip(),
+                "password": password,
+            },
+            done,
+        )
 
     def sign_out(self):
         self.call({"type": "sign-out"}, lambda response, error: self.refresh())
@@ -121,5 +128,7 @@ class OptionsController:
     def account_line(self):
         user = (self.state or {}).get("user") or {}
         if self.signed_in():
-            return self.strings.get("signed_in_as", name=user.get("name") or "", email=user.get("email") or "")
+            return self.strings.get(
+                "signed_in_as", name=user.get("name") or "", email=user.get("email") or ""
+            )
         return self.strings.get("signed_out_status")

@@ -27,61 +27,140 @@ class OptionsView:
         window.document.title = strings.get("options_title")
         server_url = self._typed("server-url", (options.state or {}).get("server_url") or "")
         email = self._typed("email")
-        replace_children(self.root, [
-            el("h1", text=strings.get("options_title")),
-            self._account(options, server_url, email),
-            self._preferences(options),
-            self._records(options),
-        ])
+        replace_children(
+            self.root,
+            [
+                el("h1", text=strings.get("options_title")),
+                self._account(options, server_url, email),
+                self._preferences(options),
+                self._records(options),
+            ],
+        )
 
     def _account(self, options, server_url, email):
         strings = options.strings
-        children = [el("h2", text=strings.get("account_heading")),
-                    el("p", {"id": "account-status", "role": "status"}, text=options.account_line())]
+        children = [
+            el("h2", text=strings.get("account_heading")),
+            el("p", {"id": "account-status", "role": "status"}, text=options.account_line()),
+        ]
         if options.signed_in():
-            children.append(el("button", {"type": "button", "id": "sign-out"}, text=strings.get("sign_out"),
-                               on={"click": lambda event: options.sign_out()}))
+            children.append(
+                el(
+                    "button",
+                    {"type": "button", "id": "sign-out"},
+                    text=strings.get("sign_out"),
+                    on={"click": lambda event: options.sign_out()},
+                )
+            )
         else:
             # No <form> submission: sandboxed frames may lack allow-forms; click and Enter do it.
             def submit(event):
                 if event.type == "keydown" and event.key != "Enter":
                     return
                 event.preventDefault()
-                options.sign_in(by_id("server-url").value, by_id("email").value, by_id("password").value)
+                options.sign_in(
+                    by_id("server-url").value, by_id("email").value, by_id("password").value
+                )
 
-            children.append(el("div", {"id": "sign-in-form", "class": "sign-in"}, [
-                self._field("server-url", strings.get("server_url_label"), "url", server_url, "url"),
-                self._field("email", strings.get("email_label"), "email", email, "username"),
-                self._field("password", strings.get("password_label"), "password", "", "current-password"),
-                el("button", {"type": "button", "disabled": options.busy},
-                   text=strings.get("signing_in" if options.busy else "sign_in"), on={"click": submit}),
-            ], on={"keydown": submit}))
+            children.append(
+                el(
+                    "div",
+                    {"id": "sign-in-form", "class": "sign-in"},
+                    [
+                        self._field(
+                            "server-url", strings.get("server_url_label"), "url", server_url, "url"
+                        ),
+                        self._field(
+                            "email", strings.get("email_label"), "email", email, "username"
+                        ),
+                        self._field(
+                            "password",
+                            strings.get("password_label"),
+                            "password",
+                            "",
+                            "current-password",
+                        ),
+                        el(
+                            "button",
+                            {"type": "button", "disabled": options.busy},
+                            text=strings.get("signing_in" if options.busy else "sign_in"),
+                            on={"click": submit},
+                        ),
+                    ],
+                    on={"keydown": submit},
+                )
+            )
         if options.error:
-            children.append(el("p", {"class": "error", "role": "alert"}, text=strings.get(options.error)))
+            children.append(
+                el("p", {"class": "error", "role": "alert"}, text=strings.get(options.error))
+            )
         return el("section", {"aria-labelledby": "account-heading"}, children)
 
     def _field(self, element_id, label, kind, value, autocomplete):
-        return el("div", {"class": "field"}, [
-            el("label", {"for": element_id}, text=label),
-            el("input", {"id": element_id, "type": kind, "value": value, "autocomplete": autocomplete}),
-        ])
+        return el(
+            "div",
+            {"class": "field"},
+            [
+                el("label", {"for": element_id}, text=label),
+                el(
+                    "input",
+                    {"id": element_id, "type": kind, "value": value, "autocomplete": autocomplete},
+                ),
+            ],
+        )
 
     def _preferences(self, options):
         strings = options.strings
-        language = el("select", {"id": "language"}, [
-            el("option", {"value": code, "selected": code == strings.language}, text=strings.get("language_name_" + code))
-            for code in SUPPORTED_LANGUAGES
-        ], on={"change": lambda event: options.set_language(by_id("language").value)})
-        notifications = el("input", {"id": "notifications", "type": "checkbox",
-                                     "checked": options.notifications_enabled()},
-                           on={"change": lambda event: options.set_notifications(by_id("notifications").checked)})
-        return el("section", {}, [
-            el("h2", text=strings.get("preferences_heading")),
-            el("div", {"class": "field"}, [el("label", {"for": "language"}, text=strings.get("language_label")), language]),
-            el("div", {"class": "toggle"}, [notifications,
-                                            el("label", {"for": "notifications"}, text=strings.get("notifications_label"))]),
-            el("p", {"class": "saved", "role": "status"}, text=strings.get("saved") if options.saved else ""),
-        ])
+        language = el(
+            "select",
+            {"id": "language"},
+            [
+                el(
+                    "option",
+                    {"value": code, "selected": code == strings.language},
+                    text=strings.get("language_name_" + code),
+                )
+                for code in SUPPORTED_LANGUAGES
+            ],
+            on={"change": lambda event: options.set_language(by_id("language").value)},
+        )
+        notifications = el(
+            "input",
+            {"id": "notifications", "type": "checkbox", "checked": options.notifications_enabled()},
+            on={"change": lambda event: options.set_notifications(by_id("notifications").checked)},
+        )
+        return el(
+            "section",
+            {},
+            [
+                el("h2", text=strings.get("preferences_heading")),
+                el(
+                    "div",
+                    {"class": "field"},
+                    [
+                        el("label", {"for": "language"}, text=strings.get("language_label")),
+                        language,
+                    ],
+                ),
+                el(
+                    "div",
+                    {"class": "toggle"},
+                    [
+                        notifications,
+                        el(
+                            "label",
+                            {"for": "notifications"},
+                            text=strings.get("notifications_label"),
+                        ),
+                    ],
+                ),
+                el(
+                    "p",
+                    {"class": "saved", "role": "status"},
+                    text=strings.get("saved") if options.saved else "",
+                ),
+            ],
+        )
 
     def _records(self, options):
         strings = options.strings
@@ -89,12 +168,16 @@ class OptionsView:
         for name, text in record_fields(self.share_event_schema, strings):
             items.append(el("dt", {}, [el("code", text=name)]))
             items.append(el("dd", text=text))
-        return el("section", {"id": "records"}, [
-            el("h2", text=strings.get("records_heading")),
-            el("p", text=strings.get("records_intro")),
-            el("dl", {"class": "records"}, items),
-            el("p", {"class": "privacy"}, text=strings.get("records_draft_statement")),
-        ])
+        return el(
+            "section",
+            {"id": "records"},
+            [
+                el("h2", text=strings.get("records_heading")),
+                el("p", text=strings.get("records_intro")),
+                el("dl", {"class": "records"}, items),
+                el("p", {"class": "privacy"}, text=strings.get("records_draft_statement")),
+            ],
+        )
 
 
 def start():
@@ -102,7 +185,9 @@ def start():
     schemas = assets.get("schemas") or {}
     port = herald_runtime.Port(MessageChecker(schemas))
     view = OptionsView(schemas.get(SHARE_EVENT_RECORD))
-    options = OptionsController(assets.get("strings") or {}, port.send, view, herald_runtime.new_uuid)
+    options = OptionsController(
+        assets.get("strings") or {}, port.send, view, herald_runtime.new_uuid
+    )
     port.listen(options.handle)
     port.send(options_ready())
     return options

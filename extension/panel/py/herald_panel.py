@@ -83,8 +83,13 @@ class PanelView:
         selected = str(self.controller.campaign_id or "")
         options = [el("option", {"value": ""}, text=strings.get("campaign_all"))]
         for campaign in campaigns:
-            options.append(el("option", {"value": campaign["id"], "selected": str(campaign["id"]) == selected},
-                              text=campaign.get("name") or campaign.get("hashtag") or ""))
+            options.append(
+                el(
+                    "option",
+                    {"value": campaign["id"], "selected": str(campaign["id"]) == selected},
+                    text=campaign.get("name") or campaign.get("hashtag") or "",
+                )
+            )
         replace_children(self.campaign, options)
         self.campaign.value = selected
         by_id("campaign-filter").hidden = not campaigns
@@ -101,42 +106,95 @@ class PanelView:
         snippet_id = item["id"]
         variant = controller.selected_variant(item)
         title = item.get("title") or ""
-        head = [el("span", {"class": "badge"}, text=strings.get("featured")) if item.get("featured") else None,
-                el("h3", {"class": "card-title"}, text=title)]
+        head = [
+            el("span", {"class": "badge"}, text=strings.get("featured"))
+            if item.get("featured")
+            else None,
+            el("h3", {"class": "card-title"}, text=title),
+        ]
         switcher = None
         if len(item["variants"]) > 1:
             buttons = []
             for position, option in enumerate(item["variants"]):
                 index = option["index"]
-                buttons.append(el(
-                    "button",
-                    {"type": "button", "class": "variant", "aria-pressed": "true" if index == variant else "false",
-                     "aria-label": strings.get("variant_label", number=position + 1)},
-                    text=str(position + 1),
-                    on={"click": lambda event, index=index: controller.choose_variant(snippet_id, index)},
-                ))
-            switcher = el("div", {"class": "variants", "role": "group", "aria-label": strings.get("variants_label")}, buttons)
+                buttons.append(
+                    el(
+                        "button",
+                        {
+                            "type": "button",
+                            "class": "variant",
+                            "aria-pressed": "true" if index == variant else "false",
+                            "aria-label": strings.get("variant_label", number=position + 1),
+                        },
+                        text=str(position + 1),
+                        on={
+                            "click": lambda event, index=index: controller.choose_variant(
+                                snippet_id, index
+                            )
+                        },
+                    )
+                )
+            switcher = el(
+                "div",
+                {"class": "variants", "role": "group", "aria-label": strings.get("variants_label")},
+                buttons,
+            )
         hashtag = herald_suggestions.campaign_hashtag(item)
-        meta = el("p", {"class": "card-meta"}, [
-            el("span", {"class": "hashtag", "title": strings.get("campaign_hashtag_label")}, text=hashtag) if hashtag else None,
-            el("span", {"class": "shared"}, text=herald_suggestions.shared_label(strings, item.get("colleagues_shared") or 0)),
-        ])
-        insert = el("button", {"type": "button", "class": "insert", "aria-label": strings.get("insert_aria", title=title)},
-                    text=strings.get("insert"), on={"click": lambda event: controller.insert(snippet_id)})
-        return el("li", {"class": "card featured" if item.get("featured") else "card", "data-snippet-id": snippet_id}, [
-            el("div", {"class": "card-head"}, head),
-            switcher,
-            el("p", {"class": "card-text"}, text=herald_suggestions.variant_text(item, variant)),
-            meta,
-            insert,
-        ])
+        meta = el(
+            "p",
+            {"class": "card-meta"},
+            [
+                el(
+                    "span",
+                    {"class": "hashtag", "title": strings.get("campaign_hashtag_label")},
+                    text=hashtag,
+                )
+                if hashtag
+                else None,
+                el(
+                    "span",
+                    {"class": "shared"},
+                    text=herald_suggestions.shared_label(
+                        strings, item.get("colleagues_shared") or 0
+                    ),
+                ),
+            ],
+        )
+        insert = el(
+            "button",
+            {
+                "type": "button",
+                "class": "insert",
+                "aria-label": strings.get("insert_aria", title=title),
+            },
+            text=strings.get("insert"),
+            on={"click": lambda event: controller.insert(snippet_id)},
+        )
+        return el(
+            "li",
+            {
+                "class": "card featured" if item.get("featured") else "card",
+                "data-snippet-id": snippet_id,
+            },
+            [
+                el("div", {"class": "card-head"}, head),
+                switcher,
+                el(
+                    "p", {"class": "card-text"}, text=herald_suggestions.variant_text(item, variant)
+                ),
+                meta,
+                insert,
+            ],
+        )
 
     def show_hints(self, analysis, text, has_policy):
         strings = self.strings
         length, limit = analysis["length"], analysis["limit"]
         counter = by_id("counter")
         over = herald_hints.over_limit_text(strings, length, limit)
-        counter.textContent = herald_hints.counter_text(strings, length, limit) + (" · " + over if over else "")
+        counter.textContent = herald_hints.counter_text(strings, length, limit) + (
+            " · " + over if over else ""
+        )
         counter.className = "counter over" if length > limit else "counter"
         findings = analysis["findings"]
         empty = by_id("hints-empty")
@@ -150,27 +208,43 @@ class PanelView:
             message = strings.plural("findings", len(findings))
         empty.textContent = message
         empty.className = "hints-summary" + (" has-findings" if findings else "")
-        replace_children(by_id("findings"), [self._finding(text, position, finding)
-                                             for position, finding in enumerate(findings)])
+        replace_children(
+            by_id("findings"),
+            [self._finding(text, position, finding) for position, finding in enumerate(findings)],
+        )
 
     def _finding(self, text, position, finding):
         strings, controller = self.strings, self.controller
         severity = finding["severity"]
         fixes = [
-            el("button", {"type": "button", "class": "fix"}, text=herald_hints.fix_label(strings, fix),
-               on={"click": lambda event, number=number: controller.apply_fix(position, number)})
+            el(
+                "button",
+                {"type": "button", "class": "fix"},
+                text=herald_hints.fix_label(strings, fix),
+                on={"click": lambda event, number=number: controller.apply_fix(position, number)},
+            )
             for number, fix in enumerate(finding["fixes"])
         ]
-        excerpt = text[finding["start"]:finding["end"]]
-        return el("li", {"class": "finding severity-" + severity, "data-rule": finding["rule"]}, [
-            el("p", {"class": "finding-head"}, [
-                el("span", {"class": "severity"}, text=strings.get("severity_" + severity)),
-                el("q", {"class": "excerpt"}, text=excerpt) if excerpt else None,
-            ]),
-            el("p", {"class": "finding-message"}, text=finding["message"]),
-            el("p", {"class": "finding-explanation"}, text=finding["explanation"]) if finding["explanation"] else None,
-            el("div", {"class": "fixes"}, fixes) if fixes else None,
-        ])
+        excerpt = text[finding["start"] : finding["end"]]
+        return el(
+            "li",
+            {"class": "finding severity-" + severity, "data-rule": finding["rule"]},
+            [
+                el(
+                    "p",
+                    {"class": "finding-head"},
+                    [
+                        el("span", {"class": "severity"}, text=strings.get("severity_" + severity)),
+                        el("q", {"class": "excerpt"}, text=excerpt) if excerpt else None,
+                    ],
+                ),
+                el("p", {"class": "finding-message"}, text=finding["message"]),
+                el("p", {"class": "finding-explanation"}, text=finding["explanation"])
+                if finding["explanation"]
+                else None,
+                el("div", {"class": "fixes"}, fixes) if fixes else None,
+            ],
+        )
 
 
 def load_guidelines(controller):

@@ -1,4 +1,4 @@
-""""What Herald records": the share event's fields, read from its JSON Schema.
+""" "What Herald records": the share event's fields, read from its JSON Schema.
 
 Generated from shared_schemas/share-event.schema.json (embedded by the build) so the options
 page can never describe fields the server does not receive, or miss one it does.

@@ -57,7 +57,11 @@ class Port:
             message = javascript.JSON.parse(json_text)
             problems = self.checker.problems(message)
             if problems:
-                log_error("dropped message", message.get("type") if isinstance(message, dict) else "?", problems)
+                log_error(
+                    "dropped message",
+                    message.get("type") if isinstance(message, dict) else "?",
+                    problems,
+                )
                 return
             handler(message)
 

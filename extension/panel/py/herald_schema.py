@@ -12,8 +12,11 @@ _TYPE_CHECKS = {
     "array": lambda value: isinstance(value, list),
     "string": lambda value: isinstance(value, str),
     "boolean": lambda value: isinstance(value, bool),
-    "integer": lambda value: isinstance(value, int) and not isinstance(value, bool)
-    or (isinstance(value, float) and value.is_integer()),
+    "integer": lambda value: (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        or (isinstance(value, float) and value.is_integer())
+    ),
     "number": lambda value: isinstance(value, (int, float)) and not isinstance(value, bool),
     "null": lambda value: value is None,
 }
@@ -31,7 +34,9 @@ def errors(schema, value, root=None, path="", resolve=None):
         target = _resolve(schema["$ref"], root, resolve)
         if target is None:
             return [f"{path or '/'}: unknown $ref {schema['$ref']}"]
-        problems += errors(target, value, root if schema["$ref"].startswith("#") else target, path, resolve)
+        problems += errors(
+            target, value, root if schema["$ref"].startswith("#") else target, path, resolve
+        )
     wanted = schema.get("type")
     if wanted is not None:
         names = wanted if isinstance(wanted, list) else [wanted]
@@ -63,7 +68,9 @@ def errors(schema, value, root=None, path="", resolve=None):
             problems.append(f"{path or '/'}: above {schema['maximum']}")
     for sub in schema.get("allOf", []):
         problems += errors(sub, value, root, path, resolve)
-    if "anyOf" in schema and not any(not errors(sub, value, root, path, resolve) for sub in schema["anyOf"]):
+    if "anyOf" in schema and not any(
+        not errors(sub, value, root, path, resolve) for sub in schema["anyOf"]
+    ):
         problems.append(f"{path or '/'}: matches none of anyOf")
     if "oneOf" in schema:
         matching = sum(1 for sub in schema["oneOf"] if not errors(sub, value, root, path, resolve))
@@ -75,7 +82,9 @@ def errors(schema, value, root=None, path="", resolve=None):
 
 
 def _object_errors(schema, value, root, path, resolve):
-    problems = [f"{path}/{name}: required" for name in schema.get("required", []) if name not in value]
+    problems = [
+        f"{path}/{name}: required" for name in schema.get("required", []) if name not in value
+    ]
     properties = schema.get("properties", {})
     extra = schema.get("additionalProperties", True)
     for name, item in value.items():

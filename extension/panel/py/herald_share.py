@@ -24,7 +24,11 @@ def edit_distance(source, target, cap=EDIT_DISTANCE_CAP):
     while start < shortest and source[start] == target[start]:
         start += 1
     end_source, end_target = len(source), len(target)
-    while end_source > start and end_target > start and source[end_source - 1] == target[end_target - 1]:
+    while (
+        end_source > start
+        and end_target > start
+        and source[end_source - 1] == target[end_target - 1]
+    ):
         end_source -= 1
         end_target -= 1
     left, right = source[start:end_source], target[start:end_target]

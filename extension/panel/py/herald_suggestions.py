@@ -89,7 +89,7 @@ def campaign_hashtag(item):
 
 
 def shared_label(strings, count):
-    """"N colleagues shared this", with an invitation instead of "0 colleagues"."""
+    """ "N colleagues shared this", with an invitation instead of "0 colleagues"."""
     if not count:
         return strings.get("colleagues_shared_zero")
     return strings.plural("colleagues_shared", int(count))
