@@ -308,7 +308,9 @@ class Browser:
         )
 
 
-@pytest.fixture(scope="session")
+# Module scope, like the other browser fixtures in this repo: only one Playwright sync session can
+# be alive at a time, so ours must end before another test folder starts its own.
+@pytest.fixture(scope="module")
 def browser(extension_dir, tmp_path_factory):
     from playwright.sync_api import sync_playwright
 
@@ -344,7 +346,7 @@ def browser(extension_dir, tmp_path_factory):
         context.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def signed_in(browser, live_server):
     page = browser.sign_in(live_server.url)
     page.close()
