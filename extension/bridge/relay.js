@@ -134,7 +134,11 @@
           if (composer === Herald.state.composer) sendText(composer, text);
         }),
         Herald.on("composer-focused", (c) => sendText(c, Herald.readText(c.editable, c.site))),
-        Herald.on("panel-shown", ({ visible, focus }) => toPanel({ type: "shown", visible, focus })),
+        Herald.on("panel-shown", ({ visible, focus }) => {
+          toPanel({ type: "shown", visible, focus });
+          // The open panel lists the suggestions: they are seen, so the toolbar badge clears.
+          if (visible) heraldChrome.send({ type: "mark-seen" });
+        }),
         Herald.on("post-pressed", ({ text }) => {
           const request_id = Herald.uuid();
           const message = { type: "compose-share", request_id, text };

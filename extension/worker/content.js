@@ -106,21 +106,25 @@
 
   async function notifyFeatured() {
     const { cache, notified, settings } = await Store.get("cache", "notified", "settings");
-    if (settings.notifications === false) return;
     const done = new Set(notified);
-    const fresh = allItems(cache).filter((i) => i.featured && !done.has(i.id));
-    for (const item of fresh.slice(0, 3)) {
-      done.add(item.id);
-      try {
-        chromeApi.notifications.create(`herald-featured-${item.id}`, {
-          type: "basic",
-          iconUrl: "icons/icon-128.png",
-          title: heraldChrome.i18n("notification_featured_title", "New featured post"),
-          message: item.title || "",
-        });
-      } catch (_) {}
-    }
+    // One entry per snippet: a snippet with variants for both networks is listed twice.
+    const fresh = [...new Map(allItems(cache).filter((i) => i.featured && !done.has(i.id)).map((i) => [i.id, i])).values()];
     for (const item of fresh) done.add(item.id);
+    // Off means "not for these": snippets approved meanwhile are not replayed once turned back on.
+    if (settings.notifications !== false) {
+      for (const item of fresh.slice(0, 3)) {
+        try {
+          // Absolute icon URL: a relative one resolves against worker/ and Chrome then refuses to
+          // show the notification ("Unable to download all specified images").
+          await chromeApi.notifications.create(`herald-featured-${item.id}`, {
+            type: "basic",
+            iconUrl: chromeApi.runtime.getURL("icons/icon-128.png"),
+            title: heraldChrome.i18n("notification_featured_title", "New featured post"),
+            message: item.title || "",
+          });
+        } catch (_) {}
+      }
+    }
     await Store.set({ notified: [...done].slice(-2000) });
   }
 

@@ -176,6 +176,16 @@ class LiveServer:
             "access_token"
         ]
 
+    def approve_snippet(
+        self, title: str, texts: dict[str, list[str]], featured: bool = False
+    ) -> int:
+        """A new snippet created and approved by the admin through the API, as the console does."""
+        token = self.login(ADMIN)
+        body = {"title": title, "variants": texts, "featured": featured}
+        snippet = self.api("POST", "/snippets", body, token)
+        self.api("POST", f"/snippets/{snippet['id']}/approve", {}, token)
+        return snippet["id"]
+
     def shares(self) -> list[dict]:
         """Share rows as stored by the server (read straight from its database)."""
         con = sqlite3.connect(self.db_path)
@@ -279,14 +289,20 @@ class Browser:
             workers[0] if workers else self.context.wait_for_event("serviceworker", timeout=10000)
         )
 
-    def sign_in(self, server_url: str, email: str = EMPLOYEE, password: str = PASSWORD):
-        """Through the options page UI, as an employee would."""
+    def open_options(self):
+        """The options page and its sandboxed settings iframe, once Brython has drawn it."""
         page = self.context.new_page()
         page.goto(self.extension_url("options/options.html"))
         frame = poll(
             lambda: next((f for f in page.frames if f.url.endswith("options-panel.html")), None),
             message="options iframe",
         )
+        poll(lambda: frame.locator("#account-status").count(), timeout=15, message="options UI")
+        return page, frame
+
+    def sign_in(self, server_url: str, email: str = EMPLOYEE, password: str = PASSWORD):
+        """Through the options page UI, as an employee would."""
+        page, frame = self.open_options()
         poll(lambda: frame.get_by_label("Server URL").count(), timeout=15, message="options form")
         frame.get_by_label("Server URL").fill(server_url)
         frame.get_by_label("Email").fill(email)

@@ -36,3 +36,24 @@ def poll(fn, timeout: float = 10.0, interval: float = 0.05, message: str = "cond
             return last
         time.sleep(interval)
     raise AssertionError(f"timed out waiting for {message}; last value: {last!r}")
+
+
+# The worker's periodic poll (worker.js): the alarm name and its period in minutes.
+SYNC_ALARM = "herald-sync"
+SYNC_MINUTES = 5
+
+
+def run_sync_alarm(worker) -> None:
+    """Fire the worker's periodic sync alarm now, through its real chrome.alarms listener.
+
+    Re-creating the alarm with `when: now` keeps its period, so the schedule is as before
+    (unpacked extensions may fire alarms at any time; packed ones have a 30 s minimum)."""
+    worker.evaluate(
+        "([name, period]) => chrome.alarms.create(name, {when: Date.now(), periodInMinutes: period})",
+        [SYNC_ALARM, SYNC_MINUTES],
+    )
+
+
+def badge_text(worker) -> str:
+    """What the toolbar badge shows."""
+    return worker.evaluate("() => chrome.action.getBadgeText({})")
