@@ -10,6 +10,7 @@
   let frame = null;
   let raf = 0;
   let removers = [];
+  let stopKeepingFocus = () => {}; // ends keepComposerFocus's guard early
 
   function create() {
     if (frame) return frame;
@@ -85,6 +86,10 @@
       Herald.mark("panel-shown");
     }
     else frame.style.left = "-10000px";
+    // An explicit open hands focus to the frame from here: the sandboxed (cross-origin) panel may
+    // not take it itself without a user activation of its own, which the keyboard command lacks.
+    if (explicit) stopKeepingFocus();
+    if (visible && explicit) frame.focus({ preventScroll: true });
     Herald.emit("panel-shown", { visible, focus: visible && explicit });
     if (visible && !explicit) keepComposerFocus();
   };
@@ -92,19 +97,28 @@
 
   // The panel opens by itself when the composer gets focus; it must never take the caret away
   // (the employee is typing). If the frame grabs focus right after an automatic open, give it back.
+  // An explicit open (button, command) in that window ends the guard: then the panel may keep it.
   function keepComposerFocus() {
     const c = Herald.state.composer;
     if (!c) return;
+    stopKeepingFocus();
     const until = performance.now() + 800;
+    let active = true;
     const onBlur = () => {
       setTimeout(() => {
-        if (performance.now() < until && document.activeElement === frame && c.editable.isConnected) {
+        if (active && performance.now() < until && document.activeElement === frame && c.editable.isConnected) {
           c.editable.focus({ preventScroll: true });
         }
       }, 0);
     };
     root.addEventListener("blur", onBlur, { once: true });
-    setTimeout(() => root.removeEventListener("blur", onBlur), 800);
+    const timer = setTimeout(stopKeepingFocus, 800);
+    stopKeepingFocus = () => {
+      active = false;
+      clearTimeout(timer);
+      root.removeEventListener("blur", onBlur);
+      stopKeepingFocus = () => {};
+    };
   }
   Herald.panelWindow = () => (frame ? frame.contentWindow : null);
   Herald.panelFrame = () => frame;

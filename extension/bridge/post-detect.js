@@ -37,11 +37,31 @@
     }
   }
 
+  function postButtonFor(composer) {
+    // The site's Post button nearest the editable (same shadow root or document).
+    const selectors = Herald.state.site.composer.post_button || [];
+    for (let el = composer.editable.parentElement; el; el = el.parentElement) {
+      for (const sel of selectors) {
+        let found = null;
+        try {
+          found = el.querySelector(sel);
+        } catch (_) {}
+        if (found) return found;
+      }
+    }
+    return null;
+  }
+
   function onKeyDown(event) {
     if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey) || event.isComposing) return;
     const path = event.composedPath();
     const c = [...Herald.state.composers].find((x) => path.includes(x.editable));
-    if (c && Herald.state.site.composer.post_shortcut) capture(c);
+    if (!c || !Herald.state.site.composer.post_shortcut) return;
+    // The shortcut posts only what the button would: a disabled Post (over the limit, still
+    // uploading) means the site sends nothing, so neither do we.
+    const btn = postButtonFor(c);
+    if (btn && !isEnabled(btn)) return;
+    capture(c);
   }
 
   Herald.feature({
