@@ -105,8 +105,16 @@
   }
 
   async function notifyFeatured() {
-    const { cache, notified, settings } = await Store.get("cache", "notified", "settings");
+    const { cache, notified, settings, notifyPrimed } = await Store.get(
+      "cache", "notified", "settings", "notifyPrimed");
     const done = new Set(notified);
+    if (!notifyPrimed) {
+      // The first sync after sign-in: what is already featured is not news, and the badge and panel
+      // show it anyway. Announce only what is featured from now on.
+      for (const item of allItems(cache)) if (item.featured) done.add(item.id);
+      await Store.set({ notified: [...done].slice(-2000), notifyPrimed: true });
+      return;
+    }
     // One entry per snippet: a snippet with variants for both networks is listed twice.
     const fresh = [...new Map(allItems(cache).filter((i) => i.featured && !done.has(i.id)).map((i) => [i.id, i])).values()];
     for (const item of fresh) done.add(item.id);

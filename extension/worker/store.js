@@ -12,6 +12,7 @@
     settings: { notifications: true, language: null },
     seen: [], // snippet ids the employee has seen (badge counts the rest)
     notified: [], // featured snippet ids already notified
+    notifyPrimed: false, // the first sync after sign-in records what is featured without announcing it
     queue: [], // [{event, queued_at}]: share events not yet accepted by the server
     flush: { attempts: 0, next_at: 0 },
   };

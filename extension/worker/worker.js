@@ -89,7 +89,10 @@ importScripts(
         return { ok: false, error: "network" }; // the options page maps "network" to its message
       }
       if (!result.ok) return result;
-      await Store.set({ cache: { program: null, suggestions: {}, policy: null, offline: false, updated_at: null } });
+      await Store.set({
+        cache: { program: null, suggestions: {}, policy: null, offline: false, updated_at: null },
+        notifyPrimed: false,
+      });
       await refreshAndBroadcast();
       Queue.flush();
       return { ok: true, user: result.user };
