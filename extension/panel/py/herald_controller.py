@@ -10,7 +10,6 @@ Brython, so the panel shows suggestions first), and `on_first_data` to start loa
 
 import herald_hints
 import herald_messages
-import herald_share
 import herald_suggestions
 from herald_i18n import Strings, pick_language
 
@@ -79,6 +78,8 @@ class PanelController:
 
     def _on_data(self, message):
         first = self.data is None
+        if message == self.data:
+            return  # the bridge pushes its state again on ready: nothing to redraw
         self.data = message
         self.render_all()
         self._check_now()
@@ -110,6 +111,8 @@ class PanelController:
         if self.check is None and self.load_checker_now:
             self.load_checker_now()  # the event must list findings: load guidelines now
         findings = self._analyze(text)["findings"]
+        import herald_share  # only needed when the employee posts: not on the boot path
+
         event = herald_share.build_share_event(
             event_id=self.new_uuid(),
             network=self.network,
