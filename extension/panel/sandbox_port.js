@@ -1,12 +1,169 @@
-// The only JavaScript of the sandboxed pages: a pipe between window.parent and Python, and a
-// DOM builder for herald_dom (one call per element instead of one per attribute: every
+// The only JavaScript of the sandboxed pages: a pipe between window.parent and Python that
+// checks every message against its schema (window.HERALD_ASSETS.schemas) in both directions,
+// and a DOM builder for herald_dom (one call per element instead of one per attribute: every
 // Python -> DOM call costs a Brython conversion, and a panel of cards makes hundreds).
 // Messages that arrive before Python listens (Brython is still booting) are kept in order.
+// The checker is the JavaScript twin of herald_schema.py (same subset, same messages): it runs
+// here so the panel's boot does not wait for Brython to compile a validator.
 (function () {
   "use strict";
   var queue = [];
   var listener = null;
 
+  // --- JSON Schema subset (twin of herald_schema.py) -----------------------------------------
+  var TYPE_CHECKS = {
+    object: function (v) { return v !== null && typeof v === "object" && !Array.isArray(v); },
+    array: function (v) { return Array.isArray(v); },
+    string: function (v) { return typeof v === "string"; },
+    boolean: function (v) { return typeof v === "boolean"; },
+    integer: function (v) { return typeof v === "number" && Number.isInteger(v); },
+    number: function (v) { return typeof v === "number" && isFinite(v); },
+    null: function (v) { return v === null; },
+  };
+
+  function repr(value) {
+    return JSON.stringify(value);
+  }
+
+  function same(left, right) {
+    // JSON equality: true is not 1, key order does not matter.
+    if (left === right) return true;
+    if (typeof left !== typeof right || left === null || right === null || typeof left !== "object") {
+      return false;
+    }
+    if (Array.isArray(left) !== Array.isArray(right)) return false;
+    var keys = Object.keys(left);
+    if (keys.length !== Object.keys(right).length) return false;
+    for (var i = 0; i < keys.length; i++) {
+      if (!Object.prototype.hasOwnProperty.call(right, keys[i]) || !same(left[keys[i]], right[keys[i]])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  function codePoints(text) {
+    var n = 0;
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+        var d = text.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) i++;
+      }
+      n++;
+    }
+    return n;
+  }
+
+  function resolveRef(ref, root, resolve) {
+    if (ref.charAt(0) === "#") {
+      var node = root;
+      var parts = ref.slice(1).split("/");
+      for (var i = 0; i < parts.length; i++) {
+        if (!parts[i]) continue;
+        if (!TYPE_CHECKS.object(node) || !(parts[i] in node)) return null;
+        node = node[parts[i]];
+      }
+      return node;
+    }
+    return resolve ? resolve(ref) : null;
+  }
+
+  function errors(schema, value, root, path, resolve) {
+    root = root === undefined ? schema : root;
+    var at = path || "/";
+    if (schema === true || (TYPE_CHECKS.object(schema) && Object.keys(schema).length === 0)) return [];
+    if (schema === false) return [at + ": not allowed"];
+    var problems = [];
+    var i;
+    if ("$ref" in schema) {
+      var target = resolveRef(schema.$ref, root, resolve);
+      if (target === null || target === undefined) return [at + ": unknown $ref " + schema.$ref];
+      problems = problems.concat(
+        errors(target, value, schema.$ref.charAt(0) === "#" ? root : target, path, resolve)
+      );
+    }
+    if (schema.type !== undefined) {
+      var names = Array.isArray(schema.type) ? schema.type : [schema.type];
+      if (!names.some(function (name) { return TYPE_CHECKS[name](value); })) {
+        return problems.concat([at + ": expected " + names.join(" or ")]);
+      }
+    }
+    if ("const" in schema && !same(value, schema.const)) problems.push(at + ": must be " + repr(schema.const));
+    if ("enum" in schema && !schema.enum.some(function (option) { return same(value, option); })) {
+      problems.push(at + ": must be one of " + repr(schema.enum));
+    }
+    if (TYPE_CHECKS.object(value)) {
+      (schema.required || []).forEach(function (name) {
+        if (!Object.prototype.hasOwnProperty.call(value, name)) problems.push(path + "/" + name + ": required");
+      });
+      var properties = schema.properties || {};
+      var extra = "additionalProperties" in schema ? schema.additionalProperties : true;
+      Object.keys(value).forEach(function (name) {
+        if (Object.prototype.hasOwnProperty.call(properties, name)) {
+          problems = problems.concat(errors(properties[name], value[name], root, path + "/" + name, resolve));
+        } else if (extra === false) {
+          problems.push(path + "/" + name + ": unexpected property");
+        } else if (TYPE_CHECKS.object(extra)) {
+          problems = problems.concat(errors(extra, value[name], root, path + "/" + name, resolve));
+        }
+      });
+    }
+    if (Array.isArray(value)) {
+      if ("minItems" in schema && value.length < schema.minItems) problems.push(at + ": fewer than " + schema.minItems + " items");
+      if ("maxItems" in schema && value.length > schema.maxItems) problems.push(at + ": more than " + schema.maxItems + " items");
+      if (TYPE_CHECKS.object(schema.items) || typeof schema.items === "boolean") {
+        for (i = 0; i < value.length; i++) {
+          problems = problems.concat(errors(schema.items, value[i], root, path + "/" + i, resolve));
+        }
+      }
+    }
+    if (typeof value === "string") {
+      if ("minLength" in schema && codePoints(value) < schema.minLength) problems.push(at + ": shorter than " + schema.minLength);
+      if ("maxLength" in schema && codePoints(value) > schema.maxLength) problems.push(at + ": longer than " + schema.maxLength);
+    }
+    if (TYPE_CHECKS.number(value)) {
+      if ("minimum" in schema && value < schema.minimum) problems.push(at + ": below " + schema.minimum);
+      if ("maximum" in schema && value > schema.maximum) problems.push(at + ": above " + schema.maximum);
+    }
+    (schema.allOf || []).forEach(function (sub) {
+      problems = problems.concat(errors(sub, value, root, path, resolve));
+    });
+    if ("anyOf" in schema && !schema.anyOf.some(function (sub) { return errors(sub, value, root, path, resolve).length === 0; })) {
+      problems.push(at + ": matches none of anyOf");
+    }
+    if ("oneOf" in schema) {
+      var matching = schema.oneOf.filter(function (sub) { return errors(sub, value, root, path, resolve).length === 0; }).length;
+      if (matching !== 1) problems.push(at + ": matches " + matching + " of oneOf, expected exactly 1");
+    }
+    if ("not" in schema && errors(schema.not, value, root, path, resolve).length === 0) {
+      problems.push(at + ": must not match");
+    }
+    return problems;
+  }
+
+  function schemas() {
+    return (window.HERALD_ASSETS && window.HERALD_ASSETS.schemas) || {};
+  }
+
+  /** Problems of one message ([] when it matches its schema); schemas are keyed by file name. */
+  function problems(message, table) {
+    table = table || schemas();
+    if (!TYPE_CHECKS.object(message) || typeof message.type !== "string") {
+      return ["/: a message is an object with a string `type`"];
+    }
+    var schema = table[message.type.replace(/:/g, "-")];
+    if (!schema) return ["/type: unknown message type " + repr(message.type)];
+    return errors(schema, message, undefined, "", function (ref) {
+      return table[ref.split("/").pop().replace(".schema.json", "")] || null;
+    });
+  }
+
+  function typeOf(message) {
+    return TYPE_CHECKS.object(message) ? message.type : "?";
+  }
+
+  // --- The pipe ----------------------------------------------------------------------------------
   window.addEventListener("message", function (event) {
     if (event.source !== window.parent || window.parent === window) {
       return;
@@ -15,6 +172,12 @@
     try {
       text = JSON.stringify(event.data);
     } catch (error) {
+      return;
+    }
+    var found = problems(event.data);
+    if (found.length) {
+      // A message that breaks its schema could put the page in a state the host never meant.
+      console.error("[herald]", "dropped message", typeOf(event.data), found.join("; "));
       return;
     }
     if (listener) {
@@ -32,8 +195,14 @@
       }
     },
     send: function (jsonText) {
-      window.parent.postMessage(JSON.parse(jsonText), "*");
+      var message = JSON.parse(jsonText);
+      var found = problems(message);
+      if (found.length) {
+        console.error("[herald]", "sending a message that breaks its schema", typeOf(message), found.join("; "));
+      }
+      window.parent.postMessage(message, "*");
     },
+    problems: problems,
   };
 
   window.HeraldDom = {

@@ -90,3 +90,42 @@ def test_checker_rejects_unknown_types_and_wrong_values():
     assert checker.problems({"type": "format-disk"})
     assert checker.problems({"type": "init", "network": "myspace", "locale": "en"})
     assert errors({"type": "integer"}, True)  # JSON booleans are not numbers
+
+
+JS_EXTRA = [
+    {"type": "init", "network": "myspace", "locale": "en"},
+    {"type": "format-disk"},
+    {"type": "text", "text": "🚀" * 3, "origin": None},
+    {"type": "status", "findings": True, "length": {"value": 1, "limit": 280}},
+    {"type": "status", "findings": 1.5, "length": {"value": 1, "limit": 280}},
+    {"type": "ready", "extra": 1},
+    ["not", "an", "object"],
+    {"no": "type"},
+]
+
+
+def test_sandbox_port_checker_agrees_with_the_python_checker():
+    """The pages check messages in sandbox_port.js (no validator to compile at boot): it must
+    accept and refuse exactly what herald_schema does."""
+    import shutil
+
+    executable = shutil.which("chromium")
+    if not executable:
+        pytest.skip("Debian chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    schemas = load_schemas()
+    checker = MessageChecker(schemas)
+    messages = EXAMPLES + JS_EXTRA
+    port_js = (REPO / "extension" / "panel" / "sandbox_port.js").read_text("utf-8")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable)
+        page = browser.new_page()
+        page.add_script_tag(content=port_js)
+        verdicts = page.evaluate(
+            "([messages, schemas]) => messages.map((m) => window.HeraldPort.problems(m, schemas))",
+            [messages, schemas],
+        )
+        browser.close()
+    for message, problems in zip(messages, verdicts, strict=True):
+        assert bool(problems) == bool(checker.problems(message)), (message, problems)

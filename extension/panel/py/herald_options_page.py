@@ -4,7 +4,7 @@ import herald_runtime
 from browser import window
 from herald_dom import by_id, el, replace_children
 from herald_i18n import SUPPORTED_LANGUAGES
-from herald_messages import MessageChecker, options_ready
+from herald_messages import options_ready
 from herald_options import OptionsController
 from herald_record import record_fields
 
@@ -183,7 +183,7 @@ class OptionsView:
 def start():
     assets = herald_runtime.assets()
     schemas = assets.get("schemas") or {}
-    port = herald_runtime.Port(MessageChecker(schemas))
+    port = herald_runtime.Port()
     view = OptionsView(schemas.get(SHARE_EVENT_RECORD))
     options = OptionsController(
         assets.get("strings") or {}, port.send, view, herald_runtime.new_uuid

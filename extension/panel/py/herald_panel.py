@@ -10,7 +10,7 @@ import herald_suggestions
 from browser import window
 from herald_controller import PanelController
 from herald_dom import by_id, el, replace_children
-from herald_messages import MessageChecker, ready
+from herald_messages import ready
 
 
 class PanelView:
@@ -262,7 +262,7 @@ def load_guidelines(controller):
 
 def start():
     assets = herald_runtime.assets()
-    port = herald_runtime.Port(MessageChecker(assets.get("schemas") or {}))
+    port = herald_runtime.Port()
     view = PanelView()
     controller = PanelController(
         catalogs=assets.get("strings") or {},
