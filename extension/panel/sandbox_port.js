@@ -212,7 +212,8 @@
       if (attrs) {
         for (var name in attrs) {
           var value = attrs[name];
-          if (value === null || value === undefined || value === false) {
+          // (an object here is Python's None as Brython hands it over: no attribute either)
+          if (value === null || value === undefined || value === false || typeof value === "object") {
             continue;
           }
           node.setAttribute(name, value === true ? "" : String(value));
@@ -229,6 +230,20 @@
         }
       }
       return node;
+    },
+    // [tag, attrs, text, [child specs], {event: handler}] -> element (herald_dom.h describes them)
+    build: function build(spec) {
+      var node = window.HeraldDom.el(spec[0], spec[1], spec[2], (spec[3] || []).map(build));
+      var on = spec[4];
+      if (on) {
+        for (var event in on) {
+          node.addEventListener(event, on[event]);
+        }
+      }
+      return node;
+    },
+    render: function (node, specs) {
+      window.HeraldDom.replace(node, specs.map(window.HeraldDom.build));
     },
     replace: function (node, children) {
       var fragment = document.createDocumentFragment();

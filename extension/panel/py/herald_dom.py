@@ -26,5 +26,21 @@ def replace_children(node, children):
     _dom.replace(node, [child for child in children if child is not None])
 
 
+def h(tag, attrs=None, children=(), text=None, on=None):
+    """Like `el`, but only describes the element: `render` builds a whole tree in one call into
+    JavaScript (a panel of cards is hundreds of elements; each Python -> DOM call costs)."""
+    # no None in a spec: Brython would hand JavaScript an object for it, not null
+    spec = [tag, attrs or {}, "" if text is None else text]
+    spec.append([child for child in children if child is not None])
+    if on:
+        spec.append(on)
+    return spec
+
+
+def render(node, specs):
+    """Replace node's children with the elements `h` described."""
+    _dom.render(node, [spec for spec in specs if spec is not None])
+
+
 def by_id(element_id):
     return document.getElementById(element_id)

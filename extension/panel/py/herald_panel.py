@@ -9,7 +9,7 @@ import herald_runtime
 import herald_suggestions
 from browser import window
 from herald_controller import PanelController
-from herald_dom import by_id, el, replace_children
+from herald_dom import by_id, h, render
 from herald_messages import ready
 
 
@@ -81,19 +81,19 @@ class PanelView:
     def show_suggestions(self, items, campaigns, has_any):
         strings = self.strings
         selected = str(self.controller.campaign_id or "")
-        options = [el("option", {"value": ""}, text=strings.get("campaign_all"))]
+        options = [h("option", {"value": ""}, text=strings.get("campaign_all"))]
         for campaign in campaigns:
             options.append(
-                el(
+                h(
                     "option",
                     {"value": campaign["id"], "selected": str(campaign["id"]) == selected},
                     text=campaign.get("name") or campaign.get("hashtag") or "",
                 )
             )
-        replace_children(self.campaign, options)
+        render(self.campaign, options)
         self.campaign.value = selected
         by_id("campaign-filter").hidden = not campaigns
-        replace_children(by_id("cards"), [self._card(item) for item in items])
+        render(by_id("cards"), [self._card(item) for item in items])
         empty = by_id("cards-empty")
         if items or self.controller.notice() in ("signed_out", "loading"):
             empty.setAttribute("hidden", "")
@@ -107,10 +107,10 @@ class PanelView:
         variant = controller.selected_variant(item)
         title = item.get("title") or ""
         head = [
-            el("span", {"class": "badge"}, text=strings.get("featured"))
+            h("span", {"class": "badge"}, text=strings.get("featured"))
             if item.get("featured")
             else None,
-            el("h3", {"class": "card-title"}, text=title),
+            h("h3", {"class": "card-title"}, text=title),
         ]
         switcher = None
         if len(item["variants"]) > 1:
@@ -118,7 +118,7 @@ class PanelView:
             for position, option in enumerate(item["variants"]):
                 index = option["index"]
                 buttons.append(
-                    el(
+                    h(
                         "button",
                         {
                             "type": "button",
@@ -134,24 +134,24 @@ class PanelView:
                         },
                     )
                 )
-            switcher = el(
+            switcher = h(
                 "div",
                 {"class": "variants", "role": "group", "aria-label": strings.get("variants_label")},
                 buttons,
             )
         hashtag = herald_suggestions.campaign_hashtag(item)
-        meta = el(
+        meta = h(
             "p",
             {"class": "card-meta"},
             [
-                el(
+                h(
                     "span",
                     {"class": "hashtag", "title": strings.get("campaign_hashtag_label")},
                     text=hashtag,
                 )
                 if hashtag
                 else None,
-                el(
+                h(
                     "span",
                     {"class": "shared"},
                     text=herald_suggestions.shared_label(
@@ -160,7 +160,7 @@ class PanelView:
                 ),
             ],
         )
-        insert = el(
+        insert = h(
             "button",
             {
                 "type": "button",
@@ -170,18 +170,16 @@ class PanelView:
             text=strings.get("insert"),
             on={"click": lambda event: controller.insert(snippet_id)},
         )
-        return el(
+        return h(
             "li",
             {
                 "class": "card featured" if item.get("featured") else "card",
                 "data-snippet-id": snippet_id,
             },
             [
-                el("div", {"class": "card-head"}, head),
+                h("div", {"class": "card-head"}, head),
                 switcher,
-                el(
-                    "p", {"class": "card-text"}, text=herald_suggestions.variant_text(item, variant)
-                ),
+                h("p", {"class": "card-text"}, text=herald_suggestions.variant_text(item, variant)),
                 meta,
                 insert,
             ],
@@ -208,7 +206,7 @@ class PanelView:
             message = strings.plural("findings", len(findings))
         empty.textContent = message
         empty.className = "hints-summary" + (" has-findings" if findings else "")
-        replace_children(
+        render(
             by_id("findings"),
             [self._finding(text, position, finding) for position, finding in enumerate(findings)],
         )
@@ -217,7 +215,7 @@ class PanelView:
         strings, controller = self.strings, self.controller
         severity = finding["severity"]
         fixes = [
-            el(
+            h(
                 "button",
                 {"type": "button", "class": "fix"},
                 text=herald_hints.fix_label(strings, fix),
@@ -226,23 +224,23 @@ class PanelView:
             for number, fix in enumerate(finding["fixes"])
         ]
         excerpt = text[finding["start"] : finding["end"]]
-        return el(
+        return h(
             "li",
             {"class": "finding severity-" + severity, "data-rule": finding["rule"]},
             [
-                el(
+                h(
                     "p",
                     {"class": "finding-head"},
                     [
-                        el("span", {"class": "severity"}, text=strings.get("severity_" + severity)),
-                        el("q", {"class": "excerpt"}, text=excerpt) if excerpt else None,
+                        h("span", {"class": "severity"}, text=strings.get("severity_" + severity)),
+                        h("q", {"class": "excerpt"}, text=excerpt) if excerpt else None,
                     ],
                 ),
-                el("p", {"class": "finding-message"}, text=finding["message"]),
-                el("p", {"class": "finding-explanation"}, text=finding["explanation"])
+                h("p", {"class": "finding-message"}, text=finding["message"]),
+                h("p", {"class": "finding-explanation"}, text=finding["explanation"])
                 if finding["explanation"]
                 else None,
-                el("div", {"class": "fixes"}, fixes) if fixes else None,
+                h("div", {"class": "fixes"}, fixes) if fixes else None,
             ],
         )
 
