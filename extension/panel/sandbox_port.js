@@ -9,6 +9,7 @@
   "use strict";
   var queue = [];
   var listener = null;
+  var lastData = null; // JSON text of the last `data` message passed on
 
   // --- JSON Schema subset (twin of herald_schema.py) -----------------------------------------
   var TYPE_CHECKS = {
@@ -179,6 +180,14 @@
       // A message that breaks its schema could put the page in a state the host never meant.
       console.error("[herald]", "dropped message", typeOf(event.data), found.join("; "));
       return;
+    }
+    if (event.data.type === "data") {
+      // The bridge pushes its state again when the panel says ready: the same `data` twice in
+      // a row changes nothing, so Python (busy booting) does not convert and compare it again.
+      if (text === lastData) {
+        return;
+      }
+      lastData = text;
     }
     if (listener) {
       listener(text);

@@ -259,7 +259,7 @@ def load_guidelines(controller):
 
 
 def start():
-    assets = herald_runtime.assets()
+    assets = herald_runtime.assets("strings")  # the pages check messages in sandbox_port.js
     port = herald_runtime.Port()
     view = PanelView()
     controller = PanelController(

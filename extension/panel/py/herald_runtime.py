@@ -29,9 +29,13 @@ def now_iso():
     return str(window.Date.new().toISOString())
 
 
-def assets():
-    """Strings and schemas the build embedded in herald_assets.js (window.HERALD_ASSETS)."""
-    return to_python(window.HERALD_ASSETS) or {"strings": {}, "schemas": {}}
+def assets(*keys):
+    """Strings and schemas the build embedded in herald_assets.js (window.HERALD_ASSETS); with
+    `keys`, only those (converting the schemas to Python costs boot time the panel need not pay)."""
+    if not keys:
+        return to_python(window.HERALD_ASSETS) or {"strings": {}, "schemas": {}}
+    table = getattr(window, "HERALD_ASSETS", None)
+    return {key: to_python(getattr(table, key, None)) or {} for key in keys}
 
 
 def log_error(*parts):
