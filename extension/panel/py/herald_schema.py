@@ -5,6 +5,8 @@ dropped before it can put the panel in a state the bridge never meant.
 Supported: type, const, enum, properties, required, additionalProperties, items, minItems,
 maxItems, minimum, maximum, minLength, maxLength, anyOf, oneOf, allOf, not, local $ref.
 `pattern` and `format` are not checked (no regex engine is bundled).
+The sandboxed pages run its JavaScript twin in sandbox_port.js (nothing to compile at boot);
+tests/panel/test_panel_schemas.py holds the two to the same verdicts.
 """
 
 _TYPE_CHECKS = {
