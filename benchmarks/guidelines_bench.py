@@ -223,8 +223,14 @@ def main() -> None:
     )
     print(
         f"floor: ONE native RegExp pass, all {len(policy_sources(compiled, 'linkedin'))} policy "
-        f"regexes in one alternation: p50 {fp50:.3f} ms, p95 {pct(fl, 95):.3f} ms; "
-        f"check p95 / floor p50 = {bp95 / max(fp50, 1e-3):.1f}x (target <= 3x)"
+        f"regexes in one alternation: p50 {fp50:.3f} ms, p95 {pct(fl, 95):.3f} ms"
+    )
+    # Like for like: the check's p95 against the floor's p95 (the target), and the stricter
+    # p95-over-median, both printed so a reader sees how much the jitter of one pass matters.
+    fp95 = pct(fl, 95)
+    print(
+        f"check / floor: p50/p50 {bp50 / max(fp50, 1e-3):.1f}x, p95/p95 {bp95 / max(fp95, 1e-3):.1f}x "
+        f"(target <= 3x); stricter p95/p50 {bp95 / max(fp50, 1e-3):.1f}x"
     )
     n = len(texts)
     best = sorted(min(bt[k::n]) for k in range(n))  # times are ordered rep by rep
