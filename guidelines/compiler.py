@@ -116,9 +116,8 @@ def _emit_trie_chunked(node: dict, flavor: str, size: int = 16) -> str:
     return "(?:" + body + ")" + ("?" if "" in node else "")
 
 
-def compile_terms(terms: list[str]) -> list[dict]:
-    """One prefix-trie regex per boundary shape (leftmost-longest, like longest-first
-    alternation, but each position tries only the branch its next character allows)."""
+def _term_tries(terms: list[str]) -> dict[tuple[bool, bool], dict]:
+    """Prefix tries of the normalised terms, one per boundary shape (word edge at start, at end)."""
     buckets: dict[tuple[bool, bool], dict] = {}
     for term in sorted({normalize_term(t) for t in terms}):
         if not term:
@@ -128,6 +127,13 @@ def compile_terms(terms: list[str]) -> list[dict]:
         for tok in _tokens(term):
             node = node.setdefault(tok, {})
         node[""] = {}
+    return buckets
+
+
+def compile_terms(terms: list[str]) -> list[dict]:
+    """One prefix-trie regex per boundary shape (leftmost-longest, like longest-first
+    alternation, but each position tries only the branch its next character allows)."""
+    buckets = _term_tries(terms)
     out = []
     for (lead, trail), trie in sorted(buckets.items()):
         flav = {}
@@ -146,15 +152,7 @@ def term_prefilter(terms: list[str]) -> dict | None:
     """One regex matching exactly where any of ``terms`` matches (one prefix trie per boundary
     shape over the terms of every rule): the matcher scans all term regexes of a policy in one
     pass behind it."""
-    buckets: dict[tuple[bool, bool], dict] = {}
-    for term in sorted({normalize_term(t) for t in terms}):
-        if not term:
-            continue
-        key = (_edge_needs_boundary(term[0]), _edge_needs_boundary(term[-1]))
-        node = buckets.setdefault(key, {})
-        for tok in _tokens(term):
-            node = node.setdefault(tok, {})
-        node[""] = {}
+    buckets = _term_tries(terms)
     if not buckets:
         return None
     out = {}

@@ -157,20 +157,10 @@ def panel_module_dirs() -> list[Path]:
 def build_bundle(out_path: Path) -> None:
     """One JS file with the panel/options Python, the guidelines browser modules, and the stdlib
     modules they import (never brython_stdlib.js). guidelines.bundle knows which guidelines
-    modules are browser-safe, so its collector is used when it exists; the stdlib closure is
-    computed here over everything together."""
-    try:
-        sys.path.insert(0, str(ROOT))
-        from guidelines import bundle as gbundle
-    except ImportError:
-        gbundle = None
-    finally:
-        if sys.path and sys.path[0] == str(ROOT):
-            sys.path.pop(0)
-    if gbundle is not None and hasattr(gbundle, "collect_package"):
-        library = gbundle.collect_package("guidelines", ROOT)
-    else:
-        library = guidelines_modules()
+    modules are browser-safe; the stdlib closure is computed here over everything together."""
+    from guidelines.bundle import collect_package
+
+    library = collect_package("guidelines", ROOT)
     write_vfs(out_path, with_stdlib_closure(panel_modules(), library))
 
 
@@ -200,27 +190,6 @@ def panel_modules() -> dict[str, list]:
         for path in sorted(d.glob("*.py")):
             src = path.read_text(encoding="utf-8")
             mods[path.stem] = [".py", src, sorted(_imports_of(src, path.stem, False))]
-    return mods
-
-
-def guidelines_modules() -> dict[str, list]:
-    """Fallback when guidelines.bundle is missing: every module of the guidelines package."""
-    mods: dict[str, list] = {}
-    gdir = ROOT / "guidelines"
-    for path in sorted(gdir.rglob("*.py")) if gdir.is_dir() else []:
-        rel = path.relative_to(ROOT).with_suffix("")
-        parts = list(rel.parts)
-        is_pkg = parts[-1] == "__init__"
-        if is_pkg:
-            parts = parts[:-1]
-        if "__pycache__" in parts or parts[-1] in ("__main__", "bundle"):
-            continue
-        name = ".".join(parts)
-        src = path.read_text(encoding="utf-8")
-        entry = [".py", src, sorted(_imports_of(src, name, is_pkg))]
-        if is_pkg:
-            entry.append(1)
-        mods[name] = entry
     return mods
 
 
