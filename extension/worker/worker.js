@@ -19,7 +19,8 @@ importScripts(
   const Queue = root.HeraldQueue;
   const Content = root.HeraldContent;
   const SYNC_MINUTES = 5;
-  const ACCEPTED = ["get-state", "sign-in", "sign-out", "refresh-content", "queue-share", "set-settings", "mark-seen"];
+  const PROFILE_FIELDS = ["leaderboard_opt_in", "digest_opt_in", "follower_count"];
+  const ACCEPTED = ["get-state", "sign-in", "sign-out", "refresh-content", "queue-share", "set-settings", "mark-seen", "update-profile"];
 
   function normaliseServer(url) {
     const u = new URL(String(url).trim());
@@ -122,6 +123,26 @@ importScripts(
       await Store.set({ settings });
       await broadcast();
       return { ok: true };
+    },
+    // The employee's own preferences live on the server (PATCH /me); the stored user follows them.
+    async "update-profile"(m) {
+      const body = {};
+      for (const key of PROFILE_FIELDS) if (key in m) body[key] = m[key];
+      let res;
+      try {
+        res = await Api.request("/me", { method: "PATCH", body });
+      } catch (e) {
+        if (e instanceof Api.AuthError) {
+          await broadcast();
+          return { ok: false, error: "signed_out" };
+        }
+        return { ok: false, error: "network" };
+      }
+      const data = await res.json().catch(() => ({}));
+      if (!res.ok) return { ok: false, error: (data.error && data.error.code) || `http_${res.status}` };
+      const { auth } = await Store.get("auth");
+      if (auth && auth.refresh_token) await Store.set({ auth: { ...auth, user: data } });
+      return { ok: true, user: data };
     },
     async "mark-seen"() {
       await Content.markSeen();

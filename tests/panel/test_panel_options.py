@@ -1,7 +1,7 @@
 """Options page decisions and the generated "What Herald records" list."""
 
 from herald_i18n import Strings
-from herald_options import OptionsController, error_key
+from herald_options import OptionsController, error_key, parse_followers
 from herald_record import record_fields
 from panel_support import load_catalogs, load_schemas
 
@@ -61,6 +61,55 @@ def test_one_click_notifications_and_language_are_saved():
     options.set_language("th")
     assert sent[-1]["message"] == {"type": "set-settings", "language": "th"}
     assert options.strings.language == "th"
+
+
+def test_participation_defaults_and_one_action_saves_on_the_server():
+    options, sent = make_options()
+    options.handle({"type": "options:init", "locale": "en"})
+    reply(options, sent, {"signed_in": True, "user": {"name": "Ana", "follower_count": None}})
+    # Not yet told by the server: leaderboard off, digest on, no follower count.
+    assert options.leaderboard_opt_in() is False
+    assert options.digest_opt_in() is True
+    assert options.followers_text() == ""
+
+    options.set_leaderboard(True)
+    assert sent[-1]["message"] == {"type": "update-profile", "leaderboard_opt_in": True}
+    assert not options.profile_saved
+    user = {
+        "name": "Ana",
+        "leaderboard_opt_in": True,
+        "digest_opt_in": True,
+        "follower_count": None,
+    }
+    reply(options, sent, {"ok": True, "user": user})
+    assert options.profile_saved and options.leaderboard_opt_in() is True
+
+    options.set_digest(False)
+    assert sent[-1]["message"] == {"type": "update-profile", "digest_opt_in": False}
+    reply(options, sent, {"ok": False, "error": "network"})
+    assert not options.profile_saved and options.profile_error == "error_network"
+    assert options.digest_opt_in() is True  # the box shows what the server kept
+
+    options.set_followers(" 1234 ")
+    assert sent[-1]["message"] == {"type": "update-profile", "follower_count": 1234}
+    reply(options, sent, {"ok": True, "user": dict(user, follower_count=1234)})
+    assert options.followers_text() == "1234" and options.profile_saved
+
+    options.set_followers("")
+    assert sent[-1]["message"] == {"type": "update-profile", "follower_count": None}
+
+
+def test_an_invalid_follower_count_is_not_sent_and_stays_in_the_field():
+    options, sent = make_options()
+    options.set_followers("12.5")
+    assert sent == []
+    assert options.strings.get(options.profile_error).startswith("Enter a whole number")
+    assert options.followers_text() == "12.5"
+    assert parse_followers("") == (True, None)
+    assert parse_followers("0") == (True, 0)
+    assert parse_followers("1000000000") == (True, 1_000_000_000)
+    for bad in ("-1", "1000000001", "1e3", "abc", "١٢"):
+        assert parse_followers(bad) == (False, None), bad
 
 
 def test_error_codes_map_to_messages():

@@ -1,4 +1,5 @@
-"""Options page decisions: account, language, notifications (no DOM, testable in CPython).
+"""Options page decisions: account, language, notifications, participation (no DOM, testable in
+CPython).
 
 The sandboxed options iframe cannot reach chrome.* either: every worker request goes out as
 `options:call {request_id, message}` and comes back as `options:reply {request_id, response}`
@@ -15,6 +16,8 @@ ERROR_KEYS = (
     ("offline", "error_network"),
 )
 
+FOLLOWER_MAX = 1_000_000_000  # shared_schemas/me-update.schema.json
+
 
 def error_key(error):
     """Sign-in error (a code, a message or an error object) -> the string key to show."""
@@ -25,6 +28,16 @@ def error_key(error):
         if needle in text:
             return key
     return "error_generic"
+
+
+def parse_followers(text):
+    """Follower count field -> (ok, value). Empty means not told (None); else a whole number."""
+    text = str(text or "").strip()
+    if not text:
+        return True, None
+    if not (text.isdigit() and text.isascii()) or int(text) > FOLLOWER_MAX:
+        return False, None
+    return True, int(text)
 
 
 class OptionsController:
@@ -38,6 +51,9 @@ class OptionsController:
         self.busy = False
         self.error = None
         self.saved = False
+        self.profile_saved = False
+        self.profile_error = None
+        self.followers_draft = None  # what was typed into the follower field but not saved
         self._pending = {}
 
     def handle(self, message):
@@ -110,6 +126,43 @@ class OptionsController:
 
         self.call(dict({"type": "set-settings"}, **settings), done)
 
+    # Participation: the server keeps these on the user (PATCH /me through the worker).
+
+    def set_leaderboard(self, enabled):
+        self._update_profile({"leaderboard_opt_in": bool(enabled)})
+
+    def set_digest(self, enabled):
+        self._update_profile({"digest_opt_in": bool(enabled)})
+
+    def set_followers(self, text):
+        ok, value = parse_followers(text)
+        if not ok:
+            self.followers_draft = str(text or "")
+            self.profile_saved, self.profile_error = False, "followers_invalid"
+            self.view.render(self)
+            return
+        self._update_profile({"follower_count": value})
+
+    def _update_profile(self, fields):
+        def done(response, error):
+            if response and response.get("ok"):
+                self.profile_saved, self.profile_error = True, None
+                self.followers_draft = None
+                if self.state is not None:
+                    self.state["user"] = response.get("user") or self.user()
+            else:
+                self.profile_error = error_key((response or {}).get("error") or error)
+                if (response or {}).get("error") == "signed_out":
+                    self.refresh()
+            self.view.render(self)
+
+        self.profile_saved, self.profile_error = False, None
+        if "follower_count" in fields:
+            self.followers_draft = (
+                "" if fields["follower_count"] is None else str(fields["follower_count"])
+            )
+        self.call(dict({"type": "update-profile"}, **fields), done)
+
     def _use_language(self, language):
         self.strings = Strings(self.catalogs, language)
         self.view.render(self)
@@ -124,6 +177,21 @@ class OptionsController:
 
     def notifications_enabled(self):
         return bool(self.settings().get("notifications", True))
+
+    def user(self):
+        return (self.state or {}).get("user") or {}
+
+    def leaderboard_opt_in(self):
+        return bool(self.user().get("leaderboard_opt_in", False))
+
+    def digest_opt_in(self):
+        return bool(self.user().get("digest_opt_in", True))
+
+    def followers_text(self):
+        if self.followers_draft is not None:
+            return self.followers_draft
+        count = self.user().get("follower_count")
+        return "" if count is None else str(count)
 
     def account_line(self):
         user = (self.state or {}).get("user") or {}

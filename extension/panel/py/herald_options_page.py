@@ -32,6 +32,7 @@ class OptionsView:
             [
                 el("h1", text=strings.get("options_title")),
                 self._account(options, server_url, email),
+                self._participation(options) if options.signed_in() else None,
                 self._preferences(options),
                 self._records(options),
             ],
@@ -159,6 +160,90 @@ class OptionsView:
                     {"class": "saved", "role": "status"},
                     text=strings.get("saved") if options.saved else "",
                 ),
+            ],
+        )
+
+    def _participation(self, options):
+        """Leaderboard, digest and follower count: each change is saved on the server at once."""
+        strings = options.strings
+
+        def toggle(element_id, checked, label, save):
+            return el(
+                "div",
+                {"class": "toggle"},
+                [
+                    el(
+                        "input",
+                        {"id": element_id, "type": "checkbox", "checked": checked},
+                        on={"change": lambda event: save(by_id(element_id).checked)},
+                    ),
+                    el("label", {"for": element_id}, text=label),
+                ],
+            )
+
+        def save_followers(event):
+            node = by_id("followers")
+            # A number field reports "" for text it cannot parse: that is not "clear the count".
+            options.set_followers("?" if node.validity.badInput else node.value)
+
+        def commit_on_enter(event):
+            if event.key == "Enter":
+                event.preventDefault()
+                by_id("followers").blur()  # blur commits the value: one "change", one save
+
+        followers = el(
+            "input",
+            {
+                "id": "followers",
+                "type": "number",
+                "min": 0,
+                "max": 1000000000,
+                "step": 1,
+                "inputmode": "numeric",
+                "value": options.followers_text(),
+            },
+            on={"change": save_followers, "keydown": commit_on_enter},
+        )
+        if options.profile_error:
+            feedback = el(
+                "p",
+                {"id": "participation-status", "class": "error", "role": "alert"},
+                text=strings.get(options.profile_error),
+            )
+        else:
+            feedback = el(
+                "p",
+                {"id": "participation-status", "class": "saved", "role": "status"},
+                text=strings.get("saved") if options.profile_saved else "",
+            )
+        return el(
+            "section",
+            {"id": "participation", "aria-labelledby": "participation-heading"},
+            [
+                el(
+                    "h2", {"id": "participation-heading"}, text=strings.get("participation_heading")
+                ),
+                toggle(
+                    "leaderboard",
+                    options.leaderboard_opt_in(),
+                    strings.get("leaderboard_label"),
+                    options.set_leaderboard,
+                ),
+                toggle(
+                    "digest",
+                    options.digest_opt_in(),
+                    strings.get("digest_label"),
+                    options.set_digest,
+                ),
+                el(
+                    "div",
+                    {"class": "field followers"},
+                    [
+                        el("label", {"for": "followers"}, text=strings.get("followers_label")),
+                        followers,
+                    ],
+                ),
+                feedback,
             ],
         )
 
