@@ -77,3 +77,18 @@ def test_bad_site_origin_is_refused(tmp_path):
         parse_site_origins(["linkedin"])
     with pytest.raises(BuildError):
         build_extension(tmp_path / "ext", {"myspace": ["http://127.0.0.1:1"]})
+
+
+def test_bundle_modules_are_precompiled_to_brython_js(built):
+    out, _ = built
+    text = (out / "herald_modules.js").read_text()
+    start = text.index("Object.assign(__BRYTHON__.precompiled, ") + len(
+        "Object.assign(__BRYTHON__.precompiled, "
+    )
+    compiled = json.loads(text[start : text.rindex(");")])
+    # What Brython's VFS loader runs instead of compiling the source in the browser.
+    assert 'var __file__ = locals.__file__ = "VFS.herald_panel.py"' in compiled["herald_panel"]
+    assert isinstance(compiled["guidelines"], list)  # a package, as Brython stores one
+    assert "VFS.guidelines/__init__.py" in compiled["guidelines"][0]
+    assert "locals_guidelines_check" in compiled["guidelines.check"]
+    assert set(compiled) <= vfs_modules(text)
