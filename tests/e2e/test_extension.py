@@ -123,7 +123,7 @@ def test_post_records_exactly_one_share(open_composer, live_server):
     assert composer.published() == [SUGGESTION_LINKEDIN]
     poll(
         lambda: len(live_server.shares()) == before + 1,
-        timeout=20,
+        timeout=60,  # a flush meeting a transient failure retries with backoff
         message="one share on the server",
     )
     time.sleep(1.5)
