@@ -166,22 +166,35 @@ def build_bundle(out_path: Path) -> None:
     write_vfs(out_path, with_stdlib_closure(panel_modules(), library))
 
 
-def _imports_of(source: str, module: str, is_package: bool) -> set[str]:
-    tree = ast.parse(source)
+def _imports_of(
+    tree: ast.Module, module: str, is_package: bool, import_time_only: bool = False
+) -> set[str]:
+    """Absolute names a module imports. With `import_time_only`, function bodies and
+    `if __name__ == "__main__"` blocks are skipped: those imports run only if that code runs."""
     pkg = module.split(".") if is_package else module.split(".")[:-1]
     names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(a.name for a in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = pkg[: len(pkg) - node.level + 1] if node.level > 1 else pkg
-                mod = ".".join(base + ([node.module] if node.module else []))
-            else:
-                mod = node.module or ""
-            if mod:
-                names.add(mod)
-                names.update(f"{mod}.{a.name}" for a in node.names if a.name != "*")
+
+    def visit(nodes):
+        for node in nodes:
+            if import_time_only:
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                    continue
+                if isinstance(node, ast.If) and "__main__" in ast.unparse(node.test):
+                    continue
+            if isinstance(node, ast.Import):
+                names.update(a.name for a in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = pkg[: len(pkg) - node.level + 1] if node.level > 1 else pkg
+                    mod = ".".join(base + ([node.module] if node.module else []))
+                else:
+                    mod = node.module or ""
+                if mod:
+                    names.add(mod)
+                    names.update(f"{mod}.{a.name}" for a in node.names if a.name != "*")
+            visit(ast.iter_child_nodes(node))
+
+    visit(tree.body)
     return names
 
 
@@ -191,7 +204,7 @@ def panel_modules() -> dict[str, list]:
     for d in panel_module_dirs():
         for path in sorted(d.glob("*.py")):
             src = path.read_text(encoding="utf-8")
-            mods[path.stem] = [".py", src, sorted(_imports_of(src, path.stem, False))]
+            mods[path.stem] = [".py", src, sorted(_imports_of(ast.parse(src), path.stem, False))]
     return mods
 
 
@@ -224,30 +237,7 @@ def _import_time_deps(name: str, entry: list) -> list[str]:
     except SyntaxError:
         return _deps(entry)
     is_pkg = len(entry) > 3 and bool(entry[3])
-    pkg = name.split(".") if is_pkg else name.split(".")[:-1]
-    found: set[str] = set()
-
-    def visit(nodes):
-        for node in nodes:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-                continue
-            if isinstance(node, ast.If) and "__main__" in ast.unparse(node.test):
-                continue  # `if __name__ == "__main__": import doctest` never runs on import
-            if isinstance(node, ast.Import):
-                found.update(a.name for a in node.names)
-            elif isinstance(node, ast.ImportFrom):
-                if node.level:
-                    base = pkg[: len(pkg) - node.level + 1] if node.level > 1 else pkg
-                    mod = ".".join(base + ([node.module] if node.module else []))
-                else:
-                    mod = node.module or ""
-                if mod:
-                    found.add(mod)
-                    found.update(f"{mod}.{a.name}" for a in node.names if a.name != "*")
-            visit(ast.iter_child_nodes(node))
-
-    visit(tree.body)
-    return sorted(found)
+    return sorted(_imports_of(tree, name, is_pkg, import_time_only=True))
 
 
 def with_stdlib_closure(entry_points: dict[str, list], library: dict[str, list]) -> dict[str, list]:
