@@ -435,6 +435,12 @@ def transition(actor: User | None, snippet: Snippet, action: str) -> Snippet:
     return snippet
 
 
+def touch_campaign_snippets(campaign_id: int) -> None:
+    """Suggestions show their campaign's name and hashtag: marking the campaign's snippets changed
+    makes every worker's cached suggestions (server.suggestion_index) refresh at once."""
+    Snippet.update(updated_at=utcnow()).where(Snippet.campaign == campaign_id).execute()
+
+
 def delete_snippet(actor: User | None, snippet: Snippet) -> None:
     """Only drafts: approved snippets have shares and clicks behind them, so they are archived."""
     if snippet.status != "draft":

@@ -9,7 +9,7 @@ from server.admin import forms
 from server.admin.core import admin_required, bp
 from server.errors import APIError
 from server.models import Campaign, Snippet, db, iso
-from server.snippets import parse_time
+from server.snippets import parse_time, touch_campaign_snippets
 
 
 def _json(c: Campaign) -> dict:
@@ -69,6 +69,7 @@ def campaign_save(campaign_id: int | None = None):
                     raise APIError("not_found", "Campaign not found.", 404)
                 before = _json(campaign)
                 Campaign.update(**values).where(Campaign.id == campaign_id).execute()
+                touch_campaign_snippets(campaign_id)
                 forms.record(
                     "campaign.update",
                     "campaign",

@@ -10,9 +10,10 @@ from peewee import JOIN, Case, fn
 from server import audit
 from server.access import access
 from server.errors import APIError, not_found
-from server.models import Campaign, Snippet, db, iso
+from server.models import Campaign, Snippet, db, iso, utcnow
 from server.pagination import PAGINATION_PARAMETERS, paginate
 from server.schemas import accepts, returns
+from server.snippets import touch_campaign_snippets
 
 bp = Blueprint("campaigns", __name__, url_prefix="/api/v1/campaigns")
 
@@ -149,6 +150,7 @@ def update(campaign_id: int, body):
         _check_name_free(fields["name"], except_id=campaign.id)
     with db.atomic():
         Campaign.update(**fields).where(Campaign.id == campaign.id).execute()
+        touch_campaign_snippets(campaign.id)
         after = campaign_json(_get_campaign(campaign_id))
         audit.record(
             g.user, "campaign.update", "campaign", campaign.id, campaign_json(campaign), after
@@ -162,7 +164,9 @@ def delete(campaign_id: int):
     """Its suggestions stay, without a campaign."""
     campaign = _get_campaign(campaign_id)
     with db.atomic():
-        Snippet.update(campaign=None).where(Snippet.campaign == campaign.id).execute()
+        Snippet.update(campaign=None, updated_at=utcnow()).where(
+            Snippet.campaign == campaign.id
+        ).execute()
         Campaign.delete().where(Campaign.id == campaign.id).execute()
         audit.record(g.user, "campaign.delete", "campaign", campaign.id, campaign_json(campaign))
     return "", 204
