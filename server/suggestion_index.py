@@ -5,7 +5,8 @@ poll of every open composer. The live set changes rarely, so each worker keeps i
 newest-first, split into "for everyone" and "per target team", and rebuilds it when
 
 * any snippet changed (a one-row stamp query: MAX(updated_at) and MAX(id), both indexed; every
-  edit and transition in server.snippets bumps updated_at),
+  edit and transition in server.snippets bumps updated_at, and so does editing a campaign, whose
+  name and hashtag suggestions show),
 * a schedule boundary passes (the next start or expiry among the snippets it holds), or
 * STALE_AFTER seconds passed anyway (a safety net for changes made outside server.snippets).
 """
@@ -22,7 +23,10 @@ from itertools import islice
 from flask import current_app
 from peewee import fn
 
-from server.models import Snippet, SnippetTeam, SnippetVariant
+from server import sharers
+from server.models import Share, Snippet, SnippetTeam, SnippetVariant
+from server.sharers import Sharers
+from server.suggestion_items import CachedItem
 
 STALE_AFTER = timedelta(seconds=60)
 _OLDEST = datetime.min
@@ -37,19 +41,33 @@ class LiveSet:
     valid_until: datetime
     everyone: list[Entry] = field(default_factory=list)
     by_team: dict[int, list[Entry]] = field(default_factory=dict)
+    # Encoded suggestions (server.suggestion_items), valid exactly as long as this live set.
+    items: dict[int, CachedItem] = field(default_factory=dict)
+    # (everyone, by_team) narrowed to one campaign, made on first use.
+    campaigns: dict[int, tuple[list[Entry], dict[int, list[Entry]]]] = field(default_factory=dict)
+    # Who shared what (server.sharers), started afresh with each live set.
+    sharers: Sharers = field(default_factory=lambda: Sharers(seen_up_to=0))
 
 
-def stamp() -> tuple:
-    """Changes whenever a snippet is created or edited: two index lookups, SQL built once."""
+def stamps() -> tuple[tuple, int]:
+    """(a stamp that changes whenever a snippet is created or edited, the newest share's id).
+
+    Three index lookups in one statement, SQL built once; the share id tells server.sharers
+    whether there is anything to catch up with.
+    """
     db = Snippet._meta.database
-    return tuple(db.execute_sql(_stamp_sql()).fetchone())
+    updated, newest_snippet, newest_share = db.execute_sql(_stamps_sql()).fetchone()
+    return (updated, newest_snippet), newest_share or 0
 
 
 @functools.cache
-def _stamp_sql() -> str:
+def _stamps_sql() -> str:
     table = f'"{Snippet._meta.table_name}"'
     updated = f'"{Snippet.updated_at.column_name}"'
-    return f'SELECT (SELECT MAX({updated}) FROM {table}), (SELECT MAX("id") FROM {table})'
+    return (
+        f'SELECT (SELECT MAX({updated}) FROM {table}), (SELECT MAX("id") FROM {table}), '
+        f'(SELECT MAX("{Share.id.column_name}") FROM "{Share._meta.table_name}")'
+    )
 
 
 def _dt(value) -> datetime | None:
@@ -124,42 +142,58 @@ def build(network: str, now: datetime, current_stamp: tuple) -> LiveSet:
     everyone.sort(reverse=True)
     for entries in by_team.values():
         entries.sort(reverse=True)
-    return LiveSet(current_stamp, next_change, everyone, dict(by_team))
+    return LiveSet(current_stamp, next_change, everyone, dict(by_team), sharers=sharers.start(db))
 
 
 def live_set(network: str, now: datetime) -> LiveSet:
     cache: dict[str, LiveSet] = current_app.extensions.setdefault("herald_live_sets", {})
-    current = stamp()
+    current, newest_share = stamps()
     found = cache.get(network)
     if found is None or found.stamp != current or now >= found.valid_until:
         found = cache[network] = build(network, now, current)
+    found.sharers.note_newest(newest_share)
     return found
 
 
 def page_for(
-    network: str,
+    live: LiveSet,
     team_ids: list[int],
-    now: datetime,
     page: int,
     per_page: int,
     campaign: int | None = None,
 ) -> tuple[list[int], int, datetime | None]:
     """(ids on this page newest first, total, newest approved_at) for someone in `team_ids`."""
-    live = live_set(network, now)
-    lists = [live.everyone] + [live.by_team[t] for t in team_ids if t in live.by_team]
-    if campaign is not None:
-        lists = [[e for e in entries if e[2] == campaign] for entries in lists]
-    lists = [entries for entries in lists if entries]
-    if len(lists) <= 2:  # "everyone" and one team's list never share a snippet
+    everyone, by_team = (
+        (live.everyone, live.by_team) if campaign is None else _of_campaign(live, campaign)
+    )
+    teams = [by_team[t] for t in team_ids if t in by_team]
+    lists = [entries for entries in (everyone, *teams) if entries]
+    if len(teams) <= 1:  # "everyone" holds untargeted snippets only: it never overlaps a team's
         total = sum(map(len, lists))
         merged = heapq.merge(*lists, reverse=True)
-    else:  # a snippet aimed at two of the person's teams appears in both lists
-        total = len({e[1] for entries in lists for e in entries})
+    else:  # a snippet aimed at two of the person's teams is in both their lists
+        total = len(everyone) + len({e[1] for entries in teams for e in entries})
         merged = _unique(heapq.merge(*lists, reverse=True))
     latest = max((entries[0][0] for entries in lists), default=None)
     start = (page - 1) * per_page
     ids = [e[1] for e in islice(merged, start, start + per_page)]
     return ids, total, (None if latest is _OLDEST else latest)
+
+
+def _of_campaign(live: LiveSet, campaign: int) -> tuple[list[Entry], dict[int, list[Entry]]]:
+    found = live.campaigns.get(campaign)
+    if found is None:
+        if len(live.campaigns) >= 256:  # ids come from the query string: keep this bounded
+            live.campaigns.clear()
+        found = live.campaigns[campaign] = (
+            [e for e in live.everyone if e[2] == campaign],
+            {
+                team: narrowed
+                for team, entries in live.by_team.items()
+                if (narrowed := [e for e in entries if e[2] == campaign])
+            },
+        )
+    return found
 
 
 def _unique(entries):

@@ -81,6 +81,29 @@ def test_targeting_and_schedule_window(client, admin, employee, eve_headers):
     assert sorted(titles(client, eve_headers)) == ["Engineering only", "Everyone"]
 
 
+def test_people_in_several_teams_see_each_snippet_once(client, auth, admin):
+    with db.connection_context():
+        sales, support, legal = (Team.create(name=n) for n in ("Sales", "Support", "Legal"))
+        cloud = Campaign.create(name="Cloud", hashtag="#AcmeCloud")
+    make_user("sam@acme.test", teams=("Sales", "Support"))
+    publish(admin, "Everyone")
+    publish(admin, "Both teams", team_ids=[sales.id, support.id], campaign_id=cloud.id)
+    publish(admin, "Sales and Legal", team_ids=[sales.id, legal.id])
+    publish(admin, "Legal only", team_ids=[legal.id], campaign_id=cloud.id)
+    publish(admin, "Support, Cloud", team_ids=[support.id], campaign_id=cloud.id)
+    headers = auth.headers("sam@acme.test")
+    body = client.get(f"{URL}?network=x", headers=headers).get_json()
+    assert [i["title"] for i in body["items"]] == [
+        "Support, Cloud",
+        "Sales and Legal",
+        "Both teams",
+        "Everyone",
+    ]
+    assert body["total"] == 4
+    body = client.get(f"{URL}?network=x&campaign={cloud.id}&per_page=1", headers=headers).get_json()
+    assert ([i["title"] for i in body["items"]], body["total"]) == (["Support, Cloud"], 2)
+
+
 def test_people_without_teams_see_only_snippets_for_everyone(client, auth, admin):
     make_user("solo@acme.test")
     with db.connection_context():
@@ -193,3 +216,94 @@ def test_network_is_required_and_sign_in_too(client, eve_headers):
     assert resp.status_code == 422
     assert resp.get_json()["error"]["details"][0]["path"] == "?network"
     assert client.get(f"{URL}?network=x").status_code == 401
+
+
+def item_on(client, headers, network="x", **extra):
+    resp = client.get(f"{URL}?network={network}", headers={**headers, **extra})
+    return resp, (resp.get_json()["items"][0] if resp.status_code == 200 else None)
+
+
+def test_edits_to_a_live_snippet_and_its_campaign_show_at_once(client, auth, admin, eve_headers):
+    """Each worker keeps encoded suggestions in memory: every kind of edit must refresh them."""
+    admin_headers = auth.headers("ada@acme.test")
+    with db.connection_context():
+        campaign = Campaign.create(name="Cloud", hashtag="AcmeCloud")
+    snippet = publish(admin, "Launch", campaign_id=campaign.id)
+    first, item = item_on(client, eve_headers)
+    assert (item["title"], item["variants"][0]["text"]) == ("Launch", f"Launch! {item['link']}")
+
+    resp = client.patch(
+        f"/api/v1/snippets/{snippet.id}",
+        json={"title": "Relaunch", "variants": {"linkedin": ["In", "Two"], "x": ["New text"]}},
+        headers=admin_headers,
+    )
+    assert resp.status_code == 200, resp.get_json()
+    edited, item = item_on(client, eve_headers, **{"If-None-Match": first.headers["ETag"]})
+    assert edited.status_code == 200
+    assert (item["title"], item["variants"][0]["text"]) == ("Relaunch", f"New text {item['link']}")
+
+    resp = client.patch(
+        f"/api/v1/campaigns/{campaign.id}",
+        json={"name": "Cloud 2", "hashtag": "#AcmeCloud2"},
+        headers=admin_headers,
+    )
+    assert resp.status_code == 200, resp.get_json()
+    renamed, item = item_on(client, eve_headers, **{"If-None-Match": edited.headers["ETag"]})
+    assert renamed.status_code == 200
+    assert item["campaign"] == {"id": campaign.id, "name": "Cloud 2", "hashtag": "#AcmeCloud2"}
+
+    assert (
+        client.delete(f"/api/v1/campaigns/{campaign.id}", headers=admin_headers).status_code == 204
+    )
+    _, item = item_on(client, eve_headers)
+    assert item["campaign"] is None
+    assert (
+        client.get(f"{URL}?network=x&campaign={campaign.id}", headers=eve_headers).get_json()[
+            "items"
+        ]
+        == []
+    )
+
+
+def test_texts_keep_every_character_around_my_link(client, admin, eve_headers):
+    """Items are assembled from pre-escaped JSON pieces: quotes, backslashes, tabs, emoji and
+    Thai must come out exactly, with my link in each place the snippet's link was."""
+    tricky = 'Say "hi" \\o/ \u2713 \U0001f600 \u0e44\u0e17\u0e22\tend'
+    publish(
+        admin,
+        'A "quoted" title \\',
+        variants={"linkedin": [f"{tricky} {LINK} and {LINK}!", tricky], "x": [tricky]},
+        hashtags=["Acme", "\u0e44\u0e17\u0e22"],
+    )
+    resp, item = item_on(client, eve_headers, network="linkedin")
+    link = item["link"]
+    assert item["title"] == 'A "quoted" title \\'
+    assert item["hashtags"] == ["Acme", "\u0e44\u0e17\u0e22"]
+    assert item["variants"] == [
+        {"index": 0, "text": f"{tricky} {link} and {link}!"},
+        {"index": 1, "text": f"{tricky} {link}"},
+    ]
+    assert resp.headers["Content-Type"] == "application/json"
+
+
+def test_colleague_counts_follow_new_shares(client, admin, employee, eve_headers, monkeypatch):
+    """Counts are caught up from new share rows; a burst past the catch-up limit starts afresh."""
+    monkeypatch.setattr("server.sharers.CATCH_UP_LIMIT", 2)
+    snippet = publish(admin, "Launch")
+    other = publish(admin, "Other")
+    people = [make_user(f"p{i}@acme.test") for i in range(5)]
+
+    def counts():
+        items = client.get(f"{URL}?network=x", headers=eve_headers).get_json()["items"]
+        return {i["title"]: i["colleagues_shared"] for i in items}
+
+    assert counts() == {"Launch": 0, "Other": 0}
+    share(people[0], snippet)
+    share(employee, snippet)  # my own share is not a colleague's
+    assert counts() == {"Launch": 1, "Other": 0}
+    for person in people[1:4]:  # six new shares: more than the limit of two
+        share(person, snippet, n=2)
+    share(people[4], other)
+    assert counts() == {"Launch": 4, "Other": 1}
+    share(people[4], snippet)
+    assert counts() == {"Launch": 5, "Other": 1}

@@ -1,0 +1,104 @@
+"""Who has shared each snippet: the "colleagues already shared it" count, kept in each worker's memory.
+
+Counting distinct sharers of a page of snippets was the costliest query of a suggestions request,
+and its answer changes only when a share arrives, which is rare next to how often panels poll. So
+each worker keeps the set of sharers per snippet it has shown and catches up with an index range
+scan on the share table's primary key (new ids only, usually none). Shares are only ever added
+(they leave with a deleted account); the live set that holds this cache is rebuilt at least every
+minute (server.suggestion_index), which also bounds how long such a removal, or an id committed out
+of order on PostgreSQL, can go unseen.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+from server.models import Share
+
+# More new shares than this since the last request: start over rather than replay them.
+CATCH_UP_LIMIT = 1000
+# Snippets whose sharers a worker keeps; past it the cache starts over.
+MAX_SNIPPETS = 4096
+
+
+@dataclass
+class Sharers:
+    seen_up_to: int  # the highest share id applied
+    by_snippet: dict[int, set[int]] = field(default_factory=dict)
+    newest: int | None = None  # the newest share id stored, when the caller knows it
+
+    def note_newest(self, share_id: int) -> None:
+        """Told each request (server.suggestion_index reads it with its stamp): when nothing is
+        newer than what was applied, catching up needs no query."""
+        self.newest = share_id
+
+    def colleagues(self, snippet_id: int, user_id: int) -> int:
+        """How many people other than `user_id` shared the snippet."""
+        people = self.by_snippet.get(snippet_id, ())
+        return len(people) - (user_id in people)
+
+
+def _t() -> str:
+    return f'"{Share._meta.table_name}"'
+
+
+def _c(f) -> str:
+    return f'"{f.column_name}"'
+
+
+@functools.cache
+def _newest_sql() -> str:
+    return f"SELECT MAX({_c(Share.id)}) FROM {_t()}"
+
+
+@functools.cache
+def _since_sql(param: str) -> str:
+    return (
+        f"SELECT {_c(Share.id)}, {_c(Share.snippet)}, {_c(Share.user)} FROM {_t()} "
+        f"WHERE {_c(Share.id)} > {param} ORDER BY {_c(Share.id)} LIMIT {param}"
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _of_snippets_sql(count: int, param: str) -> str:
+    marks = ", ".join([param] * count)
+    return (
+        f"SELECT DISTINCT {_c(Share.snippet)}, {_c(Share.user)} FROM {_t()} "
+        f"WHERE {_c(Share.snippet)} IN ({marks})"
+    )
+
+
+def start(db) -> Sharers:
+    (newest,) = db.execute_sql(_newest_sql()).fetchone()
+    return Sharers(seen_up_to=newest or 0)
+
+
+def update(sharers: Sharers, db, snippet_ids: list[int]) -> None:
+    """Apply shares stored since the last call, then load the snippets not yet known."""
+    if sharers.newest is not None and sharers.newest <= sharers.seen_up_to:
+        rows = []
+    else:
+        rows = db.execute_sql(
+            _since_sql(db.param), (sharers.seen_up_to, CATCH_UP_LIMIT + 1)
+        ).fetchall()
+    if len(rows) > CATCH_UP_LIMIT:
+        sharers.by_snippet.clear()
+        (newest,) = db.execute_sql(_newest_sql()).fetchone()
+        sharers.seen_up_to = newest or 0
+    elif rows:
+        known = sharers.by_snippet
+        for _id, snippet_id, user_id in rows:
+            if snippet_id in known:
+                known[snippet_id].add(user_id)
+        # Other threads of this worker may have caught up further meanwhile: never go back.
+        sharers.seen_up_to = max(sharers.seen_up_to, rows[-1][0])
+    missing = [sid for sid in snippet_ids if sid not in sharers.by_snippet]
+    if not missing:
+        return
+    if len(sharers.by_snippet) + len(missing) > MAX_SNIPPETS:
+        sharers.by_snippet.clear()
+    loaded: dict[int, set[int]] = {sid: set() for sid in missing}
+    for snippet_id, user_id in db.execute_sql(_of_snippets_sql(len(missing), db.param), missing):
+        loaded[snippet_id].add(user_id)
+    sharers.by_snippet.update(loaded)
