@@ -8,6 +8,7 @@ from flask import Flask, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from server.admin.core import (
+    ConsoleSessionInterface,
     admin_required,
     bp,
     check_csrf,
@@ -66,6 +67,7 @@ def _console_api_error(err: APIError):
 
 
 def init_app(app: Flask) -> None:
+    app.session_interface = ConsoleSessionInterface()
     for name in _PAGES:
         importlib.import_module(f"server.admin.{name}")
     app.register_blueprint(bp)

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from flask import Blueprint, abort, g, redirect, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
 
 from server.models import User
 
@@ -27,6 +28,24 @@ CSRF_HEADER = "X-CSRF-Token"
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # Paths whose state-changing requests need the session's CSRF token (the console and invite page).
 CSRF_PREFIXES = ("/admin", "/invite/")
+
+
+# The API and tracked-link redirects authenticate by bearer token or not at all.
+SESSIONLESS_PREFIXES = ("/api/", "/r/")
+
+
+class ConsoleSessionInterface(SecureCookieSessionInterface):
+    """The console's signed cookie session, and none at all for the API.
+
+    The API never reads the console's cookie, so a browser's ambient console session cannot
+    authorise an API call (no cross-site request surface there), and the extension's frequent polls
+    skip building a cookie signer.
+    """
+
+    def open_session(self, app, request):
+        if request.path.startswith(SESSIONLESS_PREFIXES):
+            return None  # Flask substitutes its null session: always empty, refuses writes
+        return super().open_session(app, request)
 
 
 def csrf_token() -> str:

@@ -55,6 +55,17 @@ def test_expired_access_token_is_refused(client, employee):
     assert_unauthorized(client.get(ME, headers=bearer(token)))
 
 
+def test_a_token_accepted_before_is_refused_once_it_expires(client, employee, monkeypatch):
+    """Verified tokens are remembered per worker; expiry must still apply to them."""
+    token = jwt.encode(
+        claims_for(employee.id, exp=int(time.time()) + 60), SECRET, algorithm="HS256"
+    )
+    assert client.get(ME, headers=bearer(token)).status_code == 200
+    later = time.time() + 61
+    monkeypatch.setattr("server.tokens.time.time", lambda: later)
+    assert_unauthorized(client.get(ME, headers=bearer(token)))
+
+
 def test_zero_minute_tokens_expire_at_once(app, client, auth, employee):
     app.config["ACCESS_TOKEN_MINUTES"] = 0
     resp = auth.login("eve@acme.test")
