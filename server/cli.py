@@ -116,7 +116,10 @@ def demo() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option(
-    "--workers", default=None, type=int, help="gunicorn workers (default: 2 x cores + 1)."
+    "--workers",
+    default=None,
+    type=int,
+    help="gunicorn workers (default: cores + 1 on SQLite, 2 x cores + 1 on PostgreSQL).",
 )
 @click.option(
     "--debug", is_flag=True, help="Flask's development server with reloading, instead of gunicorn."

@@ -22,10 +22,22 @@ class _Gunicorn(BaseApplication):
         return self._app
 
 
+def default_workers(database_url: str) -> int:
+    """Cores + 1 on SQLite, 2 x cores + 1 otherwise.
+
+    gunicorn's usual 2 x cores + 1 assumes workers spend part of each request waiting on the
+    network, as they do with PostgreSQL. On SQLite a request never waits: it is all CPU, and the
+    extra workers only take turns on the cores. Measured with benchmarks/server_load.py on two
+    cores: 3 workers served about a fifth more suggestions per second than 5, at a lower p99.
+    """
+    cores = multiprocessing.cpu_count()
+    return cores + 1 if database_url.startswith("sqlite") else cores * 2 + 1
+
+
 def serve(app: Flask, host: str, port: int, workers: int | None = None, **options) -> None:
     settings = {
         "bind": f"{host}:{port}",
-        "workers": workers or multiprocessing.cpu_count() * 2 + 1,
+        "workers": workers or default_workers(app.config["DATABASE_URL"]),
         "accesslog": "-",
         "timeout": 30,
     }
