@@ -13,7 +13,6 @@ ratio, and batched share ingestion in events/s. Targets: p99 <= 30 ms, >= 40 % o
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import os
 import random
 import re
@@ -195,10 +194,11 @@ def seed(db_url: str, rng: random.Random) -> str:
                 ],
             )
             db.execute_sql("ANALYZE")  # what a long-running deployment's planner would know
-    return employee_token(db_url)
+    return employee_tokens(db_url)
 
 
-def employee_token(db_url: str) -> str:
+def employee_tokens(db_url: str) -> list[str]:
+    """Access tokens for every 20th employee: people in one team and in two, who poll in turn."""
     from server import create_app
     from server.db import db
     from server.models import User
@@ -206,7 +206,8 @@ def employee_token(db_url: str) -> str:
 
     app = create_app({"SECRET_KEY": SECRET, "DATABASE_URL": db_url, "ACCESS_TOKEN_MINUTES": 120})
     with app.app_context(), db.connection_context():
-        return issue_access_token(User.get(User.email == "user42@bench.test"))[0]
+        people = User.select().where(User.role == "employee").order_by(User.id)
+        return [issue_access_token(user)[0] for user in people[::20]]
 
 
 # --- serving and measuring -----------------------------------------------------------------------
@@ -289,6 +290,27 @@ def run_wrk(url: str, args, headers: list[str], script: Path | None = None) -> d
     return result
 
 
+PEOPLE_LUA = """
+-- Each request comes from one of %(count)d employees, chosen at random (their own bearer token).
+local tokens = {%(tokens)s}
+local requests = {}
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
+function init(args)
+  math.randomseed(os.time() + (tonumber(wrk.thread:get("tid")) or 0) * 7919)
+  for i, token in ipairs(tokens) do
+    requests[i] = wrk.format(nil, nil, {["Authorization"] = "Bearer " .. token})
+  end
+end
+function request()
+  return requests[math.random(#requests)]
+end
+"""
+
+
 SHARES_LUA = """
 -- POSTs batches of %(batch)d share events with unique v4 event ids (thread id + counter).
 local counter = 0
@@ -328,7 +350,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=50)
-    parser.add_argument("--workers", type=int, default=multiprocessing.cpu_count() * 2 + 1)
+    parser.add_argument(
+        "--workers", type=int, help="gunicorn workers (default: what `herald run` uses on SQLite)"
+    )
     parser.add_argument(
         "--worker-class", default="sync", help="gunicorn worker class (herald run uses sync)"
     )
@@ -340,15 +364,19 @@ def main() -> int:
         print("wrk is not installed (apt-get install wrk)", file=sys.stderr)
         return 2
 
+    if args.workers is None:
+        from server.wsgi_server import default_workers
+
+        args.workers = default_workers("sqlite:///")
     tmp = Path(tempfile.mkdtemp(prefix="herald-bench-"))
     if args.db:
         db_path = args.db.resolve()
-        token = employee_token(f"sqlite:///{db_path}")
+        tokens = employee_tokens(f"sqlite:///{db_path}")
         print(f"reusing {db_path}")
     else:
         db_path = tmp / "bench.sqlite3"
         started = time.perf_counter()
-        token = seed(f"sqlite:///{db_path}", random.Random(20261122))
+        tokens = seed(f"sqlite:///{db_path}", random.Random(20261122))
         print(
             f"seeded {SNIPPETS:,} snippets, {USERS:,} users, {TEAMS} teams, {SHARES:,} shares "
             f"in {time.perf_counter() - started:.1f}s ({db_path})"
@@ -361,7 +389,11 @@ def main() -> int:
         HERALD_INSTANCE_PATH=str(tmp / "instance"),
         HERALD_PUBLIC_BASE_URL="https://herald.example",
     )
-    auth = f"Authorization: Bearer {token}"
+    auth = f"Authorization: Bearer {tokens[0]}"
+    people = tmp / "people.lua"
+    people.write_text(
+        PEOPLE_LUA % {"count": len(tokens), "tokens": ",".join(f'"{t}"' for t in tokens)}
+    )
     print(
         f"gunicorn: {args.workers} {args.worker_class} workers x {args.threads} threads; "
         f"wrk -c{args.connections} -t2 -d{args.duration}s --latency"
@@ -370,10 +402,10 @@ def main() -> int:
     port = free_port()
     bare = start_gunicorn("server_load:make_bare_app()", port, args, env)
     try:
-        run_wrk(
-            f"http://127.0.0.1:{port}/ping", argparse.Namespace(**{**vars(args), "duration": 2}), []
-        )
-        base = run_wrk(f"http://127.0.0.1:{port}/ping", args, [])
+        # The same client script as for suggestions, so wrk does the same work per request.
+        ping = f"http://127.0.0.1:{port}/ping"
+        run_wrk(ping, argparse.Namespace(**{**vars(args), "duration": 2}), [], people)
+        base = run_wrk(ping, args, [], people)
     finally:
         stop(bare)
 
@@ -381,8 +413,14 @@ def main() -> int:
     herald = start_gunicorn("server:create_app()", port, args, env)
     try:
         url = f"http://127.0.0.1:{port}/api/v1/suggestions?network=x"
-        run_wrk(url, argparse.Namespace(**{**vars(args), "duration": 2}), [auth])  # warm-up
-        sugg = run_wrk(url, args, [auth])
+        sample = _sample(url, tokens[0])
+        print(
+            f"{len(tokens)} employees take turns; a response holds {sample['items']} suggestions "
+            f"in {sample['bytes']:,} bytes"
+        )
+        # Warm-up: each worker's caches, and everyone's tracked links made on first sight.
+        run_wrk(url, argparse.Namespace(**{**vars(args), "duration": 3}), [], people)
+        sugg = run_wrk(url, args, [], people)
         script = tmp / "shares.lua"
         script.write_text(SHARES_LUA % {"batch": BATCH, "snippets": SNIPPETS})
         before = _share_count(db_path)
@@ -422,6 +460,17 @@ def main() -> int:
     if not args.keep:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0 if all(ok for _, ok in checks) else 1
+
+
+def _sample(url: str, token: str) -> dict:
+    """One real response, so the figures are known to measure full pages, not errors."""
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=10) as resp:
+        body = resp.read()
+    return {"items": len(json.loads(body)["items"]), "bytes": len(body)}
 
 
 def _share_count(db_path: Path) -> int:
