@@ -45,6 +45,8 @@ class LiveSet:
     items: dict[int, CachedItem] = field(default_factory=dict)
     # (everyone, by_team) narrowed to one campaign, made on first use.
     campaigns: dict[int, tuple[list[Entry], dict[int, list[Entry]]]] = field(default_factory=dict)
+    # Snippets aimed at any of several teams, per (teams, campaign): counted once per live set.
+    shared_totals: dict[tuple, int] = field(default_factory=dict)
     # Who shared what (server.sharers), started afresh with each live set.
     sharers: Sharers = field(default_factory=lambda: Sharers(seen_up_to=0))
 
@@ -166,13 +168,20 @@ def page_for(
     everyone, by_team = (
         (live.everyone, live.by_team) if campaign is None else _of_campaign(live, campaign)
     )
-    teams = [by_team[t] for t in team_ids if t in by_team]
+    mine = sorted(t for t in team_ids if t in by_team)
+    teams = [by_team[t] for t in mine]
     lists = [entries for entries in (everyone, *teams) if entries]
     if len(teams) <= 1:  # "everyone" holds untargeted snippets only: it never overlaps a team's
         total = sum(map(len, lists))
         merged = heapq.merge(*lists, reverse=True)
     else:  # a snippet aimed at two of the person's teams is in both their lists
-        total = len(everyone) + len({e[1] for entries in teams for e in entries})
+        key = (tuple(mine), campaign)
+        targeted = live.shared_totals.get(key)
+        if targeted is None:
+            if len(live.shared_totals) >= 1024:
+                live.shared_totals.clear()
+            targeted = live.shared_totals[key] = len({e[1] for entries in teams for e in entries})
+        total = len(everyone) + targeted
         merged = _unique(heapq.merge(*lists, reverse=True))
     latest = max((entries[0][0] for entries in lists), default=None)
     start = (page - 1) * per_page
