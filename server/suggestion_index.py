@@ -14,11 +14,9 @@ newest-first, split into "for everyone" and "per target team", and rebuilds it w
 from __future__ import annotations
 
 import functools
-import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from itertools import islice
 
 from flask import current_app
 from peewee import fn
@@ -31,7 +29,7 @@ from server.suggestion_items import CachedItem
 STALE_AFTER = timedelta(seconds=60)
 _OLDEST = datetime.min
 
-# One live snippet: sort key first so lists merge newest-first with heapq.merge(reverse=True).
+# One live snippet: sort key first, so sorting in reverse puts the newest first.
 Entry = tuple[datetime, int, int | None]  # (approved_at, id, campaign_id)
 
 
@@ -173,7 +171,6 @@ def page_for(
     lists = [entries for entries in (everyone, *teams) if entries]
     if len(teams) <= 1:  # "everyone" holds untargeted snippets only: it never overlaps a team's
         total = sum(map(len, lists))
-        merged = heapq.merge(*lists, reverse=True)
     else:  # a snippet aimed at two of the person's teams is in both their lists
         key = (tuple(mine), campaign)
         targeted = live.shared_totals.get(key)
@@ -182,10 +179,16 @@ def page_for(
                 live.shared_totals.clear()
             targeted = live.shared_totals[key] = len({e[1] for entries in teams for e in entries})
         total = len(everyone) + targeted
-        merged = _unique(heapq.merge(*lists, reverse=True))
-    latest = max((entries[0][0] for entries in lists), default=None)
-    start = (page - 1) * per_page
-    ids = [e[1] for e in islice(merged, start, start + per_page)]
+    # The page's entries are among the first `end` of each list: sort just those heads.
+    start, end = (page - 1) * per_page, page * per_page
+    heads: list[Entry] = []
+    for entries in lists:
+        heads.extend(entries[:end])
+    heads.sort(reverse=True)
+    if len(teams) > 1:  # a snippet aimed at several of my teams: the same entry, kept once
+        heads = list(dict.fromkeys(heads))
+    ids = [e[1] for e in heads[start:end]]
+    latest = heads[0][0] if heads else None
     return ids, total, (None if latest is _OLDEST else latest)
 
 
@@ -203,11 +206,3 @@ def _of_campaign(live: LiveSet, campaign: int) -> tuple[list[Entry], dict[int, l
             },
         )
     return found
-
-
-def _unique(entries):
-    seen: set[int] = set()
-    for entry in entries:
-        if entry[1] not in seen:
-            seen.add(entry[1])
-            yield entry
