@@ -15,6 +15,7 @@ import functools
 from dataclasses import dataclass, field
 
 from server.models import Share
+from server.raw_sql import column, placeholders, table
 
 # More new shares than this since the last request: start over rather than replay them.
 CATCH_UP_LIMIT = 1000
@@ -39,33 +40,25 @@ class Sharers:
         return len(people) - (user_id in people)
 
 
-def _t() -> str:
-    return f'"{Share._meta.table_name}"'
-
-
-def _c(f) -> str:
-    return f'"{f.column_name}"'
-
-
 @functools.cache
 def _newest_sql() -> str:
-    return f"SELECT MAX({_c(Share.id)}) FROM {_t()}"
+    return f"SELECT MAX({column(Share.id)}) FROM {table(Share)}"
 
 
 @functools.cache
 def _since_sql(param: str) -> str:
     return (
-        f"SELECT {_c(Share.id)}, {_c(Share.snippet)}, {_c(Share.user)} FROM {_t()} "
-        f"WHERE {_c(Share.id)} > {param} ORDER BY {_c(Share.id)} LIMIT {param}"
+        f"SELECT {column(Share.id)}, {column(Share.snippet)}, {column(Share.user)} FROM {table(Share)} "
+        f"WHERE {column(Share.id)} > {param} ORDER BY {column(Share.id)} LIMIT {param}"
     )
 
 
 @functools.lru_cache(maxsize=256)
 def _of_snippets_sql(count: int, param: str) -> str:
-    marks = ", ".join([param] * count)
+    marks = placeholders(count, param)
     return (
-        f"SELECT DISTINCT {_c(Share.snippet)}, {_c(Share.user)} FROM {_t()} "
-        f"WHERE {_c(Share.snippet)} IN ({marks})"
+        f"SELECT DISTINCT {column(Share.snippet)}, {column(Share.user)} FROM {table(Share)} "
+        f"WHERE {column(Share.snippet)} IN ({marks})"
     )
 
 

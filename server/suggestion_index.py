@@ -23,6 +23,7 @@ from peewee import fn
 
 from server import sharers
 from server.models import Share, Snippet, SnippetTeam, SnippetVariant
+from server.raw_sql import as_datetime, column, table
 from server.sharers import Sharers
 from server.suggestion_items import CachedItem
 
@@ -62,47 +63,34 @@ def stamps() -> tuple[tuple, int]:
 
 @functools.cache
 def _stamps_sql() -> str:
-    table = f'"{Snippet._meta.table_name}"'
-    updated = f'"{Snippet.updated_at.column_name}"'
+    snippets = table(Snippet)
     return (
-        f'SELECT (SELECT MAX({updated}) FROM {table}), (SELECT MAX("id") FROM {table}), '
-        f'(SELECT MAX("{Share.id.column_name}") FROM "{Share._meta.table_name}")'
+        f"SELECT (SELECT MAX({column(Snippet.updated_at)}) FROM {snippets}), "
+        f"(SELECT MAX({column(Snippet.id)}) FROM {snippets}), "
+        f"(SELECT MAX({column(Share.id)}) FROM {table(Share)})"
     )
-
-
-def _dt(value) -> datetime | None:
-    """SQLite hands back text, PostgreSQL datetimes; fromisoformat is far cheaper than peewee's parser."""
-    return datetime.fromisoformat(value) if isinstance(value, str) else value
-
-
-def _t(model) -> str:
-    return f'"{model._meta.table_name}"'
-
-
-def _c(alias: str, field) -> str:
-    return f'{alias}."{field.column_name}"'
 
 
 @functools.cache
 def _live_sql(param: str) -> tuple[str, str]:
     """(live snippets, their target teams): plain SQL built once; peewee rows cost too much here."""
     live = (
-        f"{_c('s', Snippet.status)} = {param} AND {_c('s', Snippet.starts_at)} <= {param} "
-        f"AND {_c('s', Snippet.expires_at)} > {param} "
-        f"AND EXISTS (SELECT 1 FROM {_t(SnippetVariant)} v "
-        f"WHERE {_c('v', SnippetVariant.snippet)} = {_c('s', Snippet.id)} "
-        f"AND {_c('v', SnippetVariant.network)} = {param})"
+        f"{column(Snippet.status, 's')} = {param} AND {column(Snippet.starts_at, 's')} <= {param} "
+        f"AND {column(Snippet.expires_at, 's')} > {param} "
+        f"AND EXISTS (SELECT 1 FROM {table(SnippetVariant)} v "
+        f"WHERE {column(SnippetVariant.snippet, 'v')} = {column(Snippet.id, 's')} "
+        f"AND {column(SnippetVariant.network, 'v')} = {param})"
     )
     snippets = (
-        f"SELECT {_c('s', Snippet.id)}, {_c('s', Snippet.approved_at)}, "
-        f"{_c('s', Snippet.starts_at)}, {_c('s', Snippet.campaign)}, "
-        f"{_c('s', Snippet.targeted)}, {_c('s', Snippet.expires_at)} "
-        f"FROM {_t(Snippet)} s WHERE {live}"
+        f"SELECT {column(Snippet.id, 's')}, {column(Snippet.approved_at, 's')}, "
+        f"{column(Snippet.starts_at, 's')}, {column(Snippet.campaign, 's')}, "
+        f"{column(Snippet.targeted, 's')}, {column(Snippet.expires_at, 's')} "
+        f"FROM {table(Snippet)} s WHERE {live}"
     )
     teams = (
-        f"SELECT {_c('st', SnippetTeam.snippet)}, {_c('st', SnippetTeam.team)} "
-        f"FROM {_t(SnippetTeam)} st JOIN {_t(Snippet)} s "
-        f"ON {_c('s', Snippet.id)} = {_c('st', SnippetTeam.snippet)} WHERE {live}"
+        f"SELECT {column(SnippetTeam.snippet, 'st')}, {column(SnippetTeam.team, 'st')} "
+        f"FROM {table(SnippetTeam)} st JOIN {table(Snippet)} s "
+        f"ON {column(Snippet.id, 's')} = {column(SnippetTeam.snippet, 'st')} WHERE {live}"
     )
     return snippets, teams
 
@@ -118,7 +106,7 @@ def build(network: str, now: datetime, current_stamp: tuple) -> LiveSet:
     for sid, approved_at, starts_at, campaign_id, is_targeted, expires_at in db.execute_sql(
         snippets_sql, params
     ):
-        entry = (_dt(approved_at or starts_at) or _OLDEST, sid, campaign_id)
+        entry = (as_datetime(approved_at or starts_at) or _OLDEST, sid, campaign_id)
         if is_targeted:
             targeted[sid] = entry
         else:
@@ -136,7 +124,7 @@ def build(network: str, now: datetime, current_stamp: tuple) -> LiveSet:
         .scalar()
     )
     next_change = now + STALE_AFTER
-    for boundary in (_dt(soonest_expiry), upcoming):
+    for boundary in (as_datetime(soonest_expiry), upcoming):
         if boundary is not None:
             next_change = min(next_change, boundary)
     everyone.sort(reverse=True)

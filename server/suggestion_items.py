@@ -13,9 +13,9 @@ from __future__ import annotations
 import functools
 import json
 from dataclasses import dataclass
-from datetime import datetime
 
 from server.models import Campaign, Snippet, SnippetVariant, iso
+from server.raw_sql import as_datetime, column, placeholders, table
 
 # A worker keeps at most this many encoded items per network; past it the cache starts over.
 # The newest pages are what panels ask for, so they are back within a request or two.
@@ -70,14 +70,6 @@ def _with_link(text: str, link_url: str) -> str:
     return f"{escaped(text)} {LINK}"
 
 
-def _t(model) -> str:
-    return f'"{model._meta.table_name}"'
-
-
-def _c(alias: str, field) -> str:
-    return f'{alias}."{field.column_name}"'
-
-
 _FIELDS = (
     Snippet.id,
     Snippet.title,
@@ -93,31 +85,26 @@ _FIELDS = (
 
 @functools.lru_cache(maxsize=256)
 def _snippets_sql(count: int, param: str) -> str:
-    marks = ", ".join([param] * count)
+    marks = placeholders(count, param)
     return (
         "SELECT "
-        + ", ".join(_c("s", f) for f in _FIELDS)
-        + f", {_c('c', Campaign.id)}, {_c('c', Campaign.name)}, {_c('c', Campaign.hashtag)} "
-        f"FROM {_t(Snippet)} s LEFT OUTER JOIN {_t(Campaign)} c "
-        f"ON {_c('c', Campaign.id)} = {_c('s', Snippet.campaign)} "
-        f"WHERE {_c('s', Snippet.id)} IN ({marks})"
+        + ", ".join(column(f, "s") for f in _FIELDS)
+        + f", {column(Campaign.id, 'c')}, {column(Campaign.name, 'c')}, {column(Campaign.hashtag, 'c')} "
+        f"FROM {table(Snippet)} s LEFT OUTER JOIN {table(Campaign)} c "
+        f"ON {column(Campaign.id, 'c')} = {column(Snippet.campaign, 's')} "
+        f"WHERE {column(Snippet.id, 's')} IN ({marks})"
     )
 
 
 @functools.lru_cache(maxsize=256)
 def _variants_sql(count: int, param: str) -> str:
-    marks = ", ".join([param] * count)
+    marks = placeholders(count, param)
     v = SnippetVariant
     return (
-        f"SELECT {_c('v', v.snippet)}, {_c('v', v.position)}, {_c('v', v.text)} FROM {_t(v)} v "
-        f"WHERE {_c('v', v.snippet)} IN ({marks}) AND {_c('v', v.network)} = {param} "
-        f"ORDER BY {_c('v', v.snippet)}, {_c('v', v.position)}"
+        f"SELECT {column(v.snippet, 'v')}, {column(v.position, 'v')}, {column(v.text, 'v')} FROM {table(v)} v "
+        f"WHERE {column(v.snippet, 'v')} IN ({marks}) AND {column(v.network, 'v')} = {param} "
+        f"ORDER BY {column(v.snippet, 'v')}, {column(v.position, 'v')}"
     )
-
-
-def _datetime(value) -> datetime | None:
-    """SQLite returns text, PostgreSQL datetimes; fromisoformat is far cheaper than the field's parser."""
-    return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _json_value(value):
@@ -160,9 +147,9 @@ def load(db, network: str, ids: list[int]) -> dict[int, CachedItem]:
         )
         tail = (
             f'"featured":{_dumps(bool(featured))},'
-            f'"starts_at":{_dumps(iso(_datetime(starts_at)))},'
-            f'"expires_at":{_dumps(iso(_datetime(expires_at)))},'
-            f'"approved_at":{_dumps(iso(_datetime(approved_at)))}'
+            f'"starts_at":{_dumps(iso(as_datetime(starts_at)))},'
+            f'"expires_at":{_dumps(iso(as_datetime(expires_at)))},'
+            f'"approved_at":{_dumps(iso(as_datetime(approved_at)))}'
         )
         texts = variants[sid]
         items[sid] = CachedItem(

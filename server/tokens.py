@@ -7,7 +7,7 @@ import hashlib
 import secrets
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
 import jwt
 from flask import current_app
@@ -15,6 +15,7 @@ from peewee import BooleanField, DateTimeField
 
 from server.errors import APIError
 from server.models import RefreshToken, User, db, utcnow
+from server.raw_sql import as_datetime
 
 ALGORITHM = "HS256"
 
@@ -99,11 +100,6 @@ def _same(value):
     return value
 
 
-def _datetime(value):
-    """SQLite returns text, PostgreSQL datetimes."""
-    return datetime.fromisoformat(value) if isinstance(value, str) else value
-
-
 def _boolean(value):
     return None if value is None else bool(value)
 
@@ -114,7 +110,7 @@ def _user_row_plan(param: str) -> tuple[str, tuple[str, ...], tuple]:
     sql, _ = User.select().where(User.id == 0).sql()
     fields = User._meta.sorted_fields
     converters = tuple(
-        _datetime
+        as_datetime
         if isinstance(f, DateTimeField)
         else _boolean
         if isinstance(f, BooleanField)

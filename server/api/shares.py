@@ -20,6 +20,7 @@ from server.access import access
 from server.db import db
 from server.errors import APIError
 from server.models import Share, Snippet, utcnow
+from server.raw_sql import column, placeholders, table
 from server.schemas import errors_for, json_body, registry, returns
 from server.snippets import parse_time
 
@@ -161,12 +162,11 @@ def _insert_sql(count: int, param: str) -> str:
     ON CONFLICT .. DO NOTHING RETURNING: SQLite >= 3.35 and PostgreSQL. Built once per batch
     size: peewee's query builder costs more than the insert itself here.
     """
-    table = f'"{Share._meta.table_name}"'
-    columns = ", ".join(f'"{f.column_name}"' for f in _COLUMNS)
-    row = "(" + ", ".join([param] * len(_COLUMNS)) + ")"
-    event_id = f'"{Share.event_id.column_name}"'
+    columns = ", ".join(column(f) for f in _COLUMNS)
+    row = f"({placeholders(len(_COLUMNS), param)})"
+    event_id = column(Share.event_id)
     return (
-        f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * count)} "
+        f"INSERT INTO {table(Share)} ({columns}) VALUES {', '.join([row] * count)} "
         f"ON CONFLICT ({event_id}) DO NOTHING RETURNING {event_id}"
     )
 

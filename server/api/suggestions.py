@@ -29,6 +29,7 @@ from server.models import (
     iso,
     utcnow,
 )
+from server.raw_sql import column, placeholders, table
 from server.schemas import returns
 from server.snippets import query_int, text_matches
 from server.suggestion_index import live_set, page_for
@@ -83,34 +84,25 @@ def search_page(team_ids, network, now, q, campaign, page, per_page):
     return ids, total, latest
 
 
-# Hot-path SQL, written once per shape: building it through peewee costs more than running it.
-# Plain SQL-92 with quoted identifiers, so SQLite and PostgreSQL both take it.
-
-
-def _t(model) -> str:
-    return f'"{model._meta.table_name}"'
-
-
-def _c(alias: str, field) -> str:
-    return f'{alias}."{field.column_name}"'
+# Hot-path SQL, written once per shape (see server.raw_sql).
 
 
 @functools.cache
 def _memberships_sql(param: str) -> str:
     return (
-        f"SELECT {_c('m', Membership.team)} FROM {_t(Membership)} m "
-        f"WHERE {_c('m', Membership.user)} = {param}"
+        f"SELECT {column(Membership.team, 'm')} FROM {table(Membership)} m "
+        f"WHERE {column(Membership.user, 'm')} = {param}"
     )
 
 
 @functools.lru_cache(maxsize=256)
 def _codes_sql(count: int, param: str) -> str:
     """My tracked links' codes for the page's snippets."""
-    marks = ", ".join([param] * count)
+    marks = placeholders(count, param)
     tl = TrackedLink
     return (
-        f"SELECT {_c('tl', tl.snippet)}, {_c('tl', tl.code)} FROM {_t(tl)} tl "
-        f"WHERE {_c('tl', tl.user)} = {param} AND {_c('tl', tl.snippet)} IN ({marks})"
+        f"SELECT {column(tl.snippet, 'tl')}, {column(tl.code, 'tl')} FROM {table(tl)} tl "
+        f"WHERE {column(tl.user, 'tl')} = {param} AND {column(tl.snippet, 'tl')} IN ({marks})"
     )
 
 
