@@ -161,6 +161,7 @@ def main() -> int:
 
     from playwright.sync_api import sync_playwright
 
+    from guidelines.browser_harness import extension_args
     from server.extension_build import brython_data_dir, build_extension
 
     if not (SITES / "node_modules" / "draft-js").exists():
@@ -191,17 +192,7 @@ def main() -> int:
             executable_path=shutil.which("chromium"),
             headless=False,
             viewport={"width": 1440, "height": 900},
-            args=[
-                "--headless=new",
-                f"--disable-extensions-except={ext}",
-                f"--load-extension={ext}",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-sync",
-            ],
+            args=extension_args(ext),
         )
         log("browser up")
         worker = (

@@ -21,8 +21,8 @@ SANDBOX_CSP = (
     "sandbox allow-scripts allow-forms allow-popups allow-modals; "
     "script-src 'self' 'unsafe-inline' 'unsafe-eval'; child-src 'self';"
 )
-CHROMIUM_ARGS = [
-    "--headless=new",
+# Debian's chromium in a container: no sandbox, no GPU, nothing fetched in the background.
+BROWSER_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",
@@ -30,6 +30,18 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
+CHROMIUM_ARGS = ["--headless=new", *BROWSER_FLAGS]
+
+
+def extension_args(extension_dir) -> list[str]:
+    """Flags that load one unpacked extension; only the new headless mode runs extensions."""
+    return [
+        "--headless=new",
+        f"--disable-extensions-except={extension_dir}",
+        f"--load-extension={extension_dir}",
+        *BROWSER_FLAGS,
+    ]
+
 
 PAGE = """<!doctype html>
 <html><head><meta charset="utf-8">

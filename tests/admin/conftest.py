@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from guidelines.browser_harness import BROWSER_FLAGS
 from server.db import db
 from server.models import Click, Share, Snippet, SnippetVariant, TrackedLink, utcnow
 from tests.conftest import PASSWORD, make_user
@@ -227,14 +228,7 @@ def browser():
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=executable,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-sync",
-            ],
+            args=BROWSER_FLAGS,
         )
         yield browser
         browser.close()

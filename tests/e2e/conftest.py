@@ -27,6 +27,8 @@ from pathlib import Path
 
 import pytest
 
+from guidelines.browser_harness import extension_args
+
 # The repo runs pytest with --import-mode=importlib: make this folder's helper module importable.
 if str(Path(__file__).parent) not in sys.path:
     sys.path.insert(0, str(Path(__file__).parent))
@@ -342,17 +344,7 @@ def browser(extension_dir, tmp_path_factory):
             executable_path=chromium,
             headless=False,  # --headless=new below: extensions need the new headless mode
             viewport=VIEWPORT,
-            args=[
-                "--headless=new",
-                f"--disable-extensions-except={extension_dir}",
-                f"--load-extension={extension_dir}",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-sync",
-            ],
+            args=extension_args(extension_dir),
         )
         workers = context.service_workers or [
             context.wait_for_event("serviceworker", timeout=15000)
