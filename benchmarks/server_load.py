@@ -57,7 +57,7 @@ def make_bare_app():
 
 
 def seed(db_url: str, rng: random.Random) -> str:
-    """Fill the database in a few large transactions; returns an employee access token."""
+    """Fill the database in a few large transactions; returns employees' access tokens."""
     from peewee import chunked
     from werkzeug.security import generate_password_hash
 
@@ -294,17 +294,27 @@ def run_wrk(url: str, args, headers: list[str], script: Path | None = None) -> d
     return result
 
 
-PEOPLE_LUA = """
--- Each request comes from one of %(count)d employees, chosen at random (their own bearer token).
-local tokens = {%(tokens)s}
-local requests = {}
+THREADS_LUA = """
+-- Numbers wrk's threads, so that each seeds its random numbers differently.
 local threads = 0
 function setup(thread)
   threads = threads + 1
   thread:set("tid", threads)
 end
+local function thread_id()
+  return tonumber(wrk.thread:get("tid")) or 0
+end
+"""
+
+
+PEOPLE_LUA = (
+    THREADS_LUA
+    + """
+-- Each request comes from one of %(count)d employees, chosen at random (their own bearer token).
+local tokens = {%(tokens)s}
+local requests = {}
 function init(args)
-  math.randomseed(os.time() + (tonumber(wrk.thread:get("tid")) or 0) * 7919)
+  math.randomseed(os.time() + thread_id() * 7919)
   for i, token in ipairs(tokens) do
     requests[i] = wrk.format(nil, nil, {["Authorization"] = "Bearer " .. token})
   end
@@ -313,19 +323,17 @@ function request()
   return requests[math.random(#requests)]
 end
 """
+)
 
 
-SHARES_LUA = """
+SHARES_LUA = (
+    THREADS_LUA
+    + """
 -- POSTs batches of %(batch)d share events with unique v4 event ids (thread id + counter).
 local counter = 0
 local tid = 0
-local threads = 0
-function setup(thread)
-  threads = threads + 1
-  thread:set("tid", threads)
-end
 function init(args)
-  tid = tonumber(wrk.thread:get("tid")) or 0
+  tid = thread_id()
   math.randomseed(os.time() + tid * 7919)
   wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/json"  -- keeps the -H Authorization header too
@@ -348,6 +356,7 @@ function request()
   return wrk.format(nil, nil, nil, '{"events":[' .. table.concat(parts, ",") .. ']}')
 end
 """
+)
 
 
 def main() -> int:
