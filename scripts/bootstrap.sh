@@ -50,3 +50,8 @@ if [ $with_browser = 1 ] && ! command -v chromium >/dev/null; then
   echo "Installing Debian's chromium ..."
   apt_install chromium
 fi
+
+if [ $with_browser = 1 ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "Installing Debian's postgresql (the tests start throwaway clusters) ..."
+  apt_install postgresql
+fi
