@@ -39,16 +39,24 @@ def init_db() -> None:
     """Create or upgrade the schema through the migrations (idempotent) and load the starter guidelines."""
     app = _app(allow_default_secret=True)
     with app.app_context():
-        from server.db import migrate_database
-
-        _report_applied(migrate_database())
+        _migrate()
         _load_starter_policy()
     click.echo(f"Database ready: {app.config['DATABASE_URL']}")
 
 
-def _report_applied(names: list[str]) -> None:
-    for name in names:
+def _migrate() -> list[str]:
+    """Run the pending migrations, saying so when an older database is adopted rather than re-created."""
+    from server.db import adopt_legacy_database, migrate_database
+
+    adopted = adopt_legacy_database()
+    if adopted:
+        click.echo(
+            f"Recorded {adopted} as applied: the database predates migrations and has its tables."
+        )
+    applied = migrate_database()
+    for name in applied:
         click.echo(f"Applied migration {name}")
+    return ([adopted] if adopted else []) + applied
 
 
 @main.command()
@@ -73,10 +81,7 @@ def migrate(check: bool) -> None:
         return
     app = _app(allow_default_secret=True)
     with app.app_context():
-        from server.db import migrate_database
-
-        applied = migrate_database()
-    _report_applied(applied)
+        applied = _migrate()
     if not applied:
         click.echo("Nothing to migrate: the database is up to date.")
 
@@ -110,10 +115,10 @@ def create_user(email: str, name: str, role: str, teams: tuple[str, ...]) -> Non
         raise click.ClickException("The password must have at least 8 characters.")
     app = _app()
     with app.app_context():
-        from server.db import db, migrate_database
+        from server.db import db
         from server.models import Membership, Team, User, utcnow
 
-        _report_applied(migrate_database())
+        _migrate()
         email = email.strip().lower()
         if User.get_or_none(User.email == email):
             raise click.ClickException(f"A user with the email {email} already exists.")
@@ -137,10 +142,9 @@ def demo() -> None:
     """Load demo data (idempotent) and print how to sign in."""
     app = _app(allow_default_secret=True)
     with app.app_context():
-        from server.db import migrate_database
         from server.demo import load_demo
 
-        _report_applied(migrate_database())
+        _migrate()
         _load_starter_policy()
         summary = load_demo()
     for line in summary:

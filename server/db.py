@@ -112,20 +112,31 @@ def pending_migrations(database: Database | DatabaseProxy | None = None) -> list
     return [name for name in migration_names() if name not in done]
 
 
-def migrate_database(database: Database | DatabaseProxy | None = None) -> list[str]:
-    """Apply the pending migrations to `database` (default: the app's); return the names recorded now.
+def adopt_legacy_database(database: Database | DatabaseProxy | None = None) -> str | None:
+    """Record 001 as applied, without running it, on a database made before migrations existed.
 
-    A database made before migrations existed (by `create_tables(safe=True)`) has the tables of 001 but no
-    history: 001 is then recorded as applied without running it (peewee-migrate's fake run), and only the later
-    migrations run, so the upgrade keeps every row.
+    Such a database (made by `create_tables(safe=True)`) has every table of 001 but no history. Running 001 there
+    would only lean on CREATE ... IF NOT EXISTS; faking it (peewee-migrate's fake run) states what happened. Returns
+    the name recorded, or None for a database that is new or already has a history.
     """
     database = db if database is None else database
     with database.connection_context():
-        router = _router(database)
-        adopted: list[str] = []
-        if not _applied(database) and _LEGACY_MARKER_TABLE in database.get_tables():
-            adopted = router.run(FIRST_MIGRATION, fake=True)
-        return adopted + router.run()
+        if _applied(database) or _LEGACY_MARKER_TABLE not in database.get_tables():
+            return None
+        _router(database).run(FIRST_MIGRATION, fake=True)
+    return FIRST_MIGRATION
+
+
+def migrate_database(database: Database | DatabaseProxy | None = None) -> list[str]:
+    """Apply the pending migrations to `database` (default: the app's); return the names recorded now.
+
+    A database made before migrations existed is adopted first (see adopt_legacy_database), so only the later
+    migrations run on it and the upgrade keeps every row.
+    """
+    database = db if database is None else database
+    adopted = adopt_legacy_database(database)
+    with database.connection_context():
+        return ([adopted] if adopted else []) + _router(database).run()
 
 
 def create_database_schema(database: Database) -> None:
@@ -185,19 +196,19 @@ def schema_differences() -> list[str]:
         if table not in want:
             problems.append(f"table {table!r}: created by the migrations, in no model")
             continue
-        for part in ("columns", "indexes", "foreign keys"):
+        for part, what in (
+            ("columns", "column"),
+            ("indexes", "index"),
+            ("foreign keys", "foreign key"),
+        ):
             h, w = have[table][part], want[table][part]
             for key in sorted(set(h) | set(w), key=str):
                 if key not in h:
-                    problems.append(
-                        f"{table}: {part[:-1]} {key!r} is in the models, not the migrations"
-                    )
+                    problems.append(f"{table}: {what} {key!r} is in the models, not the migrations")
                 elif key not in w:
-                    problems.append(
-                        f"{table}: {part[:-1]} {key!r} is in the migrations, not the models"
-                    )
+                    problems.append(f"{table}: {what} {key!r} is in the migrations, not the models")
                 elif h[key] != w[key]:
                     problems.append(
-                        f"{table}: {part[:-1]} {key!r} differs: migrations {h[key]}, models {w[key]}"
+                        f"{table}: {what} {key!r} differs: migrations {h[key]}, models {w[key]}"
                     )
     return problems
