@@ -20,6 +20,7 @@ from server.db import db, make_database, migration_names, pending_migrations
 from server.models import (
     ALL_MODELS,
     AuditEntry,
+    Membership,
     Setting,
     Share,
     Snippet,
@@ -223,6 +224,35 @@ def test_init_db_twice_is_idempotent_and_migrate_then_has_nothing_pending(tmp_pa
     result = herald("migrate")
     assert result.exit_code == 0
     assert result.output.strip() == "Nothing to migrate: the database is up to date."
+    database.close_all()
+
+
+def test_init_db_on_an_empty_postgresql_database_builds_a_working_schema(postgres_url, env):
+    name = f"fresh_{next(_pg_databases)}"
+    conn = psycopg2.connect(postgres_url)
+    conn.autocommit = True
+    conn.cursor().execute(f"CREATE DATABASE {name}")
+    conn.close()
+    url = postgres_url.rsplit("/", 1)[0] + "/" + name
+    env(url)
+
+    result = herald("init-db")
+
+    assert result.exit_code == 0, result.output
+    assert "Applied migration 001_initial" in result.output
+    database = make_database(url)
+    assert pending_migrations(database) == []
+    with database.connection_context(), database.bind_ctx(ALL_MODELS):
+        assert set(database.get_tables()) == {m._meta.table_name for m in ALL_MODELS} | {
+            "migratehistory"
+        }
+        team = Team.create(name="Ομάδα")
+        user = User.create(email="a@example.com", name="Α", created_at=team.created_at)
+        Membership.create(user=user, team=team)
+        assert User.get_by_id(user.id).name == "Α"
+        # The foreign keys carry their ON DELETE rules: removing a user removes their memberships only.
+        database.execute_sql('DELETE FROM "user" WHERE id = %s', (user.id,))
+        assert (Membership.select().count(), Team.select().count()) == (0, 1)
     database.close_all()
 
 
