@@ -77,7 +77,8 @@ def migrate(check: bool) -> None:
                 "The models and the migrations disagree; add a migration in server/migrations/:\n  "
                 + "\n  ".join(problems)
             )
-        click.echo(f"The models and the migrations ({len(migration_names())} files) agree.")
+        count = len(migration_names())
+        click.echo(f"The models and the migrations agree ({count} migration{'s' * (count != 1)}).")
         return
     app = _app(allow_default_secret=True)
     with app.app_context():
