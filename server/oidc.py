@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from authlib.common.security import is_secure_transport
@@ -166,6 +167,20 @@ def metadata(cfg: OIDCSettings) -> dict:
 def key_set(cfg: OIDCSettings, force: bool = False) -> KeySet:
     doc = _cached("jwks", cfg.issuer, lambda: _get_json(metadata(cfg)["jwks_uri"]), force=force)
     return KeySet.import_key_set(doc)
+
+
+def authorization_origins() -> list[str]:
+    """Where the sign-in page's form may lead (its CSP form-action covers redirects too): the
+    provider's authorization endpoint, or its issuer while discovery cannot be read."""
+    cfg = settings()
+    if cfg is None:
+        return []
+    try:
+        url = metadata(cfg)["authorization_endpoint"]
+    except (APIError, KeyError):
+        url = cfg.issuer
+    parts = urlsplit(url)
+    return [f"{parts.scheme}://{parts.netloc}"]
 
 
 # --- Transactions ------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ sign-on through server/oidc.py when a provider is configured."""
 
 from __future__ import annotations
 
-from flask import current_app, redirect, render_template, request, session, url_for
+from flask import current_app, g, redirect, render_template, request, session, url_for
 
 from server import oidc
 from server.admin.core import (
@@ -38,6 +38,7 @@ def sign_in():
     elif signed_in_user() is not None and signed_in_user().role == "admin":
         return redirect(safe_next(next_url))
     csrf_token()  # the sign-in form is protected too (login CSRF)
+    g.csp_form_targets = oidc.authorization_origins()
     return (
         render_template(
             "admin/sign_in.html",

@@ -384,3 +384,12 @@ def test_without_configuration_there_is_no_button_and_no_start(tmp_path):
     assert resp.status_code == 404 and resp.get_json()["error"]["code"] == "sso_not_configured"
     if not db.is_closed():
         db.close()
+
+
+def test_sign_in_page_lets_its_form_lead_to_the_provider(client, provider):
+    """CSP form-action also covers the redirect after a form post: the provider must be in it."""
+    csp = client.get("/admin/sign-in").headers["Content-Security-Policy"]
+    form_action = next(d for d in csp.split("; ") if d.startswith("form-action"))
+    assert form_action == f"form-action 'self' {provider.issuer}"
+    other = client.get("/admin/settings").headers.get("Content-Security-Policy", "")
+    assert provider.issuer not in other  # every other page keeps form-action 'self'
