@@ -159,3 +159,11 @@ def test_single_sign_on_errors_have_their_own_messages():
     assert error_key("account_disabled") == "error_account_disabled"
     assert error_key("sso_invalid_id_token") == "error_sso_failed"
     assert error_key("invalid_credentials") == "error_invalid_credentials"
+
+
+def test_a_server_without_single_sign_on_does_not_redraw_the_form_being_typed_in():
+    options, sent = make_options()
+    options.check_sso("https://herald.acme.example")
+    renders = options.view.renders
+    reply(options, sent, {"ok": True, "enabled": False, "provider_name": None})
+    assert options.view.renders == renders  # the answer can land mid-typing: nothing moves

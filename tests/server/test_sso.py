@@ -393,3 +393,23 @@ def test_sign_in_page_lets_its_form_lead_to_the_provider(client, provider):
     assert form_action == f"form-action 'self' {provider.issuer}"
     other = client.get("/admin/settings").headers.get("Content-Security-Policy", "")
     assert provider.issuer not in other  # every other page keeps form-action 'self'
+
+
+def test_settings_come_from_herald_oidc_environment_variables():
+    from server.config import from_environment
+
+    values = from_environment(
+        {
+            "HERALD_OIDC_ISSUER": "https://id.acme.com",
+            "HERALD_OIDC_ALLOWED_DOMAINS": "acme.com, acme.de",
+            "HERALD_OIDC_JIT": "true",
+            "HERALD_OIDC_TEAMS_CLAIM": "groups",
+        }
+    )
+    assert values == {
+        "OIDC_ISSUER": "https://id.acme.com",
+        "OIDC_ALLOWED_DOMAINS": ["acme.com", "acme.de"],
+        "OIDC_JIT": True,
+        "OIDC_TEAMS_CLAIM": "groups",
+    }
+    assert from_environment({"HERALD_OIDC_JIT": "0"}) == {"OIDC_JIT": False}

@@ -92,12 +92,14 @@ class OptionsController:
         """Ask the server at `server_url` whether it offers single sign-on (the button follows)."""
         server_url = str(server_url or "").strip()
         if not server_url:
-            self.sso = None
-            self.view.render(self)
+            if self.sso is not None:
+                self.sso = None
+                self.view.render(self)
             return
 
         def got(response, error):
             response = response or {}
+            before = self.sso
             if response.get("ok") and response.get("enabled"):
                 self.sso = {
                     "server_url": server_url,
@@ -105,7 +107,9 @@ class OptionsController:
                 }
             else:
                 self.sso = None
-            self.view.render(self)
+            # Redraw only for a new button: the answer may land while the person is typing.
+            if self.sso != before:
+                self.view.render(self)
 
         self.call({"type": "sso-info", "server_url": server_url}, got)
 

@@ -27,6 +27,7 @@ class OptionsView:
         window.document.title = strings.get("options_title")
         server_url = self._typed("server-url", (options.state or {}).get("server_url") or "")
         email = self._typed("email")
+        password = self._typed("password")
         replace_children(
             self.root,
             [
@@ -37,6 +38,9 @@ class OptionsView:
                 self._records(options),
             ],
         )
+        field = by_id("password")
+        if field and password and not options.busy:
+            field.value = password  # a property, never an attribute: kept across a redraw
 
     def _account(self, options, server_url, email):
         strings = options.strings
