@@ -41,7 +41,8 @@ from server.models import OIDCTransaction, User, db, utcnow
 from server.people import normalize_email, set_memberships, teams_by_names
 
 TRANSACTION_MINUTES = 10  # time to finish signing in at the provider
-HTTP_TIMEOUT = 10  # seconds for discovery, keys and the token endpoint
+HTTP_TIMEOUT = 5  # seconds for discovery, keys and the token endpoint
+FAILURE_SECONDS = 30  # an unreachable or misconfigured provider is asked again after this
 METADATA_SECONDS = 3600  # discovery and keys are fetched again after an hour (or on a new key id)
 CLOCK_LEEWAY = 60  # seconds of clock skew tolerated on exp / iat
 # Asymmetric signatures only: a client-secret (HS*) or unsigned ID token is refused.
@@ -107,7 +108,7 @@ def public_settings() -> dict:
 
 # --- Provider metadata and keys ------------------------------------------------------------------
 
-_cache: dict[tuple[str, str], tuple[float, dict]] = {}
+_cache: dict[tuple[str, str], tuple[float, dict | APIError]] = {}
 _cache_lock = threading.Lock()
 
 
@@ -132,12 +133,23 @@ def _unreachable() -> APIError:
 
 
 def _cached(kind: str, issuer: str, fetch, force: bool = False) -> dict:
+    """Per worker: a document for an hour, a failure for FAILURE_SECONDS, so a provider that is
+    down costs one timeout, not one per page view (the sign-in page reads discovery too)."""
     now = time.monotonic()
     with _cache_lock:
         hit = _cache.get((kind, issuer))
-    if hit and not force and now - hit[0] < METADATA_SECONDS:
-        return hit[1]
-    value = fetch()
+    if hit and not force:
+        age, value = now - hit[0], hit[1]
+        if isinstance(value, APIError) and age < FAILURE_SECONDS:
+            raise value
+        if not isinstance(value, APIError) and age < METADATA_SECONDS:
+            return value
+    try:
+        value = fetch()
+    except APIError as exc:
+        with _cache_lock:
+            _cache[(kind, issuer)] = (now, exc)
+        raise
     with _cache_lock:
         _cache[(kind, issuer)] = (now, value)
     return value

@@ -18,7 +18,7 @@ import pytest
 from server import create_app
 from server.db import create_tables, db
 from server.models import Membership, Team, User
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import PASSWORD, AuthActions, make_user
 from tests.oidc_support import EXTENSION_REDIRECT, sign_in_at_provider, start_provider
 
 BASE = "http://herald.test"
@@ -413,3 +413,34 @@ def test_settings_come_from_herald_oidc_environment_variables():
         "OIDC_TEAMS_CLAIM": "groups",
     }
     assert from_environment({"HERALD_OIDC_JIT": "0"}) == {"OIDC_JIT": False}
+
+
+def test_a_provider_that_is_down_gets_a_clear_answer_and_passwords_still_work(tmp_path, provider):
+    from tests.oidc_support import free_port
+
+    issuer = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key-that-is-long-enough-for-hs256",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'down.sqlite3'}",
+            **provider.herald_config(OIDC_ISSUER=issuer),
+        }
+    )
+    with app.app_context():
+        create_tables()
+    make_user("ada@acme.test", role="admin")
+    client = app.test_client()
+    page = client.get("/admin/sign-in")
+    assert page.status_code == 200 and "Sign in with Acme SSO" in page.get_data(as_text=True)
+    assert f"form-action 'self' {issuer}" in page.headers["Content-Security-Policy"]
+    resp = client.post("/api/v1/auth/oidc/start", json={"redirect_uri": EXTENSION_REDIRECT})
+    assert resp.status_code == 502
+    assert resp.get_json()["error"]["code"] == "sso_provider_unreachable"
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    console = client.post("/admin/sign-in/sso", data={"csrf_token": csrf})
+    assert console.status_code == 502
+    assert "The identity provider did not answer" in console.get_data(as_text=True)
+    assert AuthActions(client).login("ada@acme.test").status_code == 200
+    if not db.is_closed():
+        db.close()
