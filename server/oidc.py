@@ -276,11 +276,21 @@ def abandon(key: str | None) -> None:
 
 
 def complete(
-    key: str | None, state: str | None, code: str | None, purpose: str
+    key: str | None, state: str | None, code: str | None, purpose: str, iss: str | None = None
 ) -> tuple[User, str | None]:
-    """Finish a sign-in: the user named by a valid ID token, and where the attempt wanted to go."""
+    """Finish a sign-in: the user named by a valid ID token, and where the attempt wanted to go.
+
+    `iss` is the redirect's issuer parameter (RFC 9207) when the provider sends one: an answer
+    from another provider (a mix-up attack) is refused before its code goes anywhere.
+    """
     cfg = required_settings()
     tx = consume(key, state, purpose)
+    if iss is not None and iss.rstrip("/") != cfg.issuer:
+        raise APIError(
+            "sso_issuer_mismatch",
+            "This sign-in answer came from another identity provider. Start signing in again.",
+            400,
+        )
     if not code:
         raise APIError("sso_failed", "The identity provider sent no authorization code.", 400)
     token = _exchange(cfg, tx, code)

@@ -79,11 +79,13 @@
     }
     const params = redirected.searchParams;
     if (params.get("error")) return { ok: false, error: "sso_failed", detail: params.get("error_description") || params.get("error") };
-    const done = await postJson(serverUrl, "/auth/oidc/exchange", {
+    const answer = {
       transaction: started.data.transaction,
       code: params.get("code") || "-",
       state: params.get("state") || "-",
-    });
+    };
+    if (params.get("iss")) answer.iss = params.get("iss"); // RFC 9207: the server checks it
+    const done = await postJson(serverUrl, "/auth/oidc/exchange", answer);
     if (done.error) return { ok: false, error: done.error };
     const auth = authFrom(done.data, serverUrl, null);
     await Store.set({ auth });

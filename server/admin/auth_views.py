@@ -82,7 +82,11 @@ def sso_callback():
             401,
         )
     user, next_url = oidc.complete(
-        key, request.args.get("state"), request.args.get("code"), "console"
+        key,
+        request.args.get("state"),
+        request.args.get("code"),
+        "console",
+        request.args.get("iss"),
     )
     sign_in_session(user)
     return redirect(safe_next(next_url))

@@ -43,5 +43,7 @@ def start(body):
 @accepts("auth/oidc-exchange-request")
 @returns("auth/token-response")
 def exchange(body):
-    user, _ = oidc.complete(body["transaction"], body["state"], body["code"], "extension")
+    user, _ = oidc.complete(
+        body["transaction"], body["state"], body["code"], "extension", body.get("iss")
+    )
     return token_response(user, issue_refresh_token(user))

@@ -85,14 +85,14 @@ class ApiFlow:
     def finish(self, back: str, state: str | None = None) -> Outcome:
         assert back.startswith(EXTENSION_REDIRECT), back
         query = parse_qs(urlsplit(back).query)
-        resp = self.client.post(
-            "/api/v1/auth/oidc/exchange",
-            json={
-                "transaction": self.transaction,
-                "code": query["code"][0],
-                "state": state or query["state"][0],
-            },
-        )
+        answer = {
+            "transaction": self.transaction,
+            "code": query["code"][0],
+            "state": state or query["state"][0],
+        }
+        if "iss" in query:  # RFC 9207, as the extension forwards it
+            answer["iss"] = query["iss"][0]
+        resp = self.client.post("/api/v1/auth/oidc/exchange", json=answer)
         body = resp.get_json()
         if resp.status_code != 200:
             return Outcome(resp.status_code, body["error"]["code"], body["error"]["message"], None)
@@ -230,6 +230,14 @@ def test_disabled_user_is_refused(flow):
 
 
 # --- More of the same door ---------------------------------------------------------------------
+
+
+def test_an_answer_naming_another_issuer_is_refused(flow):
+    """RFC 9207: the provider names itself in the redirect; a mixed-up answer goes nowhere."""
+    back = sign_in_at_provider(flow.start(), "ada@acme.test")
+    assert "iss=" in back
+    forged = re.sub(r"iss=[^&]+", "iss=https%3A%2F%2Fevil.example", back)
+    refused(flow.finish(forged), 400, "sso_issuer_mismatch", "came from another identity provider")
 
 
 def test_an_answer_is_used_once(client):
