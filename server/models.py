@@ -226,6 +226,25 @@ class AuditEntry(BaseModel):
     at = DateTimeField(default=utcnow, index=True)
 
 
+class OIDCTransaction(BaseModel):
+    """One single sign-on attempt: its state, nonce and PKCE verifier, used at most once.
+
+    Kept in the database, not in a cookie or a worker's memory, so a replayed state or nonce is
+    refused whichever worker sees it.
+    """
+
+    key = CharField(unique=True)  # the console session or the extension holds this handle
+    state = CharField(unique=True)
+    nonce = CharField(unique=True)
+    code_verifier = CharField()
+    redirect_uri = TextField()
+    purpose = CharField()  # "console" or "extension"
+    next_url = TextField(null=True)
+    created_at = DateTimeField(default=utcnow)
+    expires_at = DateTimeField(index=True)
+    used_at = DateTimeField(null=True)
+
+
 ALL_MODELS = [
     Team,
     User,
@@ -243,4 +262,5 @@ ALL_MODELS = [
     GuidelineRule,
     Setting,
     AuditEntry,
+    OIDCTransaction,
 ]

@@ -6,7 +6,7 @@
 (function (root) {
   "use strict";
   const FROM_FRAME = ["options:ready", "options:call"];
-  const TO_WORKER = ["get-state", "sign-in", "sign-out", "set-settings", "refresh-content", "mark-seen", "update-profile"];
+  const TO_WORKER = ["get-state", "sign-in", "sign-out", "set-settings", "refresh-content", "mark-seen", "update-profile", "sso-info", "sign-in-sso"];
 
   function frame() {
     return document.querySelector("iframe#options-frame") || document.querySelector("iframe");
@@ -36,7 +36,7 @@
       post({ type: "options:reply", request_id: msg.request_id, response: null, error: innerCheck.errors.join("; ") });
       return;
     }
-    if (inner.type === "sign-in") await askHostPermission(inner.server_url);
+    if (inner.type === "sign-in" || inner.type === "sign-in-sso") await askHostPermission(inner.server_url);
     const response = await heraldChrome.send(inner);
     if (response && response.error === "unreachable") {
       post({ type: "options:reply", request_id: msg.request_id, response: null, error: response.detail || "unreachable" });

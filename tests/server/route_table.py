@@ -19,6 +19,12 @@ ROUTES: dict[tuple[str, str], str] = {
     ("/api/v1/me", "GET"): "employee",
     ("/api/v1/me", "PATCH"): "employee",
     ("/api/v1/program", "GET"): "public",
+    ("/api/v1/auth/oidc", "GET"): "public",  # is single sign-on on, and the provider's name
+    ("/api/v1/auth/oidc/start", "POST"): "public",
+    (
+        "/api/v1/auth/oidc/exchange",
+        "POST",
+    ): "public",  # transaction, state and code are the credential
     ("/api/v1/openapi.json", "GET"): "public",
     # --- API: people ---
     ("/api/v1/users", "GET"): "admin",
@@ -68,6 +74,8 @@ ROUTES: dict[tuple[str, str], str] = {
     ("/admin/sign-in", "GET"): "public",
     ("/admin/sign-in", "POST"): "public",
     ("/admin/sign-out", "POST"): "public",
+    ("/admin/sign-in/sso", "POST"): "public",
+    ("/admin/sign-in/sso/callback", "GET"): "public",
     ("/admin/", "GET"): "admin",
     ("/admin/assets/brython.js", "GET"): "admin",
     ("/admin/assets/guidelines.brython.js", "GET"): "admin",

@@ -27,6 +27,7 @@ class OptionsView:
         window.document.title = strings.get("options_title")
         server_url = self._typed("server-url", (options.state or {}).get("server_url") or "")
         email = self._typed("email")
+        password = self._typed("password")
         replace_children(
             self.root,
             [
@@ -37,6 +38,9 @@ class OptionsView:
                 self._records(options),
             ],
         )
+        field = by_id("password")
+        if field and password and not options.busy:
+            field.value = password  # a property, never an attribute: kept across a redraw
 
     def _account(self, options, server_url, email):
         strings = options.strings
@@ -63,14 +67,34 @@ class OptionsView:
                     by_id("server-url").value, by_id("email").value, by_id("password").value
                 )
 
+            provider = options.sso_provider()
+            password_form = [
+                self._field(
+                    "server-url",
+                    strings.get("server_url_label"),
+                    "url",
+                    server_url,
+                    "url",
+                    # Leaving the field asks that server whether it offers single sign-on.
+                    on={"change": lambda event: options.check_sso(by_id("server-url").value)},
+                )
+            ]
+            if provider is not None:
+                password_form += [
+                    el(
+                        "button",
+                        {"type": "button", "id": "sso-sign-in", "disabled": options.busy},
+                        text=strings.get("sso_sign_in", provider=provider),
+                        on={"click": lambda event: options.sign_in_sso(by_id("server-url").value)},
+                    ),
+                    el("p", {"class": "divider"}, text=strings.get("sso_or_password")),
+                ]
             children.append(
                 el(
                     "div",
                     {"id": "sign-in-form", "class": "sign-in"},
-                    [
-                        self._field(
-                            "server-url", strings.get("server_url_label"), "url", server_url, "url"
-                        ),
+                    password_form
+                    + [
                         self._field(
                             "email", strings.get("email_label"), "email", email, "username"
                         ),
@@ -83,7 +107,10 @@ class OptionsView:
                         ),
                         el(
                             "button",
-                            {"type": "button", "disabled": options.busy},
+                            dict(
+                                {"type": "button", "disabled": options.busy},
+                                **({"class": "secondary"} if provider is not None else {}),
+                            ),
                             text=strings.get("signing_in" if options.busy else "sign_in"),
                             on={"click": submit},
                         ),
@@ -97,7 +124,7 @@ class OptionsView:
             )
         return el("section", {"aria-labelledby": "account-heading"}, children)
 
-    def _field(self, element_id, label, kind, value, autocomplete):
+    def _field(self, element_id, label, kind, value, autocomplete, on=None):
         return el(
             "div",
             {"class": "field"},
@@ -106,6 +133,7 @@ class OptionsView:
                 el(
                     "input",
                     {"id": element_id, "type": kind, "value": value, "autocomplete": autocomplete},
+                    on=on,
                 ),
             ],
         )
