@@ -169,8 +169,16 @@ def summary(period: Period) -> dict[str, Any]:
 
     # Clicks are real; each is put on a network by its referrer, else by where that employee
     # shared that snippet (most shares wins), else it stays unattributed and earns no EMV.
+    # Bot/preview fetches and a visitor's repeats are stored but never counted (server.tracked_links).
     click_rows = list(
-        Click.select(Click.at, Click.referrer_host, TrackedLink.user, TrackedLink.snippet)
+        Click.select(
+            Click.at,
+            Click.referrer_host,
+            TrackedLink.user,
+            TrackedLink.snippet,
+            Click.bot,
+            Click.repeat,
+        )
         .join(TrackedLink)
         .where((Click.at >= period.lower) & (Click.at < period.upper))
         .tuples()
@@ -179,7 +187,15 @@ def summary(period: Period) -> dict[str, Any]:
     clicks_by_network: Counter = Counter()
     clicks_by_snippet: Counter = Counter()
     clicks_by_user: Counter = Counter()
-    for at, referrer, user_id, snippet_id in click_rows:
+    bots = repeats = counted = 0
+    for at, referrer, user_id, snippet_id, bot, repeat in click_rows:
+        if bot:
+            bots += 1
+            continue
+        if repeat:
+            repeats += 1
+            continue
+        counted += 1
         clicks_per_day[at.date()] += 1
         clicks_by_snippet[snippet_id] += 1
         clicks_by_user[user_id] += 1
@@ -203,7 +219,9 @@ def summary(period: Period) -> dict[str, Any]:
             "per_day": shares_per_day,
         },
         "clicks": {
-            "total": len(click_rows),
+            "total": counted,
+            "bots": bots,
+            "repeats": repeats,
             "by_network": {n: clicks_by_network.get(n, 0) for n in NETWORKS},
             "unattributed": clicks_by_network.get("unattributed", 0),
             "per_day": [

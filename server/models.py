@@ -182,6 +182,16 @@ class Click(BaseModel):
     at = DateTimeField(default=utcnow, index=True)
     referrer_host = CharField(null=True)
     ua_family = CharField(null=True)
+    # A crawler or link-preview fetcher (LinkedInBot, Twitterbot, Slackbot ...): kept, never counted.
+    bot = BooleanField(default=False)
+    # Salted hash of address + user agent; the salt rotates daily and old salts are discarded, so
+    # it only tells "the same visitor today", never who. Null for bots.
+    visitor = CharField(null=True)
+    # The same visitor on the same link again within the salt's day: kept, never counted.
+    repeat = BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("link", "visitor"), False), (("visitor", "at"), False))
 
 
 class Share(BaseModel):

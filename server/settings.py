@@ -36,5 +36,7 @@ def set_setting(key: str, value: Any) -> None:
 
 def all_settings() -> dict[str, Any]:
     values = dict(DEFAULT_SETTINGS)
-    values.update({row.key: row.value for row in Setting.select()})
+    # Only console settings: the table also keeps internal rows (compiled policy, visitor salt).
+    keys = list(DEFAULT_SETTINGS)
+    values.update({row.key: row.value for row in Setting.select().where(Setting.key.in_(keys))})
     return values

@@ -137,6 +137,7 @@ def export_clicks():
                 c.target_url,
                 c.referrer_host,
                 c.ua_family,
+                "no (bot/preview)" if c.bot else "no (repeat)" if c.repeat else "yes",
             ]
 
     header = [
@@ -148,5 +149,6 @@ def export_clicks():
         "target_url",
         "referrer_host",
         "browser",
+        "counted",
     ]
     return _csv_response("clicks", period, header, rows())

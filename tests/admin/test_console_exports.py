@@ -71,6 +71,7 @@ def test_clicks_export(admin_console):
         "target_url",
         "referrer_host",
         "browser",
+        "counted",
     ]
     assert [r[2] for r in rows[1:]] == ["cat@acme.test", "cat@acme.test"]
     assert rows[1][4] == "Clicky" and rows[1][6] == "lnkd.in"
