@@ -131,7 +131,12 @@ def _week_start(day: date) -> date:
 
 def summary(period: Period) -> dict[str, Any]:
     """Everything the dashboard shows, as plain JSON-ready data (schema: analytics/summary)."""
-    in_period = (Share.shared_at >= period.lower) & (Share.shared_at < period.upper)
+    # Suspect (forged) share events are stored but count nowhere (server.share_validation).
+    in_period = (
+        (Share.shared_at >= period.lower)
+        & (Share.shared_at < period.upper)
+        & Share.suspect_reason.is_null()
+    )
 
     # One narrow pass over the period's shares; days and weeks are bucketed here, not in SQL.
     share_rows = list(

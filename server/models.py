@@ -195,7 +195,7 @@ class Click(BaseModel):
 
 
 class Share(BaseModel):
-    event_id = CharField(unique=True)
+    event_id = CharField()  # unique per employee: see Meta
     user = ForeignKeyField(User, backref="shares", on_delete="CASCADE")
     network = CharField()
     snippet = ForeignKeyField(Snippet, null=True, backref="shares", on_delete="SET NULL")
@@ -205,9 +205,12 @@ class Share(BaseModel):
     findings = JSONField(default=list)
     shared_at = DateTimeField(index=True)
     received_at = DateTimeField(default=utcnow)
+    # Set when the event claims what the employee could not have done (server.share_validation):
+    # kept, shown to its employee, left out of points, analytics, leaderboard and sharer counts.
+    suspect_reason = CharField(null=True)
 
     class Meta:
-        indexes = ((("snippet", "user"), False),)
+        indexes = ((("snippet", "user"), False), (("user", "event_id"), True))
 
 
 class GuidelineRule(BaseModel):

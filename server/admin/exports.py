@@ -87,6 +87,7 @@ def export_shares():
                 s.edit_distance,
                 ";".join(f.get("rule", "") for f in (s.findings or []) if isinstance(f, dict)),
                 s.event_id,
+                s.suspect_reason or "",
             ]
 
     header = [
@@ -101,6 +102,7 @@ def export_shares():
         "edit_distance",
         "findings",
         "event_id",
+        "suspect_reason",  # set: kept but counted nowhere (server.share_validation)
     ]
     return _csv_response("shares", period, header, rows())
 
