@@ -18,6 +18,8 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         "x": {"cpm": 6.5, "cpc": 1.5, "avg_audience": 300},
     },
     "emv_currency": "USD",
+    # Four-eyes review: an admin cannot approve a snippet draft they wrote or last edited.
+    "four_eyes": False,
 }
 
 

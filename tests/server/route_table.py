@@ -48,6 +48,7 @@ ROUTES: dict[tuple[str, str], str] = {
     ("/api/v1/snippets/<int:snippet_id>", "DELETE"): "admin",
     ("/api/v1/snippets/<int:snippet_id>/approve", "POST"): "admin",
     ("/api/v1/snippets/<int:snippet_id>/archive", "POST"): "admin",
+    ("/api/v1/snippets/<int:snippet_id>/restore", "POST"): "admin",
     ("/api/v1/suggestions", "GET"): "employee",
     ("/api/v1/shares", "POST"): "employee",
     ("/api/v1/analytics/summary", "GET"): "admin",
@@ -98,6 +99,6 @@ ROUTES: dict[tuple[str, str], str] = {
     ("/admin/snippets/new", "POST"): "admin",
     ("/admin/snippets/<int:snippet_id>", "GET"): "admin",
     ("/admin/snippets/<int:snippet_id>", "POST"): "admin",
-    ("/admin/snippets/<int:snippet_id>/<any(approve, archive):action>", "POST"): "admin",
+    ("/admin/snippets/<int:snippet_id>/<any(approve, archive, restore):action>", "POST"): "admin",
     ("/admin/teams", "POST"): "admin",
 }
