@@ -14,10 +14,10 @@ from server.db import db
 from server.errors import APIError
 from server.models import (
     LANGUAGES,
-    AuditEntry,
     NETWORKS,
     SNIPPET_SOURCES,
     SNIPPET_STATUSES,
+    AuditEntry,
     Campaign,
     Snippet,
     SnippetTeam,

@@ -148,9 +148,7 @@ def test_console_explains_four_eyes_and_saves_the_setting(client, ada, admin_con
     ).get_json()
     editor = admin_console.page(f"/admin/snippets/{created['id']}")
     assert "another admin has to approve it" in editor
-    resp = admin_console.post(
-        f"/admin/snippets/{created['id']}/approve", follow_redirects=True
-    )
+    resp = admin_console.post(f"/admin/snippets/{created['id']}/approve", follow_redirects=True)
     assert "Four-eyes review is on" in resp.get_data(as_text=True)
     assert client.get(f"{BASE}/{created['id']}", headers=ada).get_json()["status"] == "draft"
 
