@@ -129,14 +129,27 @@ def _week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())  # ISO weeks start on Monday
 
 
-def summary(period: Period) -> dict[str, Any]:
-    """Everything the dashboard shows, as plain JSON-ready data (schema: analytics/summary)."""
-    # Suspect (forged) share events are stored but count nowhere (server.share_validation).
-    in_period = (
+def counted_shares(period: Period):
+    """Shares of the period that count: suspect (forged) events are stored but count nowhere
+    (server.share_validation)."""
+    return (
         (Share.shared_at >= period.lower)
         & (Share.shared_at < period.upper)
         & Share.suspect_reason.is_null()
     )
+
+
+def leaderboard_rank(period: Period, user_id: int) -> int | None:
+    """Where the employee stands on the dashboard's leaderboard for the period, if listed."""
+    for row in _leaderboard(counted_shares(period), Counter()):
+        if row["user_id"] == user_id:
+            return row["rank"]
+    return None
+
+
+def summary(period: Period) -> dict[str, Any]:
+    """Everything the dashboard shows, as plain JSON-ready data (schema: analytics/summary)."""
+    in_period = counted_shares(period)
 
     # One narrow pass over the period's shares; days and weeks are bucketed here, not in SQL.
     share_rows = list(

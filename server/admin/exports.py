@@ -16,8 +16,10 @@ from peewee import JOIN
 from server import analytics
 from server.admin.core import admin_required, bp
 from server.models import Click, Share, Snippet, TrackedLink, User, iso
+from server.personal_data import CLICKS_HEADER, SHARES_HEADER
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
 
 
 def safe_cell(value: object) -> str:
@@ -90,21 +92,7 @@ def export_shares():
                 s.suspect_reason or "",
             ]
 
-    header = [
-        "shared_at",
-        "email",
-        "name",
-        "network",
-        "snippet_id",
-        "snippet_title",
-        "variant",
-        "edited",
-        "edit_distance",
-        "findings",
-        "event_id",
-        "suspect_reason",  # set: kept but counted nowhere (server.share_validation)
-    ]
-    return _csv_response("shares", period, header, rows())
+    return _csv_response("shares", period, SHARES_HEADER, rows())
 
 
 @bp.get("/exports/clicks.csv")
@@ -142,15 +130,4 @@ def export_clicks():
                 "no (bot/preview)" if c.bot else "no (repeat)" if c.repeat else "yes",
             ]
 
-    header = [
-        "clicked_at",
-        "link_code",
-        "email",
-        "snippet_id",
-        "snippet_title",
-        "target_url",
-        "referrer_host",
-        "browser",
-        "counted",
-    ]
-    return _csv_response("clicks", period, header, rows())
+    return _csv_response("clicks", period, CLICKS_HEADER, rows())

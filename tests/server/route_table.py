@@ -18,6 +18,7 @@ ROUTES: dict[tuple[str, str], str] = {
     ("/api/v1/auth/logout", "POST"): "public",  # works with an expired access token
     ("/api/v1/me", "GET"): "employee",
     ("/api/v1/me", "PATCH"): "employee",
+    ("/api/v1/me/data", "GET"): "employee",
     ("/api/v1/program", "GET"): "public",
     ("/api/v1/openapi.json", "GET"): "public",
     # --- API: people ---
