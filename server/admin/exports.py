@@ -21,7 +21,6 @@ from server.personal_data import CLICKS_HEADER, SHARES_HEADER
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-
 def safe_cell(value: object) -> str:
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(_FORMULA_START) else text

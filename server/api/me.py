@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, g, jsonify
 
 from server.access import access
-from server.personal_data import my_data
 from server.models import User
+from server.personal_data import my_data
 from server.schemas import accepts, returns
 from server.serialize import user_json
 
