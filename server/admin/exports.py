@@ -14,6 +14,7 @@ from flask import Response, render_template, request, stream_with_context
 from peewee import JOIN
 
 from server import analytics
+from server.admin import forms
 from server.admin.core import admin_required, bp
 from server.models import Click, Share, Snippet, TrackedLink, User, iso
 from server.personal_data import CLICKS_HEADER, SHARES_HEADER
@@ -45,7 +46,11 @@ def _csv_lines(header: list[str], rows: Iterable[Iterable[object]]) -> Iterator[
 
 
 def _csv_response(name: str, period: analytics.Period, header: list[str], rows) -> Response:
+    """Stream the file; the download itself goes into the audit log first (these files name
+    employees: who took one, when, and for which period is worth knowing)."""
     filename = f"herald-{name}-{period.start.isoformat()}-to-{period.end.isoformat()}.csv"
+    filters = {"from": period.start.isoformat(), "to": period.end.isoformat()}
+    forms.record("export.download", "export", f"{name}.csv", None, {"filters": filters})
     resp = Response(stream_with_context(_csv_lines(header, rows)), mimetype="text/csv")
     resp.headers["Content-Type"] = "text/csv; charset=utf-8"
     resp.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
