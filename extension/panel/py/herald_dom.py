@@ -11,7 +11,10 @@ _dom = window.HeraldDom
 
 
 def el(tag, attrs=None, children=(), text=None, on=None):
-    node = _dom.el(tag, attrs, text, [child for child in children if child is not None])
+    # None would reach JavaScript as an object and be shown as "[object Object]": no text is "".
+    node = _dom.el(
+        tag, attrs, "" if text is None else text, [child for child in children if child is not None]
+    )
     if on:
         for event, handler in on.items():
             node.bind(event, handler)
