@@ -104,9 +104,20 @@ def _reason(
     return None
 
 
-def flag_suspects(user_id: int, rows: list[tuple], now: datetime) -> list[tuple]:
-    """Rows as server.api.shares builds them (event_id, user, network, snippet, variant, ...,
-    shared_at, received_at), each with its suspect reason (or None) appended."""
-    events = [({"network": r[2], "snippet_id": r[3], "variant": r[4]}, r[8]) for r in rows]
+def flag_suspects(user_id: int, rows: list[tuple], columns: tuple, now: datetime) -> list[tuple]:
+    """Rows as server.api.shares builds them (values in the order of `columns`, the Share
+    fields), each with its suspect reason (or None) appended."""
+    at = {field.name: i for i, field in enumerate(columns)}
+    events = [
+        (
+            {
+                "network": r[at["network"]],
+                "snippet_id": r[at["snippet"]],
+                "variant": r[at["variant"]],
+            },
+            r[at["shared_at"]],
+        )
+        for r in rows
+    ]
     reasons = suspect_reasons(user_id, events, now) if rows else []
     return [(*row, reason) for row, reason in zip(rows, reasons, strict=True)]

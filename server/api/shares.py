@@ -245,7 +245,7 @@ def ingest():
                 )
             )
         results.append(result)
-    rows = flag_suspects(user_id, rows, now)
+    rows = flag_suspects(user_id, rows, _COLUMNS[:-1], now)  # appends Share.suspect_reason
     created = _store(rows) if rows else set()
     counts = {"created": 0, "duplicate": 0, "rejected": 0}
     for result in results:
