@@ -22,6 +22,8 @@ DEFAULTS: dict[str, object] = {
     "LOGIN_LOCKOUT_SECONDS": 900,
     "PUBLIC_BASE_URL": None,  # base for tracked links and invite links; None: the request's host
     "SHARE_BATCH_MAX": 500,
+    # /r/: past this many visits a minute from one hashed visitor, stop recording (still redirect).
+    "CLICK_RATE_PER_MINUTE": 20,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     # Single sign-on (OpenID Connect): on when issuer, client id and client secret are all set.
@@ -46,6 +48,7 @@ _INT_KEYS = {
     "LOGIN_WINDOW_SECONDS",
     "LOGIN_LOCKOUT_SECONDS",
     "SHARE_BATCH_MAX",
+    "CLICK_RATE_PER_MINUTE",
 }
 
 

@@ -20,7 +20,7 @@ importScripts(
   const Content = root.HeraldContent;
   const SYNC_MINUTES = 5;
   const PROFILE_FIELDS = ["leaderboard_opt_in", "digest_opt_in", "follower_count"];
-  const ACCEPTED = ["get-state", "sign-in", "sign-out", "refresh-content", "queue-share", "set-settings", "mark-seen", "update-profile", "sso-info", "sign-in-sso"];
+  const ACCEPTED = ["get-state", "sign-in", "sign-out", "refresh-content", "queue-share", "set-settings", "mark-seen", "update-profile", "sso-info", "sign-in-sso", "get-my-data"];
 
   function normaliseServer(url) {
     const u = new URL(String(url).trim());
@@ -177,6 +177,22 @@ importScripts(
       const { auth } = await Store.get("auth");
       if (auth && auth.refresh_token) await Store.set({ auth: { ...auth, user: data } });
       return { ok: true, user: data };
+    },
+    // What the server keeps about the employee, for the options page (shown, and downloadable).
+    async "get-my-data"() {
+      let res;
+      try {
+        res = await Api.request("/me/data");
+      } catch (e) {
+        if (e instanceof Api.AuthError) {
+          await broadcast();
+          return { ok: false, error: "signed_out" };
+        }
+        return { ok: false, error: "network" };
+      }
+      const data = await res.json().catch(() => null);
+      if (!res.ok || !data) return { ok: false, error: (data && data.error && data.error.code) || `http_${res.status}` };
+      return { ok: true, data };
     },
     async "mark-seen"() {
       await Content.markSeen();

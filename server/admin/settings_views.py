@@ -63,6 +63,7 @@ def settings_save():
             }
         ),
         "emv_currency": (forms.text("emv_currency") or "USD").upper()[:3],
+        "four_eyes": request.form.get("four_eyes") == "on",
         "emv_rates": {
             n: {
                 "cpm": _number(f"{n}_cpm", errors),

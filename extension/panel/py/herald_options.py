@@ -60,6 +60,10 @@ class OptionsController:
         self.profile_error = None
         self.followers_draft = None  # what was typed into the follower field but not saved
         self.sso = None  # {server_url, provider_name} when that server offers single sign-on
+        # The employee's own records on the server (GET /me/data), shown under "What Herald records".
+        self.my_data = None
+        self.my_data_error = None
+        self.my_data_downloaded = False
         self._pending = {}
 
     def handle(self, message):
@@ -82,6 +86,10 @@ class OptionsController:
             language = (self.state.get("settings") or {}).get("language")
             if language in SUPPORTED_LANGUAGES and language != self.strings.language:
                 self._use_language(language)
+            if self.signed_in():
+                self.load_my_data()
+            else:
+                self.my_data, self.my_data_error = None, None
             self.view.render(self)
             if not self.signed_in() and self.state.get("server_url"):
                 self.check_sso(self.state["server_url"])
@@ -132,6 +140,29 @@ class OptionsController:
         else:
             self.error = error_key((response or {}).get("error") or error)
             self.view.render(self)
+
+    def load_my_data(self, download=False):
+        """Ask the server (through the worker) for my records; with `download` the options host
+        also saves them as a JSON file."""
+
+        def done(response, error):
+            if response and response.get("ok"):
+                self.my_data, self.my_data_error = response.get("data"), None
+                self.my_data_downloaded = download
+            else:
+                self.my_data_error = "my_data_error"
+                if (response or {}).get("error") == "signed_out":
+                    self.refresh()
+            self.view.render(self)
+
+        self.my_data_downloaded = False
+        message = {"type": "get-my-data"}
+        if download:
+            message["download"] = True
+        self.call(message, done)
+
+    def download_my_data(self):
+        self.load_my_data(download=True)
 
     def sign_in(self, server_url, email, password):
         if not (server_url.strip() and email.strip() and password):
