@@ -50,3 +50,8 @@ if [ $with_browser = 1 ] && ! command -v chromium >/dev/null; then
   echo "Installing Debian's chromium ..."
   apt_install chromium
 fi
+# Thai glyphs for the screenshots the browser tests take (the panel and options speak Thai too).
+if [ $with_browser = 1 ] && ! dpkg -s fonts-thai-tlwg >/dev/null 2>&1; then
+  echo "Installing Debian's Thai fonts ..."
+  apt_install fonts-thai-tlwg
+fi
