@@ -37,6 +37,10 @@
         suggestions: state.suggestions || null,
         policy: state.policy || null,
         offline: !!state.offline,
+        // The language chosen in Herald's options (else the browser's), and the employee's own
+        // languages (profile first) for ordering suggestions.
+        language: (state.settings && state.settings.language) || null,
+        languages: [state.user && state.user.language, state.settings && state.settings.language].filter(Boolean),
       };
     }
     toPanel(lastData);

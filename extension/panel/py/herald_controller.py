@@ -51,6 +51,8 @@ class PanelController:
         self.query = ""
         self.campaign_id = None
         self.selected_variants = {}
+        self.others_open = False  # "Other languages (N)" unfolded
+        self.locale = None  # the browser's UI locale, from init
         self.analysis = herald_hints.analyze(check, x_weighted_length, self.network, "", None)
         self._pending_check = None
 
@@ -69,7 +71,9 @@ class PanelController:
 
     def _on_init(self, message):
         self.network = message["network"]
-        language = pick_language(message.get("strings_locale"), message.get("locale"))
+        self.locale = message.get("locale")
+        chosen = (self.data or {}).get("language")
+        language = pick_language(chosen, message.get("strings_locale"), message.get("locale"))
         self.strings = Strings(self.catalogs, language)
         self.started = True
         self.view.set_strings(self.strings)
@@ -81,10 +85,35 @@ class PanelController:
         if message == self.data:
             return  # the bridge pushes its state again on ready: nothing to redraw
         self.data = message
+        self._follow_language(message.get("language"))
         self.render_all()
         self._check_now()
         if first and self.on_first_data:
             self.on_first_data()
+
+    def _follow_language(self, chosen):
+        """The language chosen in Herald's options wins over the browser's (it arrives with the
+        worker's state, so a change in the options reaches open panels too)."""
+        if not chosen or not self.started:
+            return
+        language = pick_language(chosen)
+        if language != self.strings.language:
+            self.strings = Strings(self.catalogs, language)
+            self.view.set_strings(self.strings)
+
+    def languages(self):
+        """The employee's languages, theirs first: profile and options, else the browser's."""
+        data = self.data or {}
+        found = [language for language in data.get("languages") or [] if language]
+        if data.get("language"):
+            found.append(data["language"])
+        if not found and self.locale:
+            found.append(self.locale)
+        return found
+
+    def toggle_others(self):
+        self.others_open = not self.others_open
+        self.render_suggestions()
 
     def set_checker(self, check, x_weighted_length):
         """Guidelines are loaded: check the current text for real."""
@@ -227,7 +256,8 @@ class PanelController:
         if not self.started:
             return
         has_any = bool(((self.data or {}).get("suggestions") or {}).get("items"))
-        self.view.show_suggestions(self.suggestions(), self.campaigns(), has_any)
+        mine, others = herald_suggestions.split_by_language(self.suggestions(), self.languages())
+        self.view.show_suggestions(mine, self.campaigns(), has_any, others, self.others_open)
 
     # Checking --------------------------------------------------------------------------------
 
