@@ -179,12 +179,44 @@
     Herald.emit("panel-collapsed", Herald.state.panelCollapsed);
   }
 
+  // --- The caret -------------------------------------------------------------------------------
+  // Where the employee's caret was when focus left the composer (for the panel, usually), so that
+  // closing the panel puts it back exactly there and typing simply continues.
+  let savedCaret = null;
+  function selectionOf(c) {
+    const scope = c.shadowRoot && c.shadowRoot.getSelection ? c.shadowRoot : document;
+    return scope.getSelection ? scope.getSelection() : null;
+  }
+  function onFocusOut(event) {
+    const c = Herald.state.composer;
+    if (!c || !event.composedPath().includes(c.editable)) return;
+    const sel = selectionOf(c);
+    if (sel && sel.rangeCount && c.editable.contains(sel.getRangeAt(0).startContainer)) {
+      savedCaret = { composer: c, range: sel.getRangeAt(0).cloneRange() };
+    }
+  }
+  Herald.returnCaret = function () {
+    const c = Herald.state.composer;
+    if (!c || !c.editable.isConnected) return;
+    c.editable.focus({ preventScroll: true });
+    const sel = selectionOf(c);
+    if (!sel || !savedCaret || savedCaret.composer !== c) return;
+    const range = savedCaret.range;
+    if (c.editable.contains(range.startContainer) && c.editable.contains(range.endContainer)) {
+      sel.removeAllRanges();
+      sel.addRange(range);
+    }
+  };
+
   /** Show/hide. `explicit`: the employee asked (button, command), so the panel may take focus. */
   Herald.showPanel = function (visible, explicit = false) {
     create();
     if (visible && !Herald.state.composer) return;
     Herald.state.panelForced = visible && explicit;
+    const focusWasInPanel = frame && document.activeElement === frame;
     setVisible(visible, false);
+    // Closing the panel from inside it (its ×, the keyboard command) gives the caret back.
+    if (!visible && focusWasInPanel) Herald.returnCaret();
     if (visible) {
       dock();
       if (!Herald.state.panelVisible) return; // no room: collapsed into the pill
@@ -235,6 +267,7 @@
       removers = [
         Herald.listen(root, "resize", scheduleDock),
         Herald.listen(root, "scroll", scheduleDock, true),
+        Herald.listen(document, "focusout", onFocusOut, true),
         Herald.on("composer-focused", (c) => {
           Herald.state.shownAt = performance.now();
           // Once the employee closed the panel for this composer, only the button reopens it.

@@ -58,3 +58,20 @@ def test_suggestions_in_the_employees_language_come_first(signed_in, open_compos
     poll(lambda: panel.locator(".fold li.card").count() == hidden, message="unfolded cards")
     others = panel.locator(".fold li.card")
     assert "en" not in {others.nth(i).get_attribute("lang") for i in range(hidden)}
+
+
+@pytest.mark.parametrize("site", ["linkedin", "x"])
+def test_closing_the_panel_gives_the_caret_back(signed_in, open_composer, site):
+    composer = open_composer(site)
+    page = composer.page
+    page.keyboard.type("Hello", delay=5)
+    poll(lambda: composer.model_text() == "Hello", message="typed text")
+    panel = composer.panel
+    panel.locator("#search").click()  # the employee works in the panel: focus leaves the composer
+    poll(lambda: page.evaluate("() => document.activeElement.tagName") == "IFRAME", message="focus")
+    panel.locator("#close").click()
+    page.keyboard.type(" world", delay=5)
+    poll(
+        lambda: composer.model_text() == "Hello world",
+        message=f"typing continues in the composer (model: {composer.model_text()!r})",
+    )
