@@ -75,3 +75,25 @@ def test_closing_the_panel_gives_the_caret_back(signed_in, open_composer, site):
         lambda: composer.model_text() == "Hello world",
         message=f"typing continues in the composer (model: {composer.model_text()!r})",
     )
+
+
+def test_the_panel_comes_with_a_composer_that_opens_unfocused(browser, site_pages):
+    page = browser.context.new_page()
+    try:
+        page.goto(f"{site_pages.linkedin}?autofocus=0")
+        page.click("#start-post")
+        poll(lambda: page.evaluate("() => !!window.__fixture.editor()"), message="composer")
+        poll(
+            lambda: (
+                page.evaluate(
+                    "() => document.querySelector('iframe.herald-panel-frame')?.dataset.heraldVisible"
+                )
+                == "true"
+            ),
+            message="the panel, without a click into the editor",
+        )
+        # Nothing took the focus: the site decides where the caret goes.
+        assert page.evaluate("() => document.activeElement === window.__fixture.editor()") is False
+        assert page.locator("button.herald-button").is_visible()
+    finally:
+        page.close()
