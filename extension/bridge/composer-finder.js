@@ -119,4 +119,6 @@
     },
   });
   Herald.rescanComposers = scan;
+  /** Make `c` the current composer as if it got focus (the toolbar popup's "Open Herald"). */
+  Herald.selectComposer = focus;
 })(globalThis);

@@ -118,11 +118,21 @@
     if (!check.ok) return false;
     if (message.type === "state-changed") pushState();
     if (message.type === "toggle-panel") {
+      if (!Herald.state.composer) {
+        // Nothing focused yet (the employee clicked the toolbar): the page's visible composer.
+        const visible = [...Herald.state.composers].find((c) => c.editable.isConnected && c.editable.getClientRects().length);
+        if (visible) Herald.selectComposer(visible);
+      }
       const c = Herald.state.composer;
-      if (c) c.dismissed = Herald.state.panelVisible;
-      Herald.togglePanel();
+      if (message.open) {
+        if (c) c.dismissed = false;
+        if (!Herald.state.panelVisible) Herald.showPanel(true, true);
+      } else {
+        if (c) c.dismissed = Herald.state.panelVisible;
+        Herald.togglePanel();
+      }
     }
-    sendResponse({ ok: true });
+    sendResponse({ ok: true, opened: !!Herald.state.panelVisible });
     return false;
   }
 

@@ -53,7 +53,7 @@ importScripts(
   }
 
   async function getState(network) {
-    const { auth, cache, settings, queue } = await Store.get("auth", "cache", "settings", "queue");
+    const { auth, cache, settings, queue, sent } = await Store.get("auth", "cache", "settings", "queue", "sent");
     const signedIn = !!(auth && auth.refresh_token);
     const pick = (n) => {
       const entry = cache.suggestions[n];
@@ -69,6 +69,7 @@ importScripts(
       policy: signedIn && cache.policy ? cache.policy.body : null,
       offline: !!cache.offline,
       queue_length: queue.length,
+      sent_count: sent,
       settings,
       unseen: await Content.unseenCount(),
     };
@@ -188,7 +189,11 @@ importScripts(
     const existing = await chromeApi.alarms.get("herald-sync");
     if (!existing) chromeApi.alarms.create("herald-sync", { periodInMinutes: SYNC_MINUTES, delayInMinutes: 1 });
   }
-  chromeApi.runtime.onInstalled.addListener(ensureAlarm);
+  chromeApi.runtime.onInstalled.addListener((details) => {
+    ensureAlarm();
+    // First run: the options page opens with its welcome and the sign-in form.
+    if (details && details.reason === "install") chromeApi.runtime.openOptionsPage().catch(() => null);
+  });
   chromeApi.runtime.onStartup.addListener(() => {
     ensureAlarm();
     Queue.flushIfDue();

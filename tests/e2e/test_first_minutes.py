@@ -10,6 +10,63 @@ from e2e_support import poll
 pytestmark = pytest.mark.browser
 
 
+def test_install_opens_the_options_page_with_a_welcome(browser):
+    def options_tab():
+        browser.context.pages[0].wait_for_timeout(50)  # lets Playwright see the new navigation
+        return next((p for p in browser.context.pages if "options/options.html" in p.url), None)
+
+    page = poll(options_tab, message="the options tab the extension opened on install")
+    page.wait_for_load_state()
+    frame = poll(
+        lambda: (
+            page.wait_for_timeout(50)
+            or next((f for f in page.frames if f.url.endswith("options-panel.html")), None)
+        ),
+        message="options iframe",
+    )
+    poll(lambda: frame.locator("#welcome").count(), timeout=15, message="welcome")
+    assert "Welcome to Herald" in frame.locator("#welcome").text_content()
+    assert frame.locator("#sign-in-form").is_visible()
+
+
+def test_server_url_without_a_scheme_signs_in_and_bad_ones_say_why(browser, live_server):
+    page, frame = browser.open_options()
+    poll(lambda: frame.locator("#server-url").count(), message="sign-in form")
+    frame.locator("#email").fill("erin@acme.test")
+    frame.locator("#password").fill("correct horse battery staple")
+    frame.locator("#server-url").fill("http://herald.example.com")
+    frame.get_by_role("button", name="Sign in").click()
+    alert = frame.locator("[role=alert]")
+    poll(lambda: alert.count(), message="an error for an http address")
+    assert "https://" in alert.text_content()
+    frame.locator("#server-url").fill("not a server")
+    frame.get_by_role("button", name="Sign in").click()
+    poll(
+        lambda: "herald.example.com" in (alert.text_content() or ""),
+        message=f"invalid address ({alert.all_text_contents()})",
+    )
+    # What people type: host and port, no scheme (http is right for this computer).
+    frame.locator("#server-url").fill(live_server.url.removeprefix("http://"))
+    frame.get_by_role("button", name="Sign in").click()
+    poll(
+        lambda: "Signed in as" in (frame.locator("body").text_content() or ""),
+        timeout=15,
+        message="signed in with a host:port address",
+    )
+    assert frame.locator("#welcome").count() == 0
+    popup = browser.context.new_page()
+    popup.goto(browser.extension_url("popup/popup.html"))
+    poll(lambda: popup.locator("#popup-account").count(), message="popup")
+    assert "Erin Employee" in popup.locator("#popup-account").text_content()
+    assert live_server.url in popup.locator("#popup-server").text_content()
+    counts = popup.locator("#popup-counts").text_content()
+    assert "Shares waiting to be sent: 0" in counts and "Shares sent from this browser:" in counts
+    popup.close()
+    frame.locator("#sign-out").click()  # the other tests sign in through the form themselves
+    poll(lambda: frame.locator("#sign-in-form").count(), message="signed out")
+    page.close()
+
+
 def choose_language(browser, language: str | None):
     """Through the options page's own language menu, as the employee does."""
     page, frame = browser.open_options()
@@ -97,3 +154,40 @@ def test_the_panel_comes_with_a_composer_that_opens_unfocused(browser, site_page
         assert page.locator("button.herald-button").is_visible()
     finally:
         page.close()
+
+
+def test_the_popup_opens_herald_on_the_current_page(signed_in, site_pages):
+    page = signed_in.context.new_page()
+    popup = signed_in.context.new_page()
+    try:
+        page.goto(f"{site_pages.linkedin}?autofocus=0")
+        popup.goto(signed_in.extension_url("popup/popup.html"))
+        poll(lambda: popup.locator("#open-panel").count(), message="popup button")
+        # No composer on the page yet: the popup says what to do.
+        page.bring_to_front()
+        popup.locator("#open-panel").click()
+        poll(
+            lambda: "post box" in (popup.locator("#popup-message").text_content() or ""),
+            message="hint",
+        )
+        page.click("#start-post")
+        page.evaluate("() => window.__fixture.editor().blur()")
+        frame_js = "document.querySelector('iframe.herald-panel-frame')"
+        # Closed by the employee, then opened from the toolbar.
+        page.evaluate(f"() => {frame_js}.dataset.heraldVisible") == "true" and page.locator(
+            "button.herald-button"
+        ).click()
+        poll(
+            lambda: page.evaluate(f"() => {frame_js}.dataset.heraldVisible") == "false",
+            message="closed",
+        )
+        page.bring_to_front()
+        popup.locator("#open-panel").click()
+        poll(
+            lambda: page.evaluate(f"() => {frame_js}.dataset.heraldVisible") == "true",
+            message="the popup's button opens the panel on the page",
+        )
+    finally:
+        page.close()
+        if not popup.is_closed():
+            popup.close()

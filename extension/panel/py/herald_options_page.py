@@ -31,10 +31,22 @@ class OptionsView:
             self.root,
             [
                 el("h1", text=strings.get("options_title")),
+                None if options.signed_in() else self._welcome(strings),
                 self._account(options, server_url, email),
                 self._participation(options) if options.signed_in() else None,
                 self._preferences(options),
                 self._records(options),
+            ],
+        )
+
+    def _welcome(self, strings):
+        """First run (the worker opens this page on install): what Herald is, what to do."""
+        return el(
+            "section",
+            {"id": "welcome", "class": "welcome"},
+            [
+                el("h2", text=strings.get("welcome_heading")),
+                el("p", text=strings.get("welcome_text")),
             ],
         )
 
@@ -68,9 +80,7 @@ class OptionsView:
                     "div",
                     {"id": "sign-in-form", "class": "sign-in"},
                     [
-                        self._field(
-                            "server-url", strings.get("server_url_label"), "url", server_url, "url"
-                        ),
+                        self._server_field(options, server_url),
                         self._field(
                             "email", strings.get("email_label"), "email", email, "username"
                         ),
@@ -78,7 +88,9 @@ class OptionsView:
                             "password",
                             strings.get("password_label"),
                             "password",
-                            "",
+                            # kept across a re-render: a wrong server address is no reason to
+                            # type the password again
+                            self._typed("password"),
                             "current-password",
                         ),
                         el(
@@ -96,6 +108,36 @@ class OptionsView:
                 el("p", {"class": "error", "role": "alert"}, text=strings.get(options.error))
             )
         return el("section", {"aria-labelledby": "account-heading"}, children)
+
+    def _server_field(self, options, server_url):
+        """Plain text, not type=url: "herald.example.com" is what people type (https is added)."""
+        strings = options.strings
+        return el(
+            "div",
+            {"class": "field"},
+            [
+                el("label", {"for": "server-url"}, text=strings.get("server_url_label")),
+                el(
+                    "input",
+                    {
+                        "id": "server-url",
+                        "type": "text",
+                        "inputmode": "url",
+                        "autocomplete": "url",
+                        "autocapitalize": "off",
+                        "spellcheck": "false",
+                        "placeholder": "herald.example.com",
+                        "value": server_url,
+                        "aria-describedby": "server-url-help",
+                    },
+                ),
+                el(
+                    "p",
+                    {"id": "server-url-help", "class": "help"},
+                    text=strings.get("server_url_help"),
+                ),
+            ],
+        )
 
     def _field(self, element_id, label, kind, value, autocomplete):
         return el(
