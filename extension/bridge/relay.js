@@ -6,6 +6,7 @@
   const Herald = root.Herald;
   const FROM_PANEL = ["ready", "insert", "highlights", "apply-fix", "share-event", "status", "close"];
   const FROM_WORKER = ["state-changed", "toggle-panel"];
+  const FRESH_SECONDS = 5; // composers opened within this of the last check reuse it
   let removers = [];
   let pendingShares = new Map(); // request_id -> {message, sent}
   let lastData = null;
@@ -147,7 +148,11 @@
         Herald.on("text-changed", ({ composer, text }) => {
           if (composer === Herald.state.composer) sendText(composer, text);
         }),
-        Herald.on("composer-focused", (c) => sendText(c, Herald.readText(c.editable, c.site))),
+        Herald.on("composer-focused", (c) => {
+          sendText(c, Herald.readText(c.editable, c.site));
+          // A composer opened: ask the server whether anything changed (ETag, 304 when not).
+          heraldChrome.send({ type: "refresh-content", max_age_seconds: FRESH_SECONDS });
+        }),
         Herald.on("panel-shown", ({ visible, focus }) => {
           toPanel({ type: "shown", visible, focus });
           // The open panel lists the suggestions: they are seen, so the toolbar badge clears.

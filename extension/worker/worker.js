@@ -111,7 +111,16 @@ importScripts(
       await broadcast();
       return { ok: true };
     },
-    "refresh-content": () => refreshAndBroadcast(),
+    // Every composer that opens asks (max_age_seconds): a conditional GET per resource, 304 when
+    // nothing changed, so a snippet approved a minute ago shows at the employee's next composer.
+    async "refresh-content"(m) {
+      if (m.max_age_seconds != null) {
+        const { cache, auth } = await Store.get("cache", "auth");
+        if (!auth || !auth.refresh_token) return { ok: false, error: "signed_out" };
+        if (cache.updated_at && Date.now() - cache.updated_at < m.max_age_seconds * 1000) return { ok: true, fresh: true };
+      }
+      return refreshAndBroadcast();
+    },
     async "queue-share"(m) {
       const queue_length = await Queue.enqueue(m.event);
       Queue.flush(); // not awaited: the reply only promises durability

@@ -205,7 +205,7 @@ def snippet_transition(snippet_id: int, action: str):
         flash(err.message, "error")
     else:
         flash(
-            "Snippet approved: employees see it now."
+            "Snippet approved: employees see it the next time they open a composer."
             if action == "approve"
             else "Snippet archived.",
             "ok",

@@ -4,6 +4,8 @@ hands the caret back when closed, and the extension has a first-run path."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from e2e_support import poll
 
@@ -191,3 +193,17 @@ def test_the_popup_opens_herald_on_the_current_page(signed_in, site_pages):
         page.close()
         if not popup.is_closed():
             popup.close()
+
+
+def test_a_snippet_approved_now_shows_at_the_next_composer(signed_in, open_composer, live_server):
+    first = open_composer("linkedin")
+    poll(lambda: first.panel.locator("li.card").count(), timeout=20, message="suggestions")
+    first.page.close()
+    live_server.approve_snippet("Fresh from the console", {"linkedin": ["Approved a moment ago"]})
+    time.sleep(5.5)  # composers opened within 5 s of the last check reuse it
+    second = open_composer("linkedin")
+    poll(
+        lambda: second.panel.locator("li.card", has_text="Approved a moment ago").count(),
+        timeout=10,
+        message="the newly approved snippet in the next composer's panel (no 5-minute wait)",
+    )
