@@ -52,6 +52,18 @@ importScripts(
     }
   }
 
+  /** What the company set by browser policy (chrome.storage.managed, manifest managed_schema):
+   * the server URL, and whether employees may change it. Empty outside managed browsers. */
+  async function managed() {
+    try {
+      const got = await chromeApi.storage.managed.get(["server_url", "lock_server_url"]);
+      const url = typeof got.server_url === "string" && got.server_url.trim() ? got.server_url.trim() : null;
+      return { server_url: url, locked: !!(url && got.lock_server_url === true) };
+    } catch (_) {
+      return { server_url: null, locked: false };
+    }
+  }
+
   async function getState(network) {
     const { auth, cache, settings, queue, sent } = await Store.get("auth", "cache", "settings", "queue", "sent");
     const signedIn = !!(auth && auth.refresh_token);
@@ -60,9 +72,11 @@ importScripts(
       return entry ? entry.body : null;
     };
     if (signedIn && !cache.updated_at) refreshAndBroadcast(); // first run after sign-in/install
+    const policy = await managed();
     return {
       signed_in: signedIn,
-      server_url: auth ? auth.server_url : null,
+      server_url: (policy.locked && policy.server_url) || (auth && auth.server_url) || policy.server_url,
+      managed: policy,
       user: signedIn ? auth.user : null,
       program: cache.program,
       suggestions: signedIn ? (network ? pick(network) : { linkedin: pick("linkedin"), x: pick("x") }) : null,
@@ -79,8 +93,10 @@ importScripts(
     "get-state": (m) => getState(m.network),
     async "sign-in"(m) {
       let server;
+      const policy = await managed();
       try {
-        server = normaliseServer(m.server_url);
+        // A locked company server wins over whatever the page sent.
+        server = normaliseServer(policy.locked ? policy.server_url : m.server_url);
       } catch (e) {
         return { ok: false, error: "invalid_server_url" };
       }

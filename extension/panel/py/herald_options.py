@@ -237,6 +237,11 @@ class OptionsController:
         count = self.user().get("follower_count")
         return "" if count is None else str(count)
 
+    def server_locked(self):
+        """The company set the server by browser policy and locked it (chrome.storage.managed)."""
+        state = self.state or {}
+        return bool((state.get("managed") or {}).get("locked") and state.get("server_url"))
+
     def account_line(self):
         user = (self.state or {}).get("user") or {}
         if self.signed_in():

@@ -112,6 +112,9 @@ class OptionsView:
     def _server_field(self, options, server_url):
         """Plain text, not type=url: "herald.example.com" is what people type (https is added)."""
         strings = options.strings
+        locked = options.server_locked()
+        if locked:
+            server_url = options.state["server_url"]
         return el(
             "div",
             {"class": "field"},
@@ -129,12 +132,13 @@ class OptionsView:
                         "placeholder": "herald.example.com",
                         "value": server_url,
                         "aria-describedby": "server-url-help",
+                        "readonly": locked,
                     },
                 ),
                 el(
                     "p",
                     {"id": "server-url-help", "class": "help"},
-                    text=strings.get("server_url_help"),
+                    text=strings.get("server_url_locked" if locked else "server_url_help"),
                 ),
             ],
         )
