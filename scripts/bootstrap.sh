@@ -50,8 +50,9 @@ if [ $with_browser = 1 ] && ! command -v chromium >/dev/null; then
   echo "Installing Debian's chromium ..."
   apt_install chromium
 fi
-# Thai glyphs for the screenshots the browser tests take (the panel and options speak Thai too).
-if [ $with_browser = 1 ] && ! dpkg -s fonts-thai-tlwg >/dev/null 2>&1; then
-  echo "Installing Debian's Thai fonts ..."
-  apt_install fonts-thai-tlwg
+# Thai glyphs and emoji for the screenshots the browser tests take (the panel speaks Thai too, and
+# suggestions carry emoji): without them a person looking at the screenshots sees boxes.
+if [ $with_browser = 1 ] && ! dpkg -s fonts-thai-tlwg fonts-noto-color-emoji >/dev/null 2>&1; then
+  echo "Installing Debian's Thai and emoji fonts ..."
+  apt_install fonts-thai-tlwg fonts-noto-color-emoji
 fi

@@ -31,6 +31,29 @@
     return frame;
   }
 
+  // --- Theme -----------------------------------------------------------------------------------
+  // The panel looks like part of the site: LinkedIn's dark mode (theme--dark on <html>), X's three
+  // themes (the body's background: white, dim rgb(21,32,43), lights out black), any site's dark
+  // background or color-scheme; with no signal from the site, the system's prefers-color-scheme.
+  function parseColor(text) {
+    const m = /rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?/.exec(text || "");
+    return m ? { r: +m[1], g: +m[2], b: +m[3], a: m[4] === undefined ? 1 : +m[4] } : null;
+  }
+  Herald.siteTheme = function () {
+    const html = document.documentElement;
+    if (/(^|\s)theme--dark/.test(html.className)) return "dark";
+    for (const el of [document.body, html]) {
+      if (!el) continue;
+      const c = parseColor(getComputedStyle(el).backgroundColor);
+      if (!c || c.a < 0.5) continue;
+      const luminance = (0.2126 * c.r + 0.7152 * c.g + 0.0722 * c.b) / 255;
+      if (luminance > 0.5) return "light";
+      return c.b - c.r > 12 && luminance > 0.06 ? "dim" : "dark";
+    }
+    if (getComputedStyle(html).colorScheme === "dark") return "dark";
+    return root.matchMedia && root.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
+  };
+
   // --- Placement ------------------------------------------------------------------------------
   // The panel must never cover the text being written nor any of the site's controls (Post,
   // Dismiss, the toolbar): beside the dialog when there is room, else beside the editor, else

@@ -59,12 +59,13 @@
       network: Herald.state.site.network,
       locale: heraldChrome.uiLocale(),
       strings_locale: heraldChrome.i18n("@@ui_locale", "en"),
+      theme: Herald.siteTheme(),
     });
     if (lastData) toPanel(lastData);
     pushState();
     const c = Herald.state.composer;
     if (c && c.editable.isConnected) sendText(c, Herald.readText(c.editable, c.site));
-    toPanel({ type: "shown", visible: Herald.state.panelVisible, focus: false });
+    toPanel({ type: "shown", visible: Herald.state.panelVisible, focus: false, theme: Herald.siteTheme() });
     for (const [, p] of pendingShares) if (!p.sent) p.sent = toPanel(p.message);
   }
 
@@ -154,7 +155,7 @@
           heraldChrome.send({ type: "refresh-content", max_age_seconds: FRESH_SECONDS });
         }),
         Herald.on("panel-shown", ({ visible, focus }) => {
-          toPanel({ type: "shown", visible, focus });
+          toPanel({ type: "shown", visible, focus, theme: Herald.siteTheme() });
           // The open panel lists the suggestions: they are seen, so the toolbar badge clears.
           if (visible) heraldChrome.send({ type: "mark-seen" });
         }),

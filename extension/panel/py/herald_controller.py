@@ -77,6 +77,7 @@ class PanelController:
         self.strings = Strings(self.catalogs, language)
         self.started = True
         self.view.set_strings(self.strings)
+        self._follow_theme(message.get("theme"))
         self.render_all()
         self._check_now()
 
@@ -129,7 +130,13 @@ class PanelController:
             self.view.show_nudge(False)
         self._schedule_check()
 
+    def _follow_theme(self, theme):
+        """Light, dark or dim like the site around the panel (the bridge reads it on every open)."""
+        if theme:
+            self.view.set_theme(theme)
+
     def _on_shown(self, message):
+        self._follow_theme(message.get("theme"))
         # only an explicit open may take focus; an automatic one must leave it in the composer
         if message["visible"] and message.get("focus"):
             self.view.focus_search()

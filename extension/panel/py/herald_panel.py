@@ -43,6 +43,10 @@ class PanelView:
         by_id("counter").setAttribute("title", strings.get("counter_label"))
         self.root.setAttribute("aria-label", strings.get("panel_label"))
 
+    def set_theme(self, theme):
+        # panel.css keys its colours on data-theme; without one it follows prefers-color-scheme
+        window.document.documentElement.setAttribute("data-theme", theme)
+
     def show_program(self, program):
         name = (program or {}).get("name") or "Herald"
         by_id("program-name").textContent = name
@@ -118,11 +122,18 @@ class PanelView:
                 )
             )
         render(by_id("cards"), cards)
+        notice = self.controller.notice()
+        # Signed out there is nothing to search: the notice says what to do instead.
+        window.document.querySelector(".filters").hidden = notice == "signed_out"
         empty = by_id("cards-empty")
-        if items or others or self.controller.notice() in ("signed_out", "loading"):
+        if items or others or notice in ("signed_out", "loading"):
             empty.setAttribute("hidden", "")
         else:
-            empty.textContent = strings.get("no_matches" if has_any else "no_suggestions")
+            if has_any:
+                key = "no_matches"
+            else:  # offline with nothing saved yet is not "no suggestions"
+                key = "offline_nothing_saved" if notice == "offline" else "no_suggestions"
+            empty.textContent = strings.get(key)
             empty.removeAttribute("hidden")
 
     def _card(self, item):
