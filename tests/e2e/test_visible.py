@@ -31,28 +31,27 @@ def look(frame, page, path) -> list[str]:
     return visible_check.problems(frame)
 
 
-def options_state(browser, path, language: str, theme: str, marker: str) -> list[str]:
-    page, frame = browser.open_options()
-    page.emulate_media(color_scheme=theme)
-    page.set_viewport_size({"width": 900, "height": 1700})  # the whole page, no inner scroll
-    poll(lambda: frame.locator(f"#{marker}").count(), timeout=15, message=marker)
-    poll(
-        lambda: frame.evaluate("() => document.documentElement.lang") == language,
-        message=f"options page in {language}",
-    )
-    found = look(frame, page, path)
-    page.close()
-    return found
-
-
 def options_states(browser, tmp_path, signed_in: bool):
+    """One options page per language (Brython boots once), both colour schemes on it."""
     found = {}
     marker = "sign-out" if signed_in else "sign-in-form"
     for language in LANGUAGES:
         set_language(browser, language)
+        page, frame = browser.open_options()
+        page.set_viewport_size({"width": 900, "height": 1700})  # the whole page, no inner scroll
+        poll(lambda frame=frame: frame.locator(f"#{marker}").count(), timeout=15, message=marker)
+        poll(
+            lambda frame=frame, language=language: (
+                frame.evaluate("() => document.documentElement.lang") == language
+            ),
+            message=f"options page in {language}",
+        )
         for theme in THEMES:
+            page.emulate_media(color_scheme=theme)
+            page.wait_for_timeout(100)
             name = f"options-{'signed-in' if signed_in else 'first-run'}-{language}-{theme}.png"
-            found[name] = options_state(browser, tmp_path / name, language, theme, marker)
+            found[name] = look(frame, page, tmp_path / name)
+        page.close()
     set_language(browser, None)
     return found
 
