@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 from e2e_support import poll
-from visible_check import overlaps
+from visible_check import POST, covered, herald_state
 
 pytestmark = pytest.mark.browser
 
@@ -21,31 +21,6 @@ PAGES = {
     "linkedin-wide": ("linkedin", "linkedin.html?wide=1"),
     "x": ("x", "x.html"),
 }
-CONTROLS = {
-    "linkedin": "#interop-outlet .share-box button",
-    "x": "[data-testid=tweetButton]",
-}
-POST = {
-    "linkedin": "#interop-outlet .share-actions__primary-action",
-    "x": "[data-testid=tweetButton]",
-}
-FRAME = "iframe.herald-panel-frame"
-
-
-def box(page, js: str) -> dict:
-    return page.evaluate(
-        f"() => {{ const r = ({js}).getBoundingClientRect();"
-        " return {x: r.left, y: r.top, width: r.width, height: r.height}; }"
-    )
-
-
-def herald_state(page) -> str:
-    """ "panel" (shown), "pill" (collapsed for lack of room) or "" (neither yet)."""
-    return page.evaluate(
-        "() => { const f = document.querySelector('iframe.herald-panel-frame');"
-        " if (!f) return ''; if (f.dataset.heraldVisible === 'true') return 'panel';"
-        " return f.dataset.heraldCollapsed === 'true' ? 'pill' : ''; }"
-    )
 
 
 def open_page(browser, site_pages, name: str, viewport: dict):
@@ -63,28 +38,6 @@ def open_page(browser, site_pages, name: str, viewport: dict):
     page.keyboard.type("Hello from the launch team", delay=2)
     page.wait_for_timeout(300)  # let the bridge re-dock after the text changed
     return site, page
-
-
-def covered(page, site: str) -> list[str]:
-    """What Herald's panel or button covers: site controls and the editor's text."""
-    editor = box(page, "window.__fixture.editor()")
-    ours = {"button": page.locator("button.herald-button").bounding_box()}
-    if herald_state(page) == "panel":
-        ours["panel"] = page.locator(FRAME).bounding_box()
-    hits = []
-    for name, rect in ours.items():
-        assert rect, f"the Herald {name} is not on screen"
-        if overlaps(rect, editor):
-            hits.append(f"{name} {rect} covers the editor {editor}")
-        controls = page.locator(CONTROLS[site])
-        for i in range(controls.count()):
-            control = controls.nth(i).bounding_box()
-            if control and overlaps(rect, control):
-                label = (
-                    controls.nth(i).get_attribute("aria-label") or controls.nth(i).text_content()
-                )
-                hits.append(f"{name} {rect} covers the site's {label!r} control {control}")
-    return hits
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS, ids=lambda v: f"{v['width']}x{v['height']}")

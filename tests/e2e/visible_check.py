@@ -95,3 +95,54 @@ def overlaps(a: dict, b: dict) -> bool:
         and a["y"] < b["y"] + b["height"]
         and b["y"] < a["y"] + a["height"]
     )
+
+
+# --- Herald over the site: what the panel, its pill and the button may not cover ---------------
+
+CONTROLS = {
+    "linkedin": "#interop-outlet .share-box button",
+    "x": "[data-testid=tweetButton]",
+}
+POST = {
+    "linkedin": "#interop-outlet .share-actions__primary-action",
+    "x": "[data-testid=tweetButton]",
+}
+FRAME = "iframe.herald-panel-frame"
+
+
+def box(page, js: str) -> dict:
+    return page.evaluate(
+        f"() => {{ const r = ({js}).getBoundingClientRect();"
+        " return {x: r.left, y: r.top, width: r.width, height: r.height}; }"
+    )
+
+
+def herald_state(page) -> str:
+    """ "panel" (shown), "pill" (collapsed for lack of room) or "" (neither yet)."""
+    return page.evaluate(
+        "() => { const f = document.querySelector('iframe.herald-panel-frame');"
+        " if (!f) return ''; if (f.dataset.heraldVisible === 'true') return 'panel';"
+        " return f.dataset.heraldCollapsed === 'true' ? 'pill' : ''; }"
+    )
+
+
+def covered(page, site: str) -> list[str]:
+    """What Herald's panel or button covers: site controls and the editor's text."""
+    editor = box(page, "window.__fixture.editor()")
+    ours = {"button": page.locator("button.herald-button").bounding_box()}
+    if herald_state(page) == "panel":
+        ours["panel"] = page.locator(FRAME).bounding_box()
+    hits = []
+    for name, rect in ours.items():
+        assert rect, f"the Herald {name} is not on screen"
+        if overlaps(rect, editor):
+            hits.append(f"{name} {rect} covers the editor {editor}")
+        controls = page.locator(CONTROLS[site])
+        for i in range(controls.count()):
+            control = controls.nth(i).bounding_box()
+            if control and overlaps(rect, control):
+                label = (
+                    controls.nth(i).get_attribute("aria-label") or controls.nth(i).text_content()
+                )
+                hits.append(f"{name} {rect} covers the site's {label!r} control {control}")
+    return hits
