@@ -222,6 +222,7 @@ STATE_MARKS = {
     "hints": ".finding",
     "suggestions": ".fold-toggle",
     "signed-out": ".notice-signed_out",
+    "error": ".notice-offline_nothing_saved",
 }
 
 

@@ -215,3 +215,12 @@ def test_suggestions_in_other_languages_are_folded_until_asked_for():
     assert others_open is False
     panel.toggle_others()
     assert view.calls[-1][1][4] is True
+
+
+def test_offline_with_nothing_saved_does_not_claim_saved_suggestions():
+    panel, _, _, _ = make_panel()
+    panel.handle(
+        {"type": "data", "signed_in": True, "suggestions": None, "policy": None, "offline": True}
+    )
+    assert panel.notice() == "offline_nothing_saved"
+    assert "saved" not in panel.strings.get(panel.notice())

@@ -237,7 +237,9 @@ class PanelController:
         if not self.data.get("signed_in"):
             return "signed_out"
         if self.data.get("offline"):
-            return "offline"
+            # "showing saved suggestions" is only true when some were saved
+            saved = ((self.data.get("suggestions") or {}).get("items")) or []
+            return "offline" if saved else "offline_nothing_saved"
         return None
 
     def suggestions(self):

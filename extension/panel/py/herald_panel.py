@@ -123,17 +123,17 @@ class PanelView:
             )
         render(by_id("cards"), cards)
         notice = self.controller.notice()
-        # Signed out there is nothing to search: the notice says what to do instead.
-        window.document.querySelector(".filters").hidden = notice == "signed_out"
+        # Signed out, or offline with nothing saved, there is nothing to search: the notice says
+        # what to do instead.
+        window.document.querySelector(".filters").hidden = notice in (
+            "signed_out",
+            "offline_nothing_saved",
+        )
         empty = by_id("cards-empty")
-        if items or others or notice in ("signed_out", "loading"):
+        if items or others or notice in ("signed_out", "loading", "offline_nothing_saved"):
             empty.setAttribute("hidden", "")
         else:
-            if has_any:
-                key = "no_matches"
-            else:  # offline with nothing saved yet is not "no suggestions"
-                key = "offline_nothing_saved" if notice == "offline" else "no_suggestions"
-            empty.textContent = strings.get(key)
+            empty.textContent = strings.get("no_matches" if has_any else "no_suggestions")
             empty.removeAttribute("hidden")
 
     def _card(self, item):
