@@ -65,3 +65,10 @@ if [ $with_browser = 1 ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&
   echo "Installing Debian's postgresql (the tests start throwaway clusters) ..."
   apt_install postgresql
 fi
+
+# Thai glyphs and emoji for the screenshots the browser tests take (the panel speaks Thai too, and
+# suggestions carry emoji): without them a person looking at the screenshots sees boxes.
+if [ $with_browser = 1 ] && ! dpkg -s fonts-thai-tlwg fonts-noto-color-emoji >/dev/null 2>&1; then
+  echo "Installing Debian's Thai and emoji fonts ..."
+  apt_install fonts-thai-tlwg fonts-noto-color-emoji
+fi

@@ -52,23 +52,38 @@ importScripts(
     }
   }
 
+  /** What the company set by browser policy (chrome.storage.managed, manifest managed_schema):
+   * the server URL, and whether employees may change it. Empty outside managed browsers. */
+  async function managed() {
+    try {
+      const got = await chromeApi.storage.managed.get(["server_url", "lock_server_url"]);
+      const url = typeof got.server_url === "string" && got.server_url.trim() ? got.server_url.trim() : null;
+      return { server_url: url, locked: !!(url && got.lock_server_url === true) };
+    } catch (_) {
+      return { server_url: null, locked: false };
+    }
+  }
+
   async function getState(network) {
-    const { auth, cache, settings, queue } = await Store.get("auth", "cache", "settings", "queue");
+    const { auth, cache, settings, queue, sent } = await Store.get("auth", "cache", "settings", "queue", "sent");
     const signedIn = !!(auth && auth.refresh_token);
     const pick = (n) => {
       const entry = cache.suggestions[n];
       return entry ? entry.body : null;
     };
     if (signedIn && !cache.updated_at) refreshAndBroadcast(); // first run after sign-in/install
+    const policy = await managed();
     return {
       signed_in: signedIn,
-      server_url: auth ? auth.server_url : null,
+      server_url: (policy.locked && policy.server_url) || (auth && auth.server_url) || policy.server_url,
+      managed: policy,
       user: signedIn ? auth.user : null,
       program: cache.program,
       suggestions: signedIn ? (network ? pick(network) : { linkedin: pick("linkedin"), x: pick("x") }) : null,
       policy: signedIn && cache.policy ? cache.policy.body : null,
       offline: !!cache.offline,
       queue_length: queue.length,
+      sent_count: sent,
       settings,
       unseen: await Content.unseenCount(),
     };
@@ -90,8 +105,10 @@ importScripts(
     "get-state": (m) => getState(m.network),
     async "sign-in"(m) {
       let server;
+      const policy = await managed();
       try {
-        server = normaliseServer(m.server_url);
+        // A locked company server wins over whatever the page sent.
+        server = normaliseServer(policy.locked ? policy.server_url : m.server_url);
       } catch (e) {
         return { ok: false, error: "invalid_server_url" };
       }
@@ -144,7 +161,16 @@ importScripts(
       await broadcast();
       return { ok: true };
     },
-    "refresh-content": () => refreshAndBroadcast(),
+    // Every composer that opens asks (max_age_seconds): a conditional GET per resource, 304 when
+    // nothing changed, so a snippet approved a minute ago shows at the employee's next composer.
+    async "refresh-content"(m) {
+      if (m.max_age_seconds != null) {
+        const { cache, auth } = await Store.get("cache", "auth");
+        if (!auth || !auth.refresh_token) return { ok: false, error: "signed_out" };
+        if (cache.updated_at && Date.now() - cache.updated_at < m.max_age_seconds * 1000) return { ok: true, fresh: true };
+      }
+      return refreshAndBroadcast();
+    },
     async "queue-share"(m) {
       const queue_length = await Queue.enqueue(m.event);
       Queue.flush(); // not awaited: the reply only promises durability
@@ -238,7 +264,11 @@ importScripts(
     const existing = await chromeApi.alarms.get("herald-sync");
     if (!existing) chromeApi.alarms.create("herald-sync", { periodInMinutes: SYNC_MINUTES, delayInMinutes: 1 });
   }
-  chromeApi.runtime.onInstalled.addListener(ensureAlarm);
+  chromeApi.runtime.onInstalled.addListener((details) => {
+    ensureAlarm();
+    // First run: the options page opens with its welcome and the sign-in form.
+    if (details && details.reason === "install") chromeApi.runtime.openOptionsPage().catch(() => null);
+  });
   chromeApi.runtime.onStartup.addListener(() => {
     ensureAlarm();
     Queue.flushIfDue();

@@ -219,7 +219,7 @@ def snippet_transition(snippet_id: int, action: str):
     else:
         flash(
             {
-                "approve": "Snippet approved: employees see it now.",
+                "approve": "Snippet approved: employees see it the next time they open a composer.",
                 "archive": "Snippet archived.",
                 "restore": "Snippet restored as a draft: approve it to show it to employees again.",
             }[action],

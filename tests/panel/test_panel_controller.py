@@ -186,3 +186,41 @@ def test_states_signed_out_offline_and_loading():
         }
     )
     assert panel.notice() == "signed_out" and panel.suggestions() == []
+
+
+def test_the_language_chosen_in_options_wins_over_the_browsers():
+    panel, sent, view, timers = make_panel()
+    assert panel.strings.language == "en"
+    panel.handle(
+        {"type": "data", "signed_in": True, "suggestions": SUGGESTIONS, "offline": False}
+        | {"language": "ru", "languages": ["en", "ru"]}
+    )
+    assert panel.strings.language == "ru"
+    assert ("set_strings", (panel.strings,)) in view.calls
+    assert panel.strings.get("tab_suggestions") != load_catalogs()["en"]["tab_suggestions"]
+
+
+def test_suggestions_in_other_languages_are_folded_until_asked_for():
+    panel, sent, view, timers = make_panel()
+    items = [
+        dict(SUGGESTIONS["items"][0], id=1, language="th"),
+        dict(SUGGESTIONS["items"][0], id=2, language="en"),
+    ]
+    data = {"type": "data", "signed_in": True, "offline": False, "languages": ["en"]}
+    panel.handle(data | {"suggestions": dict(SUGGESTIONS, items=items)})
+    name, (mine, _campaigns, _has_any, others, others_open) = [
+        call for call in view.calls if call[0] == "show_suggestions"
+    ][-1]
+    assert [i["id"] for i in mine] == [2] and [i["id"] for i in others] == [1]
+    assert others_open is False
+    panel.toggle_others()
+    assert view.calls[-1][1][4] is True
+
+
+def test_offline_with_nothing_saved_does_not_claim_saved_suggestions():
+    panel, _, _, _ = make_panel()
+    panel.handle(
+        {"type": "data", "signed_in": True, "suggestions": None, "policy": None, "offline": True}
+    )
+    assert panel.notice() == "offline_nothing_saved"
+    assert "saved" not in panel.strings.get(panel.notice())

@@ -167,3 +167,28 @@ def test_a_server_without_single_sign_on_does_not_redraw_the_form_being_typed_in
     renders = options.view.renders
     reply(options, sent, {"ok": True, "enabled": False, "provider_name": None})
     assert options.view.renders == renders  # the answer can land mid-typing: nothing moves
+def test_server_url_as_people_type_it():
+    from herald_options import normalise_server_url
+
+    assert normalise_server_url("127.0.0.1:5100") == ("http://127.0.0.1:5100", None)
+    assert normalise_server_url(" herald.example.com ") == ("https://herald.example.com", None)
+    assert normalise_server_url("HTTPS://Herald.Example.com/x/") == (
+        "https://herald.example.com/x",
+        None,
+    )
+    assert normalise_server_url("localhost:5000") == ("http://localhost:5000", None)
+    assert normalise_server_url("[::1]:5000") == ("http://[::1]:5000", None)
+    assert normalise_server_url("http://herald.example.com") == (None, "error_server_url_insecure")
+    for junk in ("not a url", "ftp://x.example.com", "h.example.com:port", "https://"):
+        assert normalise_server_url(junk) == (None, "error_server_url_invalid"), junk
+    assert normalise_server_url("  ") == (None, "error_missing_fields")
+
+
+def test_sign_in_sends_the_completed_url_or_says_what_is_wrong():
+    options, sent = make_options()
+    options.sign_in("127.0.0.1:5100", "ana@acme.example", "pw")
+    assert sent[-1]["message"]["server_url"] == "http://127.0.0.1:5100"
+    count = len(sent)
+    options.sign_in("http://herald.acme.example", "ana@acme.example", "pw")
+    assert len(sent) == count, "nothing is sent for an address Herald will not use"
+    assert "https://" in options.strings.get(options.error)

@@ -51,6 +51,8 @@ class PanelController:
         self.query = ""
         self.campaign_id = None
         self.selected_variants = {}
+        self.others_open = False  # "Other languages (N)" unfolded
+        self.locale = None  # the browser's UI locale, from init
         self.analysis = herald_hints.analyze(check, x_weighted_length, self.network, "", None)
         self._pending_check = None
 
@@ -69,10 +71,13 @@ class PanelController:
 
     def _on_init(self, message):
         self.network = message["network"]
-        language = pick_language(message.get("strings_locale"), message.get("locale"))
+        self.locale = message.get("locale")
+        chosen = (self.data or {}).get("language")
+        language = pick_language(chosen, message.get("strings_locale"), message.get("locale"))
         self.strings = Strings(self.catalogs, language)
         self.started = True
         self.view.set_strings(self.strings)
+        self._follow_theme(message.get("theme"))
         self.render_all()
         self._check_now()
 
@@ -81,10 +86,35 @@ class PanelController:
         if message == self.data:
             return  # the bridge pushes its state again on ready: nothing to redraw
         self.data = message
+        self._follow_language(message.get("language"))
         self.render_all()
         self._check_now()
         if first and self.on_first_data:
             self.on_first_data()
+
+    def _follow_language(self, chosen):
+        """The language chosen in Herald's options wins over the browser's (it arrives with the
+        worker's state, so a change in the options reaches open panels too)."""
+        if not chosen or not self.started:
+            return
+        language = pick_language(chosen)
+        if language != self.strings.language:
+            self.strings = Strings(self.catalogs, language)
+            self.view.set_strings(self.strings)
+
+    def languages(self):
+        """The employee's languages, theirs first: profile and options, else the browser's."""
+        data = self.data or {}
+        found = [language for language in data.get("languages") or [] if language]
+        if data.get("language"):
+            found.append(data["language"])
+        if not found and self.locale:
+            found.append(self.locale)
+        return found
+
+    def toggle_others(self):
+        self.others_open = not self.others_open
+        self.render_suggestions()
 
     def set_checker(self, check, x_weighted_length):
         """Guidelines are loaded: check the current text for real."""
@@ -100,7 +130,13 @@ class PanelController:
             self.view.show_nudge(False)
         self._schedule_check()
 
+    def _follow_theme(self, theme):
+        """Light, dark or dim like the site around the panel (the bridge reads it on every open)."""
+        if theme:
+            self.view.set_theme(theme)
+
     def _on_shown(self, message):
+        self._follow_theme(message.get("theme"))
         # only an explicit open may take focus; an automatic one must leave it in the composer
         if message["visible"] and message.get("focus"):
             self.view.focus_search()
@@ -201,7 +237,9 @@ class PanelController:
         if not self.data.get("signed_in"):
             return "signed_out"
         if self.data.get("offline"):
-            return "offline"
+            # "showing saved suggestions" is only true when some were saved
+            saved = ((self.data.get("suggestions") or {}).get("items")) or []
+            return "offline" if saved else "offline_nothing_saved"
         return None
 
     def suggestions(self):
@@ -227,7 +265,8 @@ class PanelController:
         if not self.started:
             return
         has_any = bool(((self.data or {}).get("suggestions") or {}).get("items"))
-        self.view.show_suggestions(self.suggestions(), self.campaigns(), has_any)
+        mine, others = herald_suggestions.split_by_language(self.suggestions(), self.languages())
+        self.view.show_suggestions(mine, self.campaigns(), has_any, others, self.others_open)
 
     # Checking --------------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ ERROR_KEYS = (
     ("sso_domain_not_allowed", "error_sso_domain"),
     ("account_disabled", "error_account_disabled"),
     ("sso_", "error_sso_failed"),
+    ("invalid_server_url", "error_server_url_invalid"),
     ("invalid_credentials", "error_invalid_credentials"),
     ("too_many_attempts", "error_too_many_attempts"),
     ("network", "error_network"),
@@ -33,6 +34,44 @@ def error_key(error):
         if needle in text:
             return key
     return "error_generic"
+
+
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+HOST_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789.-")
+
+
+def normalise_server_url(text):
+    """What the employee typed in the server field -> (URL, None) or (None, error key).
+
+    "herald.example.com" and "127.0.0.1:5100" are what people type: https is assumed, http only
+    for this computer (localhost), since passwords and tokens travel to this address."""
+    text = str(text or "").strip()
+    if not text:
+        return None, "error_missing_fields"
+    scheme, sep, rest = text.partition("://")
+    if not sep:
+        scheme, rest = "", text
+    scheme = scheme.lower()
+    authority, slash, path = rest.partition("/")
+    if authority.startswith("[") and "]" in authority:  # an IPv6 literal: [::1]:5000
+        host, _, after = authority.partition("]")
+        host, colon, port = host + "]", after[:1], after[1:]
+    elif authority.count(":") == 1:
+        host, colon, port = authority.rpartition(":")
+    else:
+        host, colon, port = authority, "", ""
+    host = host.lower()
+    if not scheme:
+        scheme = "http" if host in LOCAL_HOSTS else "https"
+    plain_host = host in LOCAL_HOSTS or (
+        host and set(host) <= HOST_CHARS and not host.startswith((".", "-")) and ".." not in host
+    )
+    if scheme not in ("http", "https") or not plain_host or (colon and not port.isdigit()):
+        return None, "error_server_url_invalid"
+    if scheme == "http" and host not in LOCAL_HOSTS:
+        return None, "error_server_url_insecure"
+    path = ("/" + path).rstrip("/") if slash else ""
+    return scheme + "://" + host + (":" + port if colon else "") + path, None
 
 
 def parse_followers(text):
@@ -169,13 +208,18 @@ class OptionsController:
             self.error = "error_missing_fields"
             self.view.render(self)
             return
+        server_url, problem = normalise_server_url(server_url)
+        if problem:
+            self.error = problem
+            self.view.render(self)
+            return
 
         self.busy, self.error = True, None
         self.view.render(self)
         self.call(
             {
                 "type": "sign-in",
-                "server_url": server_url.strip(),
+                "server_url": server_url,
                 "email": email.strip(),
                 "password": password,
             },
@@ -271,6 +315,10 @@ class OptionsController:
     def sso_provider(self):
         """The provider's name when the server offers single sign-on, else None."""
         return (self.sso or {}).get("provider_name") if self.sso else None
+    def server_locked(self):
+        """The company set the server by browser policy and locked it (chrome.storage.managed)."""
+        state = self.state or {}
+        return bool((state.get("managed") or {}).get("locked") and state.get("server_url"))
 
     def account_line(self):
         user = (self.state or {}).get("user") or {}

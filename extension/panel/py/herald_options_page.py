@@ -33,6 +33,7 @@ class OptionsView:
             self.root,
             [
                 el("h1", text=strings.get("options_title")),
+                None if options.signed_in() else self._welcome(strings),
                 self._account(options, server_url, email),
                 self._participation(options) if options.signed_in() else None,
                 self._preferences(options),
@@ -42,6 +43,17 @@ class OptionsView:
         field = by_id("password")
         if field and password and not options.busy:
             field.value = password  # a property, never an attribute: kept across a redraw
+
+    def _welcome(self, strings):
+        """First run (the worker opens this page on install): what Herald is, what to do."""
+        return el(
+            "section",
+            {"id": "welcome", "class": "welcome"},
+            [
+                el("h2", text=strings.get("welcome_heading")),
+                el("p", text=strings.get("welcome_text")),
+            ],
+        )
 
     def _account(self, options, server_url, email):
         strings = options.strings
@@ -69,17 +81,7 @@ class OptionsView:
                 )
 
             provider = options.sso_provider()
-            password_form = [
-                self._field(
-                    "server-url",
-                    strings.get("server_url_label"),
-                    "url",
-                    server_url,
-                    "url",
-                    # Leaving the field asks that server whether it offers single sign-on.
-                    on={"change": lambda event: options.check_sso(by_id("server-url").value)},
-                )
-            ]
+            password_form = [self._server_field(options, server_url)]
             if provider is not None:
                 password_form += [
                     el(
@@ -103,7 +105,9 @@ class OptionsView:
                             "password",
                             strings.get("password_label"),
                             "password",
-                            "",
+                            # kept across a re-render: a wrong server address is no reason to
+                            # type the password again
+                            self._typed("password"),
                             "current-password",
                         ),
                         el(
@@ -124,6 +128,42 @@ class OptionsView:
                 el("p", {"class": "error", "role": "alert"}, text=strings.get(options.error))
             )
         return el("section", {"aria-labelledby": "account-heading"}, children)
+
+    def _server_field(self, options, server_url):
+        """Plain text, not type=url: "herald.example.com" is what people type (https is added)."""
+        strings = options.strings
+        locked = options.server_locked()
+        if locked:
+            server_url = options.state["server_url"]
+        return el(
+            "div",
+            {"class": "field"},
+            [
+                el("label", {"for": "server-url"}, text=strings.get("server_url_label")),
+                el(
+                    "input",
+                    {
+                        "id": "server-url",
+                        "type": "text",
+                        "inputmode": "url",
+                        "autocomplete": "url",
+                        "autocapitalize": "off",
+                        "spellcheck": "false",
+                        "placeholder": "herald.example.com",
+                        "value": server_url,
+                        "aria-describedby": "server-url-help",
+                        "readonly": locked,
+                    },
+                    # Leaving the field asks that server whether it offers single sign-on.
+                    on={"change": lambda event: options.check_sso(by_id("server-url").value)},
+                ),
+                el(
+                    "p",
+                    {"id": "server-url-help", "class": "help"},
+                    text=strings.get("server_url_locked" if locked else "server_url_help"),
+                ),
+            ],
+        )
 
     def _field(self, element_id, label, kind, value, autocomplete, on=None):
         return el(

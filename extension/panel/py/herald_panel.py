@@ -43,6 +43,10 @@ class PanelView:
         by_id("counter").setAttribute("title", strings.get("counter_label"))
         self.root.setAttribute("aria-label", strings.get("panel_label"))
 
+    def set_theme(self, theme):
+        # panel.css keys its colours on data-theme; without one it follows prefers-color-scheme
+        window.document.documentElement.setAttribute("data-theme", theme)
+
     def show_program(self, program):
         name = (program or {}).get("name") or "Herald"
         by_id("program-name").textContent = name
@@ -78,7 +82,7 @@ class PanelView:
         value = self.campaign.value
         self.controller.filter_campaign(int(value) if value else None)
 
-    def show_suggestions(self, items, campaigns, has_any):
+    def show_suggestions(self, items, campaigns, has_any, others=(), others_open=False):
         strings = self.strings
         selected = str(self.controller.campaign_id or "")
         options = [h("option", {"value": ""}, text=strings.get("campaign_all"))]
@@ -93,9 +97,40 @@ class PanelView:
         render(self.campaign, options)
         self.campaign.value = selected
         by_id("campaign-filter").hidden = not campaigns
-        render(by_id("cards"), [self._card(item) for item in items])
+        cards = [self._card(item) for item in items]
+        if others:
+            # Suggestions in languages the employee did not choose: folded, one click away.
+            cards.append(
+                h(
+                    "li",
+                    {"class": "fold"},
+                    [
+                        h(
+                            "button",
+                            {
+                                "type": "button",
+                                "class": "fold-toggle",
+                                "aria-expanded": "true" if others_open else "false",
+                            },
+                            text=strings.get("other_languages", count=len(others)),
+                            on={"click": lambda event: self.controller.toggle_others()},
+                        ),
+                        h("ul", {"class": "cards"}, [self._card(item) for item in others])
+                        if others_open
+                        else None,
+                    ],
+                )
+            )
+        render(by_id("cards"), cards)
+        notice = self.controller.notice()
+        # Signed out, or offline with nothing saved, there is nothing to search: the notice says
+        # what to do instead.
+        window.document.querySelector(".filters").hidden = notice in (
+            "signed_out",
+            "offline_nothing_saved",
+        )
         empty = by_id("cards-empty")
-        if items or self.controller.notice() in ("signed_out", "loading"):
+        if items or others or notice in ("signed_out", "loading", "offline_nothing_saved"):
             empty.setAttribute("hidden", "")
         else:
             empty.textContent = strings.get("no_matches" if has_any else "no_suggestions")
@@ -175,6 +210,8 @@ class PanelView:
             {
                 "class": "card featured" if item.get("featured") else "card",
                 "data-snippet-id": snippet_id,
+                # the snippet's own language: right fonts, right screen-reader voice
+                "lang": item.get("language") or None,
             },
             [
                 h("div", {"class": "card-head"}, head),
