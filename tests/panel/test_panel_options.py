@@ -167,6 +167,8 @@ def test_a_server_without_single_sign_on_does_not_redraw_the_form_being_typed_in
     renders = options.view.renders
     reply(options, sent, {"ok": True, "enabled": False, "provider_name": None})
     assert options.view.renders == renders  # the answer can land mid-typing: nothing moves
+
+
 def test_server_url_as_people_type_it():
     from herald_options import normalise_server_url
 

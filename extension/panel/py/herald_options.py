@@ -315,6 +315,7 @@ class OptionsController:
     def sso_provider(self):
         """The provider's name when the server offers single sign-on, else None."""
         return (self.sso or {}).get("provider_name") if self.sso else None
+
     def server_locked(self):
         """The company set the server by browser policy and locked it (chrome.storage.managed)."""
         state = self.state or {}
