@@ -182,7 +182,9 @@ class PanelController:
     def apply_fix(self, finding_index, fix_index):
         findings = self.analysis["findings"]
         if finding_index < len(findings) and fix_index < len(findings[finding_index]["fixes"]):
-            self.send(herald_messages.apply_fix(findings[finding_index]["fixes"][fix_index]))
+            fix = findings[finding_index]["fixes"][fix_index]
+            if "shorten" not in fix:  # guidance: only the employee can shorten their post
+                self.send(herald_messages.apply_fix(fix))
 
     def close(self):
         self.send(herald_messages.close())
