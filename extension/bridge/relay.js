@@ -4,7 +4,7 @@
 (function (root) {
   "use strict";
   const Herald = root.Herald;
-  const FROM_PANEL = ["ready", "insert", "highlights", "apply-fix", "share-event", "status", "close"];
+  const FROM_PANEL = ["ready", "insert", "highlights", "hint-cards", "apply-fix", "share-event", "status", "close"];
   const FROM_WORKER = ["state-changed", "toggle-panel"];
   let removers = [];
   let pendingShares = new Map(); // request_id -> {message, sent}
@@ -87,10 +87,12 @@
       case "highlights":
         Herald.paintHighlights(c, msg.ranges);
         break;
+      case "hint-cards":
+        Herald.setHintCards(c, msg);
+        break;
       case "apply-fix":
         if (!c) return;
-        if (msg.append != null) await Herald.appendText(c, msg.append);
-        else await Herald.replaceSpan(c, msg.start, msg.end, msg.replacement);
+        await Herald.applyFix(c, msg);
         break;
       case "share-event": {
         if (!pendingShares.has(msg.request_id)) return; // not a Post we saw: ignore

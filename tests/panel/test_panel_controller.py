@@ -125,8 +125,31 @@ def test_hints_wait_for_the_debounce_then_send_highlights_and_status():
             "type": "highlights",
             "ranges": [{"start": 6, "end": 16, "severity": "error", "rule": "no-guarantees"}],
         },
+        {
+            "type": "hint-cards",
+            "cards": [
+                {
+                    "start": 6,
+                    "end": 16,
+                    "severity": "error",
+                    "severity_label": "Error",
+                    "rule": "no-guarantees",
+                    "message": "Avoid promises",
+                    "explanation": "Regulators read posts too.",
+                    "fixes": [
+                        {
+                            "label": "Replace with “expected”",
+                            "fix": {"start": 6, "end": 16, "replacement": "expected"},
+                        }
+                    ],
+                }
+            ],
+            "labels": {"card": "Herald hint", "why": "Why?", "close": "Close hint"},
+        },
         {"type": "status", "findings": 1, "length": {"value": 17, "limit": 280}},
     ]
+    checker = MessageChecker(load_schemas())
+    assert [checker.problems(message) for message in sent] == [[], [], []]
     panel.apply_fix(0, 0)
     assert sent[-1] == {"type": "apply-fix", "start": 6, "end": 16, "replacement": "expected"}
     assert CHECK_DELAY_MS <= 150

@@ -257,6 +257,12 @@ class PanelController:
         self.analysis = self._analyze(self.text)
         self.send(herald_messages.highlights(self.analysis["ranges"]))
         self.send(
+            herald_messages.hint_cards(
+                herald_hints.hint_cards(self.strings, self.analysis["findings"]),
+                herald_hints.card_labels(self.strings),
+            )
+        )
+        self.send(
             herald_messages.status(
                 len(self.analysis["findings"]), self.analysis["length"], self.analysis["limit"]
             )

@@ -167,3 +167,37 @@ def over_limit_text(strings, length, limit):
     return (
         strings.get("counter_over", count=strings.number(length - limit)) if length > limit else ""
     )
+
+
+def hint_cards(strings, findings):
+    """What the bridge's card at an underline shows for each finding with a span: the same
+    message, explanation and fixes as the panel's list, with labels in the employee's language.
+    Guidance ("shorten") stays in the panel: the card offers only what it can apply."""
+    cards = []
+    for finding in findings:
+        if finding["end"] <= finding["start"]:
+            continue
+        cards.append(
+            {
+                "start": finding["start"],
+                "end": finding["end"],
+                "severity": finding["severity"],
+                "severity_label": strings.get("severity_" + finding["severity"]),
+                "rule": finding["rule"],
+                "message": finding["message"],
+                "explanation": finding["explanation"],
+                "fixes": [
+                    {"label": fix_label(strings, fix), "fix": fix}
+                    for fix in fixes_to_apply(finding)
+                ],
+            }
+        )
+    return cards
+
+
+def card_labels(strings):
+    return {
+        "card": strings.get("hint_card_label"),
+        "why": strings.get("hint_why"),
+        "close": strings.get("hint_card_close"),
+    }

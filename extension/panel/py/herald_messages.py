@@ -48,6 +48,10 @@ def highlights(ranges):
     return {"type": "highlights", "ranges": ranges}
 
 
+def hint_cards(cards, labels):
+    return {"type": "hint-cards", "cards": cards, "labels": labels}
+
+
 def apply_fix(fix):
     return dict({"type": "apply-fix"}, **fix)
 
