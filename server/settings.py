@@ -18,6 +18,8 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         "x": {"cpm": 6.5, "cpc": 1.5, "avg_audience": 300},
     },
     "emv_currency": "USD",
+    # Guidelines: the policy's on_post.errors_left ("note" when True), see server.policy_store
+    "post_anyway_note": False,
 }
 
 

@@ -4,7 +4,7 @@
 (function (root) {
   "use strict";
   const Herald = root.Herald;
-  const FROM_PANEL = ["ready", "insert", "highlights", "hint-cards", "apply-fix", "share-event", "status", "close"];
+  const FROM_PANEL = ["ready", "insert", "highlights", "hint-cards", "post-note", "apply-fix", "share-event", "status", "close"];
   const FROM_WORKER = ["state-changed", "toggle-panel"];
   let removers = [];
   let pendingShares = new Map(); // request_id -> {message, sent}
@@ -89,6 +89,9 @@
         break;
       case "hint-cards":
         Herald.setHintCards(c, msg);
+        break;
+      case "post-note":
+        Herald.setPostNote(c, msg);
         break;
       case "apply-fix":
         if (!c) return;

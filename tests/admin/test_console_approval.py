@@ -76,3 +76,36 @@ def test_warnings_alone_do_not_block_approval(admin_console, starter):
     assert "1 finding." in page and "Approve anyway" not in page
     admin_console.post(f"/admin/snippets/{snippet.id}/approve")
     assert status(snippet) == "approved"
+
+
+def test_post_anyway_note_is_a_policy_option_set_in_the_console(admin_console, starter, app):
+    """Settings → 'Guidelines when posting' puts on_post into the compiled policy the extension
+    fetches (a new hash, so cached copies refresh); unticking takes it out again."""
+    from server.policy_store import compiled_policy
+
+    def policy():
+        with app.app_context(), db.connection_context():
+            return compiled_policy()
+
+    before = policy()
+    assert "on_post" not in before
+    page = admin_console.page("/admin/settings")
+    assert 'name="post_anyway_note"' in page and "post anyway?" in page
+    form = {
+        "program_name": "Acme Voices",
+        "default_expiry_days": "30",
+        "linkedin_cpm": "25",
+        "linkedin_cpc": "3",
+        "linkedin_avg_audience": "600",
+        "x_cpm": "5",
+        "x_cpc": "1",
+        "x_avg_audience": "250",
+    }
+    resp = admin_console.post("/admin/settings", dict(form, post_anyway_note="1"))
+    assert resp.status_code == 302
+    on = policy()
+    assert on["on_post"] == {"errors_left": "note"} and on["hash"] != before["hash"]
+    assert "checked" in admin_console.page("/admin/settings").split('id="post-anyway-note"')[1][:20]
+    admin_console.post("/admin/settings", form)
+    off = policy()
+    assert "on_post" not in off and off["hash"] != on["hash"]

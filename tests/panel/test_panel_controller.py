@@ -209,3 +209,49 @@ def test_states_signed_out_offline_and_loading():
         }
     )
     assert panel.notice() == "signed_out" and panel.suggestions() == []
+
+
+def error_check(text, policy, network):
+    """Two error-level findings whenever "guaranteed" appears twice."""
+    found, at = [], text.find("guaranteed")
+    while at >= 0:
+        found.append(
+            {
+                "rule": "no-guarantees",
+                "severity": "error",
+                "start": at,
+                "end": at + 10,
+                "message": "Avoid promises",
+                "explain": "",
+                "replacements": [],
+            }
+        )
+        at = text.find("guaranteed", at + 1)
+    return found
+
+
+def notes_for(policy):
+    panel, sent, _, timers = make_panel()
+    panel.check = error_check
+    panel.handle(dict(panel.data, policy=policy))
+    notes = []
+    for text in ("guaranteed and guaranteed", "guaranteed only", "all fixed"):
+        panel.handle({"type": "text", "text": text, "origin": None})
+        timers.run()
+        notes += [m for m in sent if m["type"] == "post-note"]
+        sent.clear()
+    return notes
+
+
+def test_post_anyway_note_follows_the_policy_option():
+    on = {"rules": [], "on_post": {"errors_left": "note"}}
+    assert [n["text"] for n in notes_for(on)] == [
+        "2 issues left — post anyway?",
+        "1 issue left — post anyway?",
+        None,
+    ]
+    checker = MessageChecker(load_schemas())
+    assert all(not checker.problems(n) for n in notes_for(on))
+    # The default (no option, or "nothing"): the panel never arms a note.
+    assert notes_for({"rules": []}) == []
+    assert notes_for({"rules": [], "on_post": {"errors_left": "nothing"}}) == []

@@ -8,6 +8,7 @@ from herald_messages import (
     highlights,
     hint_cards,
     insert,
+    post_note,
     share_event,
     status,
 )
@@ -20,6 +21,7 @@ PANEL_TYPES = [
     "insert",
     "highlights",
     "hint-cards",
+    "post-note",
     "apply-fix",
     "share-event",
     "status",
@@ -78,6 +80,10 @@ EXAMPLES = [
         {"card": "Herald hint", "why": "Why?", "close": "Close hint"},
     ),
     hint_cards([], {"card": "Herald hint", "why": "Why?", "close": "Close hint"}),
+    post_note("2 issues left — post anyway?", "Review", "Close note"),
+    post_note(None, "Review", "Close note"),
+    {"type": "post-note", "text": 2, "review": "Review", "close": "Close note"},
+    {"type": "post-note", "text": None},
     {"type": "hint-cards", "cards": [{"start": 1}], "labels": {}},  # incomplete card
     hint_cards(
         [

@@ -53,6 +53,7 @@ class PanelController:
         self.selected_variants = {}
         self.analysis = herald_hints.analyze(check, x_weighted_length, self.network, "", None)
         self._pending_check = None
+        self._post_note = None  # what the bridge was last told to show beside Post
 
     # Messages from the bridge ------------------------------------------------------------
 
@@ -267,5 +268,13 @@ class PanelController:
                 len(self.analysis["findings"]), self.analysis["length"], self.analysis["limit"]
             )
         )
+        note = herald_hints.post_note_text(self.strings, self.analysis["findings"], self._policy())
+        if note != self._post_note:
+            self._post_note = note
+            self.send(
+                herald_messages.post_note(
+                    note, self.strings.get("summary_review"), self.strings.get("post_note_close")
+                )
+            )
         if self.started:
             self.view.show_hints(self.analysis, self.text, self._policy() is not None)

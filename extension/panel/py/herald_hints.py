@@ -201,3 +201,13 @@ def card_labels(strings):
         "why": strings.get("hint_why"),
         "close": strings.get("hint_card_close"),
     }
+
+
+def post_note_text(strings, findings, policy):
+    """The policy's choice for posting with errors left: None (nothing, the default) or the
+    note "2 issues left — post anyway?" counting error-level findings."""
+    on_post = (policy or {}).get("on_post") or {}
+    if on_post.get("errors_left") != "note":
+        return None
+    errors = summary(findings)[1]
+    return strings.plural("post_anyway", errors) if errors else None
