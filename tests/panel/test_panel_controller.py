@@ -1,7 +1,7 @@
 """The panel's decisions, driven through messages like the bridge sends them."""
 
 import jsonschema
-from herald_controller import CHECK_DELAY_MS, PanelController
+from herald_controller import CHECK_GAP_MS, PanelController
 from herald_messages import MessageChecker
 from panel_support import load_catalogs, load_schemas
 
@@ -61,6 +61,10 @@ class FakeView:
 class FakeTimers:
     def __init__(self):
         self.pending = {}
+        self.clock = 1000.0
+
+    def now(self):
+        return self.clock
 
     def set_timeout(self, callback, delay):
         assert delay <= 150
@@ -114,11 +118,20 @@ def test_insert_sends_the_chosen_variant_and_nudges():
     assert ("show_nudge", (True,)) in view.calls
 
 
-def test_hints_wait_for_the_debounce_then_send_highlights_and_status():
+def test_first_change_is_checked_at_once_then_changes_coalesce():
     panel, sent, _, timers = make_panel()
+    timers.clock += 1000  # a quiet moment since the last check
     panel.handle({"type": "text", "text": "It is guaranteed", "origin": None})
+    assert [m["type"] for m in sent] == ["highlights", "hint-cards", "status"]
+    assert timers.pending == {}
+    sent.clear()
+    # More text within the gap: one check, later, of the latest text.
+    timers.clock += 10
+    panel.handle({"type": "text", "text": "It is guaranteed.", "origin": None})
+    timers.clock += 10
     panel.handle({"type": "text", "text": "It is guaranteed!", "origin": None})
     assert sent == [] and len(timers.pending) == 1
+    timers.clock += CHECK_GAP_MS
     timers.run()
     assert sent == [
         {
@@ -152,7 +165,7 @@ def test_hints_wait_for_the_debounce_then_send_highlights_and_status():
     assert [checker.problems(message) for message in sent] == [[], [], []]
     panel.apply_fix(0, 0)
     assert sent[-1] == {"type": "apply-fix", "start": 6, "end": 16, "replacement": "expected"}
-    assert CHECK_DELAY_MS <= 150
+    assert CHECK_GAP_MS <= 50
 
 
 def test_compose_share_answers_with_a_valid_event_from_the_inserted_suggestion():

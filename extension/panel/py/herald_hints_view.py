@@ -15,10 +15,12 @@ class HintsView:
         self._controller = controller_ref  # callable returning the controller (set after init)
         self.strings = None
         self.folded = None  # None: follow the draft (fold suggestions while there is text)
+        self._drawn = None  # what the list shows now (see show)
         by_id("suggestions-toggle").bind("click", lambda event: self._toggle_suggestions())
 
     def set_strings(self, strings):
         self.strings = strings
+        self._drawn = None
 
     def show(self, analysis, text, has_policy):
         strings = self.strings
@@ -30,12 +32,39 @@ class HintsView:
         )
         counter.className = "counter over" if length > limit else "counter"
         findings = analysis["findings"]
+        # Typing mostly moves findings without changing them: redraw the list only when what
+        # it shows changed (fix buttons look the finding up by position when clicked).
+        key = self._key(findings, text, has_policy)
+        if key == self._drawn:
+            self._update_guidance(findings)
+            return
+        self._drawn = key
         self._summary(findings, text, has_policy)
         render(
             by_id("findings"),
             [self._group(text, group, findings) for group in herald_hints.group_findings(findings)],
         )
         self._layout(bool(text))
+
+    def _key(self, findings, text, has_policy):
+        parts = [str(has_policy), str(bool(text)), str(self.strings.language)]
+        for finding in findings:
+            parts.append(finding["rule"])
+            parts.append(finding["severity"])
+            parts.append(text[finding["start"] : finding["end"]])
+            for fix in finding["fixes"]:
+                parts.append(fix.get("replacement", fix.get("append", "shorten")))
+        return "\u0000".join(parts)
+
+    def _update_guidance(self, findings):
+        """ "Shorten by N characters" changes with every keystroke over the limit: just its text."""
+        for finding in findings:
+            for fix in finding["fixes"]:
+                if "shorten" in fix:
+                    node = window.document.querySelector("#findings .fix-guidance")
+                    if node:
+                        node.textContent = herald_hints.fix_label(self.strings, fix)
+                    return
 
     def _summary(self, findings, text, has_policy):
         strings = self.strings
