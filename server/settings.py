@@ -20,6 +20,8 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "emv_currency": "USD",
     # Four-eyes review: an admin cannot approve a snippet draft they wrote or last edited.
     "four_eyes": False,
+    # Guidelines: the policy's on_post.errors_left ("note" when True), see server.policy_store
+    "post_anyway_note": False,
 }
 
 

@@ -14,6 +14,7 @@
 
   function create() {
     if (frame) return frame;
+    Herald.mark("frame-create-start");
     frame = document.createElement("iframe");
     frame.src = heraldChrome.url("panel/panel.html");
     frame.className = "herald-panel-frame";

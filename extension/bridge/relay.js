@@ -4,7 +4,7 @@
 (function (root) {
   "use strict";
   const Herald = root.Herald;
-  const FROM_PANEL = ["ready", "insert", "highlights", "apply-fix", "share-event", "status", "close"];
+  const FROM_PANEL = ["ready", "insert", "highlights", "hint-cards", "post-note", "apply-fix", "share-event", "status", "close"];
   const FROM_WORKER = ["state-changed", "toggle-panel"];
   const FRESH_SECONDS = 5; // composers opened within this of the last check reuse it
   let removers = [];
@@ -93,10 +93,15 @@
       case "highlights":
         Herald.paintHighlights(c, msg.ranges);
         break;
+      case "hint-cards":
+        Herald.setHintCards(c, msg);
+        break;
+      case "post-note":
+        Herald.setPostNote(c, msg);
+        break;
       case "apply-fix":
         if (!c) return;
-        if (msg.append != null) await Herald.appendText(c, msg.append);
-        else await Herald.replaceSpan(c, msg.start, msg.end, msg.replacement);
+        await Herald.applyFix(c, msg);
         break;
       case "share-event": {
         if (!pendingShares.has(msg.request_id)) return; // not a Post we saw: ignore

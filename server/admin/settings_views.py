@@ -64,6 +64,7 @@ def settings_save():
         ),
         "emv_currency": (forms.text("emv_currency") or "USD").upper()[:3],
         "four_eyes": request.form.get("four_eyes") == "on",
+        "post_anyway_note": request.form.get("post_anyway_note") == "1",
         "emv_rates": {
             n: {
                 "cpm": _number(f"{n}_cpm", errors),
@@ -98,5 +99,9 @@ def settings_save():
             forms.record(
                 "settings.update", "settings", None, {k: before.get(k) for k in changed}, changed
             )
+        if "post_anyway_note" in changed:
+            from server.policy_store import recompile
+
+            recompile()
     flash("Settings saved." if changed else "Nothing changed.", "ok")
     return redirect(url_for("admin.settings"))

@@ -22,6 +22,7 @@ from server.models import (
     utcnow,
 )
 from server.settings import get_setting
+from server.snippet_review import review_snippet
 
 PER_PAGE = 25
 EXPIRING_SOON_DAYS = 7
@@ -132,6 +133,7 @@ def _editor(snippet: Snippet | None, form: dict | None = None, errors=None, stat
         and snippet.status == "draft"
         and (snippet_rules.last_author(snippet.id) or snippet.created_by_id) == forms.actor().id
     )
+    review = review_snippet(snippet) if snippet is not None and snippet.status == "draft" else None
     return (
         render_template(
             "admin/snippet_edit.html",
@@ -146,6 +148,7 @@ def _editor(snippet: Snippet | None, form: dict | None = None, errors=None, stat
             policy=policy_for_page(),
             four_eyes=four_eyes,
             own_draft=own_draft,
+            review=review,
         ),
         status,
     )
@@ -212,6 +215,16 @@ def snippet_edit(snippet_id: int):
 @admin_required
 def snippet_transition(snippet_id: int, action: str):
     snippet = snippet_rules.get_snippet(snippet_id)
+    if action == "approve" and request.form.get("confirm_errors") != "1":
+        errors = review_snippet(snippet).errors
+        if errors:  # approving a post that breaks the guidelines must be a decision, not a slip
+            flash(
+                f"Not approved: this snippet has {errors} guideline "
+                f"error{'s' if errors != 1 else ''}. Review them below, then confirm to approve "
+                "it anyway.",
+                "error",
+            )
+            return redirect(url_for("admin.snippet_edit", snippet_id=snippet_id))
     try:
         snippet_rules.transition(forms.actor(), snippet, action)
     except APIError as err:

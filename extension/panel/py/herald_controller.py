@@ -13,7 +13,10 @@ import herald_messages
 import herald_suggestions
 from herald_i18n import Strings, pick_language
 
-CHECK_DELAY_MS = 120  # the contract allows <= 150 ms between a change and its hints
+# The first change after a quiet moment is checked at once (the check takes ~2 ms on a 3,000
+# character post); changes that keep coming are checked at most every CHECK_GAP_MS, the same
+# rate the bridge sends text at, so fast typing costs no more checks than before.
+CHECK_GAP_MS = 50
 OWN_WORDS_MIN = 15  # code points added after an insert before we stop nudging
 
 
@@ -55,6 +58,8 @@ class PanelController:
         self.locale = None  # the browser's UI locale, from init
         self.analysis = herald_hints.analyze(check, x_weighted_length, self.network, "", None)
         self._pending_check = None
+        self._last_check_at = None
+        self._post_note = None  # what the bridge was last told to show beside Post
 
     # Messages from the bridge ------------------------------------------------------------
 
@@ -218,7 +223,9 @@ class PanelController:
     def apply_fix(self, finding_index, fix_index):
         findings = self.analysis["findings"]
         if finding_index < len(findings) and fix_index < len(findings[finding_index]["fixes"]):
-            self.send(herald_messages.apply_fix(findings[finding_index]["fixes"][fix_index]))
+            fix = findings[finding_index]["fixes"][fix_index]
+            if "shorten" not in fix:  # guidance: only the employee can shorten their post
+                self.send(herald_messages.apply_fix(fix))
 
     def close(self):
         self.send(herald_messages.close())
@@ -281,8 +288,14 @@ class PanelController:
         )
 
     def _schedule_check(self):
-        self._cancel_check()
-        self._pending_check = self.timers.set_timeout(self._check_now, CHECK_DELAY_MS)
+        if self._pending_check is not None:
+            return  # the pending check reads self.text when it runs
+        now = self.timers.now()
+        wait = 0 if self._last_check_at is None else self._last_check_at + CHECK_GAP_MS - now
+        if wait <= 0:
+            self._check_now()
+        else:
+            self._pending_check = self.timers.set_timeout(self._check_now, wait)
 
     def _cancel_check(self):
         if self._pending_check is not None:
@@ -290,13 +303,28 @@ class PanelController:
             self._pending_check = None
 
     def _check_now(self):
-        self._pending_check = None
+        self._cancel_check()
+        self._last_check_at = self.timers.now()
         self.analysis = self._analyze(self.text)
         self.send(herald_messages.highlights(self.analysis["ranges"]))
+        self.send(
+            herald_messages.hint_cards(
+                herald_hints.hint_cards(self.strings, self.analysis["findings"]),
+                herald_hints.card_labels(self.strings),
+            )
+        )
         self.send(
             herald_messages.status(
                 len(self.analysis["findings"]), self.analysis["length"], self.analysis["limit"]
             )
         )
+        note = herald_hints.post_note_text(self.strings, self.analysis["findings"], self._policy())
+        if note != self._post_note:
+            self._post_note = note
+            self.send(
+                herald_messages.post_note(
+                    note, self.strings.get("summary_review"), self.strings.get("post_note_close")
+                )
+            )
         if self.started:
             self.view.show_hints(self.analysis, self.text, self._policy() is not None)
