@@ -260,6 +260,8 @@ def test_offline_with_nothing_saved_does_not_claim_saved_suggestions():
     )
     assert panel.notice() == "offline_nothing_saved"
     assert "saved" not in panel.strings.get(panel.notice())
+
+
 def error_check(text, policy, network):
     """Two error-level findings whenever "guaranteed" appears twice."""
     found, at = [], text.find("guaranteed")
