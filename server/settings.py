@@ -18,6 +18,15 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         "x": {"cpm": 6.5, "cpc": 1.5, "avg_audience": 300},
     },
     "emv_currency": "USD",
+    # Weekly digest and reminders (server.digest, server.reminders), in the company's time zone.
+    "timezone": "UTC",
+    "digest_weekday": 1,  # ISO: 1 = Monday ... 7 = Sunday
+    "digest_hour": 9,
+    "digest_max_snippets": 5,
+    "reminder_days": [
+        3,
+        7,
+    ],  # automatic reminders to invitees who have not joined, days after the invitation
 }
 
 

@@ -133,8 +133,9 @@ def test_dumps_hold_rows_in_every_table():
     """The dumps are only a fair test if no table is empty."""
     tables = {model._meta.table_name for model in ALL_MODELS}
     for counts in (sqlite_dump_counts(), postgres_dump_counts()):
-        assert set(counts) == tables
-        assert all(counts[t] >= 1 for t in tables), counts
+        # Tables added by later migrations (9XX_...) postdate the dumps: the dumps hold the first release's.
+        assert set(counts) <= tables and {"user", "share", "click", "snippet"} <= set(counts)
+        assert all(counts[t] >= 1 for t in counts), counts
     assert sqlite_dump_counts() == postgres_dump_counts()
 
 
@@ -157,7 +158,10 @@ def test_legacy_database_upgrades_keeping_every_row(legacy, env):
     )
     with app.app_context(), db.connection_context():
         assert pending_migrations() == []
-        assert {m._meta.table_name: m.select().count() for m in ALL_MODELS} == dict(counts)
+        # Tables of later migrations start empty; every older table keeps every row.
+        assert {m._meta.table_name: m.select().count() for m in ALL_MODELS} == dict.fromkeys(
+            {m._meta.table_name for m in ALL_MODELS} - set(counts), 0
+        ) | dict(counts)
         # Every row reads back through the models (JSON and dates parse, no column is missing).
         for model in ALL_MODELS:
             for row in model.select():
