@@ -64,7 +64,6 @@ def build(mail: Mail) -> EmailMessage:
     msg["Subject"] = mail.subject
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = make_msgid(domain=_sender_domain())
-    msg["Content-Language"] = mail.language
     if cfg.get("MAIL_REPLY_TO"):
         msg["Reply-To"] = cfg["MAIL_REPLY_TO"]
     if mail.unsubscribe_url:
@@ -74,6 +73,7 @@ def build(mail: Mail) -> EmailMessage:
         msg[name] = value
     msg.set_content(mail.text)
     msg.add_alternative(mail.html, subtype="html")
+    msg["Content-Language"] = mail.language  # after the body: set_content clears Content-* headers
     return msg
 
 
