@@ -183,13 +183,16 @@ def run(host: str, port: int, workers: int | None, debug: bool) -> None:
 @click.option("--workers", default=2, show_default=True, type=int, help="Worker threads.")
 def worker(workers: int) -> None:
     """Run background jobs: mail delivery, the weekly digest, invitation reminders (huey consumer)."""
+    import faulthandler
     import logging
+    import signal
 
     from server import jobs
 
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    faulthandler.register(signal.SIGUSR1)  # `kill -USR1 <pid>` prints every thread's stack
     app = _app()
     with app.app_context():
         _migrate()

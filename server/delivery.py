@@ -8,6 +8,7 @@ it bounced, and no further mail goes to it.
 from __future__ import annotations
 
 import logging
+import threading
 
 from server.db import db
 from server.mail_messages import NotWanted, compose
@@ -25,6 +26,9 @@ from server.outbox import (
 )
 
 log = logging.getLogger(__name__)
+# One delivering thread per process: a second one would only queue up behind the first for the database's write
+# lock (SQLite) and the same mail server. Other processes and machines deliver in parallel through claims.
+_delivering = threading.Lock()
 
 
 def mark_bounced(email: str, reason: str) -> None:
@@ -34,9 +38,21 @@ def mark_bounced(email: str, reason: str) -> None:
 
 
 def deliver_due(batch: int = 50, max_rows: int | None = None) -> dict[str, int]:
-    """Send every due row (or up to `max_rows`); returns counts by outcome."""
-    worker = worker_id()
+    """Send every due row (or up to `max_rows`); returns counts by outcome.
+
+    Returns at once (all zeros) when another thread of this process is already delivering: it will see the rows.
+    """
     outcome = {"sent": 0, "retry": 0, "failed": 0, "cancelled": 0}
+    if not _delivering.acquire(blocking=False):
+        return outcome
+    try:
+        return _deliver_due(batch, max_rows, outcome)
+    finally:
+        _delivering.release()
+
+
+def _deliver_due(batch: int, max_rows: int | None, outcome: dict[str, int]) -> dict[str, int]:
+    worker = worker_id()
     take_over_abandoned()
     mailer = Mailer()
     cache: dict = {}

@@ -44,6 +44,8 @@ def iso_week(moment: datetime) -> str:
 
 def due_week(now_utc: datetime) -> str | None:
     """The ISO week (company time zone) whose digest is due at `now_utc`, or None before this week's slot."""
+    if not get_setting("digest_enabled"):
+        return None
     tz = ZoneInfo(get_setting("timezone") or "UTC")
     local = now_utc.replace(tzinfo=ZoneInfo("UTC")).astimezone(tz)
     weekday, hour = int(get_setting("digest_weekday")), int(get_setting("digest_hour"))
@@ -213,10 +215,33 @@ def run_week(week: str, now: datetime | None = None) -> int:
         ]
         with db.atomic():
             enqueue_many(rows)
+            _create_tracked_links(rows)
             JobRun.update(progress=users[-1].id).where(JobRun.id == run.id).execute()
         covered += len(users)
     JobRun.update(finished_at=utcnow()).where(JobRun.id == run.id).execute()
     return covered
+
+
+def _create_tracked_links(rows: list[dict]) -> None:
+    """Each person's tracked link for each post in their digest, in bulk: sending then only reads them."""
+    from server.tracked_links import new_code
+
+    wanted = {sid for row in rows for sid in row["payload"]["snippets"]}
+    if not wanted:
+        return
+    links = dict(
+        Snippet.select(Snippet.id, Snippet.link_url)
+        .where(Snippet.id.in_(list(wanted)), Snippet.link_url.is_null(False))
+        .tuples()
+    )
+    new = [
+        {"code": new_code(), "user": row["user"], "snippet": sid, "target_url": links[sid]}
+        for row in rows
+        for sid in row["payload"]["snippets"]
+        if sid in links
+    ]
+    for start in range(0, len(new), 300):
+        TrackedLink.insert_many(new[start : start + 300]).on_conflict_ignore().execute()
 
 
 def unfinished_weeks() -> list[str]:

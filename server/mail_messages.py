@@ -18,9 +18,18 @@ class NotWanted(Exception):
     """The message should not go out any more (the reason is recorded on the row)."""
 
 
-def _common(user: User | None, subject: str, unsubscribe_url: str | None, why: str = "") -> dict:
+def _program(cache: dict) -> str:
+    """The program's name, read once per delivery batch (a digest run renders thousands of messages)."""
+    if "program_name" not in cache:
+        cache["program_name"] = get_setting("program_name")
+    return cache["program_name"]
+
+
+def _common(
+    user: User | None, subject: str, unsubscribe_url: str | None, why: str, program: str
+) -> dict:
     return {
-        "program_name": get_setting("program_name"),
+        "program_name": program,
         "language": (user.language if user else "en"),
         "subject": subject,
         "unsubscribe_url": unsubscribe_url,
@@ -32,7 +41,7 @@ def _common(user: User | None, subject: str, unsubscribe_url: str | None, why: s
 def _mail(
     kind: str, row: Outbox, user: User | None, subject: str, unsub: str | None, **ctx
 ) -> Mail:
-    context = _common(user, subject, unsub, ctx.pop("why", "")) | ctx
+    context = _common(user, subject, unsub, ctx.pop("why", ""), ctx.pop("program")) | ctx
     return Mail(
         to=row.recipient,
         subject=subject,
@@ -50,8 +59,9 @@ def compose(row: Outbox, cache: dict | None = None) -> Mail:
         raise NotWanted(f"{user.email} bounced earlier: {user.email_bounce_reason}")
     if user is not None and user.status == "disabled":
         raise NotWanted("The account was disabled before this message went out.")
+    cache = {} if cache is None else cache
     p = row.payload
-    program = get_setting("program_name")
+    program = _program(cache)
     if row.kind in ("invitation", "reminder"):
         invitation = Invitation.get_or_none(Invitation.id == p["invitation_id"])
         if invitation is None or invitation.accepted_at is not None or user.status != "invited":
@@ -67,6 +77,7 @@ def compose(row: Outbox, cache: dict | None = None) -> Mail:
                 user,
                 f"You are invited to {program}",
                 None,
+                program=program,
                 name=user.name,
                 url=p["url"],
                 inviter=p.get("inviter"),
@@ -79,6 +90,7 @@ def compose(row: Outbox, cache: dict | None = None) -> Mail:
             f"Reminder: your invitation to {program}",
             unsubscribe.url(user.id, "reminders"),
             why="you were invited and have not joined",
+            program=program,
             name=user.name,
             url=p["url"],
             days=p["days"],
@@ -91,6 +103,7 @@ def compose(row: Outbox, cache: dict | None = None) -> Mail:
             user,
             f"Welcome to {program}",
             None,
+            program=program,
             name=user.name,
             email=user.email,
             digest=user.digest_opt_in,
@@ -98,7 +111,7 @@ def compose(row: Outbox, cache: dict | None = None) -> Mail:
     if row.kind == "digest":
         if user is None or not user.digest_opt_in or user.status != "active":
             raise NotWanted("The person turned the weekly digest off before it went out.")
-        return digest_mail(row, user, cache if cache is not None else {})
+        return digest_mail(row, user, cache)
     raise NotWanted(f"Unknown message kind {row.kind!r}.")
 
 
@@ -107,7 +120,7 @@ def digest_mail(row: Outbox, user: User, cache: dict) -> Mail:
 
     p = row.payload
     items = items_for(user.id, p["snippets"], cache)
-    program = get_setting("program_name")
+    program = _program(cache)
     subject = (
         f"{program}: {len(items)} new post{'s' * (len(items) != 1)} to share this week"
         if items
@@ -120,6 +133,7 @@ def digest_mail(row: Outbox, user: User, cache: dict) -> Mail:
         subject,
         unsubscribe.url(user.id, "digest"),
         why="the weekly digest is on in your options",
+        program=program,
         name=user.name,
         items=items,
         must_see=any(i["featured"] for i in items),

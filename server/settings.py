@@ -19,6 +19,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     },
     "emv_currency": "USD",
     # Weekly digest and reminders (server.digest, server.reminders), in the company's time zone.
+    "digest_enabled": True,  # the program-wide switch; each employee also chooses in the options page
     "timezone": "UTC",
     "digest_weekday": 1,  # ISO: 1 = Monday ... 7 = Sunday
     "digest_hour": 9,
