@@ -55,3 +55,8 @@ if [ $with_browser = 1 ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&
   echo "Installing Debian's postgresql (the tests start throwaway clusters) ..."
   apt_install postgresql
 fi
+
+if [ $with_browser = 1 ] && ! command -v redis-server >/dev/null; then
+  echo "Installing Debian's redis-server (the job-queue tests start a throwaway one) ..."
+  apt_install redis-server
+fi

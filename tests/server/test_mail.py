@@ -431,3 +431,36 @@ def test_console_previews_any_employees_digest(app, client, admin, employee):
     html = client.get(f"/admin/digest/{employee.id}/email.html")
     assert html.status_code == 200 and b"Must-see" in html.data
     assert "frame-ancestors 'self'" in html.headers["Content-Security-Policy"]
+
+
+def test_console_settings_set_the_digest_schedule_and_reminder_days(app, client, admin):
+    from server.settings import get_setting
+
+    csrf = console_login(client)
+    page = client.get("/admin/settings").get_data(as_text=True)
+    assert "Weekly digest email" in page and 'name="reminder_days" value="3, 7"' in page
+    form = {
+        "csrf_token": csrf,
+        "program_name": "Herald",
+        "default_expiry_days": "180",
+        "emv_currency": "USD",
+        **{f"{n}_{k}": "1" for n in ("linkedin", "x") for k in ("cpm", "cpc", "avg_audience")},
+        "digest_weekday": "5",
+        "digest_hour": "16",
+        "timezone": "Europe/Rome",
+        "digest_max_snippets": "3",
+        "reminder_days": "2, 5",
+    }
+    resp = client.post("/admin/settings", data=form)
+    assert resp.status_code == 302, resp.get_data(as_text=True)
+    with app.app_context(), db.connection_context():
+        assert get_setting("digest_enabled") is False  # the box was left unticked
+        assert (get_setting("digest_weekday"), get_setting("digest_hour")) == (5, 16)
+        assert get_setting("timezone") == "Europe/Rome"
+        assert get_setting("reminder_days") == [2, 5]
+    bad = client.post(
+        "/admin/settings", data={**form, "timezone": "Mars/Olympus", "digest_hour": "25"}
+    )
+    assert bad.status_code == 422
+    text = bad.get_data(as_text=True)
+    assert "is not a time zone" in text and "between 0 and 23" in text
