@@ -128,11 +128,18 @@ def _register(huey: Huey, app: Flask) -> None:
         from server.digest import due_week, run_week, unfinished_weeks
         from server.reminders import queue_due_reminders
 
+        def step(what: str, fn, *args) -> None:
+            # One failing step (e.g. PUBLIC_BASE_URL unset for reminder links) must not stop the others.
+            try:
+                fn(*args)
+            except Exception:
+                log.exception("The tick could not %s", what)
+
         week = due_week(utcnow())
         for w in sorted(set(unfinished_weeks()) | ({week} if week else set())):
-            run_week(w)
-        queue_due_reminders()
-        deliver_due()
+            step(f"write the digest of {w}", run_week, w)
+        step("write due reminders", queue_due_reminders)
+        step("deliver", deliver_due)
         _book_follow_up()
 
     @huey.on_startup()

@@ -12,6 +12,7 @@ import socket
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.charset import QP, Charset
 from email.header import Header
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
@@ -19,6 +20,11 @@ from email.policy import compat32
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
 
 from flask import current_app
+
+# UTF-8 bodies, quoted-printable: readable in the raw source, and QP wraps lines, so a long post (LinkedIn allows
+# 3,000 characters on one line) never breaks SMTP's 1,000-byte line limit.
+BODY_CHARSET = Charset("utf-8")
+BODY_CHARSET.body_encoding = QP
 
 # CRLF on the wire; header lines up to RFC 5322's 998, so the List-Unsubscribe link stays on one line.
 WIRE = compat32.clone(linesep="\r\n", max_line_length=998)
@@ -84,13 +90,9 @@ def build(mail: Mail) -> MIMEMultipart:
         msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     for name, value in mail.headers.items():
         msg[name] = _header(value)
-    msg.attach(MIMEText(mail.text, "plain", _charset(mail.text)))
-    msg.attach(MIMEText(mail.html, "html", _charset(mail.html)))
+    msg.attach(MIMEText(mail.text, "plain", BODY_CHARSET))
+    msg.attach(MIMEText(mail.html, "html", BODY_CHARSET))
     return msg
-
-
-def _charset(text: str) -> str:
-    return "us-ascii" if text.isascii() else "utf-8"
 
 
 def _header(value: str, address: bool = False) -> str | Header:

@@ -57,9 +57,10 @@ def enqueue(
             next_attempt_at=utcnow(),
         )
         .on_conflict_ignore()
+        .as_rowcount()  # rows written: 0 on a conflict, whatever the backend returns for ids
         .execute()
     )
-    return bool(inserted)
+    return inserted == 1
 
 
 def enqueue_many(rows: Iterable[dict[str, Any]]) -> None:

@@ -464,3 +464,30 @@ def test_console_settings_set_the_digest_schedule_and_reminder_days(app, client,
     assert bad.status_code == 422
     text = bad.get_data(as_text=True)
     assert "is not a time zone" in text and "between 0 and 23" in text
+
+
+def test_a_long_post_on_one_line_and_non_latin_text_arrive_intact(app, smtp):
+    """SMTP refuses lines over 1,000 bytes; LinkedIn posts may be 3,000 characters without a line break."""
+    make_user("somchai@acme.test", name="สมชาย ใจดี", language="th")
+    long_text = "ข่าวดี " + "a very long sentence about what we shipped " * 70
+    with db.connection_context():
+        s = _snippet("ข่าวเปิดตัว", language="th")
+        SnippetVariant.update(text=long_text).where(
+            SnippetVariant.snippet == s, SnippetVariant.network == "linkedin"
+        ).execute()
+    assert _digest_for(app)["sent"] == 1
+    [msg] = smtp.sink.to("somchai@acme.test")
+    text, html = parts(msg)
+    assert long_text in text
+    assert "Hello สมชาย ใจดี," in text and "ข่าวเปิดตัว" in html
+
+
+def test_writing_a_message_twice_keeps_one_row_and_says_so(app):
+    from server.outbox import enqueue
+
+    with app.app_context(), db.connection_context():
+        assert enqueue("other:1", "welcome", "b@acme.test") is True
+        assert enqueue("welcome:42", "welcome", "a@acme.test") is True  # not the first id
+        enqueue("other:2", "welcome", "c@acme.test")  # a later row: a last-insert id moves on
+        assert enqueue("welcome:42", "welcome", "a@acme.test") is False
+        assert Outbox.select().where(Outbox.key == "welcome:42").count() == 1
