@@ -72,3 +72,8 @@ if [ $with_browser = 1 ] && ! dpkg -s fonts-thai-tlwg fonts-noto-color-emoji >/d
   echo "Installing Debian's Thai and emoji fonts ..."
   apt_install fonts-thai-tlwg fonts-noto-color-emoji
 fi
+
+if [ $with_browser = 1 ] && ! command -v redis-server >/dev/null; then
+  echo "Installing Debian's redis-server (the job-queue tests start a throwaway one) ..."
+  apt_install redis-server
+fi

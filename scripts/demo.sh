@@ -17,7 +17,11 @@ X=http://localhost:8002
 fixtures_linkedin=$!
 .venv/bin/python -m http.server 8002 --bind 127.0.0.1 --directory tests/fixtures/sites >/dev/null 2>&1 &
 fixtures_x=$!
-trap 'kill $fixtures_linkedin $fixtures_x 2>/dev/null || true' EXIT
+# Background jobs (email delivery, weekly digest, reminders) beside the server; mail links need the public URL.
+export HERALD_PUBLIC_BASE_URL=${HERALD_PUBLIC_BASE_URL:-http://$HOST:$PORT}
+.venv/bin/herald worker >"${HERALD_INSTANCE_PATH:-instance}/worker.log" 2>&1 &
+worker=$!
+trap 'kill $fixtures_linkedin $fixtures_x $worker 2>/dev/null || true' EXIT
 
 cat <<MSG
 
@@ -27,6 +31,7 @@ Herald demo
               then open the extension's options, set the server URL to http://$HOST:$PORT and sign in as an employee.
   Try it:     LinkedIn-like composer $LINKEDIN/linkedin.html   ("Start a post")
               X-like composer        $X/x.html
+  Jobs:       herald worker runs beside the server (log: instance/worker.log); set HERALD_SMTP_HOST to send mail.
 Stop with Ctrl+C.
 MSG
 export HERALD_CORS_ORIGINS=${HERALD_CORS_ORIGINS:-chrome-extension://*}

@@ -28,6 +28,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     api.init_app(app)
     _init_optional(app)
+    from server import jobs
+
+    jobs.init_app(app)
     from server.access import check_every_route_declared
 
     check_every_route_declared(app)

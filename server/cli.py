@@ -180,6 +180,40 @@ def run(host: str, port: int, workers: int | None, debug: bool) -> None:
 
 
 @main.command()
+@click.option("--workers", default=2, show_default=True, type=int, help="Worker threads.")
+def worker(workers: int) -> None:
+    """Run background jobs: mail delivery, the weekly digest, invitation reminders (huey consumer)."""
+    import faulthandler
+    import logging
+    import signal
+
+    from server import jobs
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    faulthandler.register(signal.SIGUSR1)  # `kill -USR1 <pid>` prints every thread's stack
+    app = _app()
+    with app.app_context():
+        _migrate()
+    jobs.run_worker(app, workers=workers)
+
+
+@main.command("send-digest")
+@click.option("--week", default=None, help="ISO week, e.g. 2026-W49 (default: this week).")
+def send_digest(week: str | None) -> None:
+    """Queue this week's digest now, whatever the schedule (the worker sends it; each person gets one)."""
+    from server.digest import iso_week
+    from server.models import utcnow
+
+    app = _app()
+    week = week or iso_week(utcnow())
+    with app.app_context():
+        app.extensions["herald_tasks"]["digest_week"](week)
+    click.echo(f"Queued the digest for {week}; `herald worker` sends it.")
+
+
+@main.command()
 @click.option("--check", is_flag=True, help="Only verify: fail when the committed file is stale.")
 @click.option(
     "--output",

@@ -24,6 +24,24 @@ DEFAULTS: dict[str, object] = {
     "SHARE_BATCH_MAX": 500,
     # /r/: past this many visits a minute from one hashed visitor, stop recording (still redirect).
     "CLICK_RATE_PER_MINUTE": 20,
+    # Background jobs (server.jobs): None = SQLite file `queue.sqlite3` in the instance folder;
+    # redis://host:port/db for several worker machines; memory:// for tests.
+    "QUEUE_URL": None,
+    # Outgoing mail (server.mailer). No host: messages wait in the outbox, marked with the reason.
+    "SMTP_HOST": None,
+    "SMTP_PORT": 587,
+    "SMTP_SECURITY": "starttls",  # none | starttls | tls
+    "SMTP_USER": None,
+    "SMTP_PASSWORD": None,  # from the environment; never shown in the console
+    "SMTP_TIMEOUT": 30,
+    "MAIL_FROM": "Herald <herald@localhost>",
+    "MAIL_REPLY_TO": None,
+    # Outbox delivery: retry after RETRY_BASE * 2**attempt seconds (capped), give up after MAX_ATTEMPTS;
+    # a row claimed longer than LEASE_SECONDS ago by a worker that died is taken over.
+    "OUTBOX_RETRY_BASE_SECONDS": 60,
+    "OUTBOX_RETRY_MAX_SECONDS": 3600,
+    "OUTBOX_MAX_ATTEMPTS": 10,
+    "OUTBOX_LEASE_SECONDS": 300,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     # Single sign-on (OpenID Connect): on when issuer, client id and client secret are all set.
@@ -49,6 +67,12 @@ _INT_KEYS = {
     "LOGIN_LOCKOUT_SECONDS",
     "SHARE_BATCH_MAX",
     "CLICK_RATE_PER_MINUTE",
+    "SMTP_PORT",
+    "SMTP_TIMEOUT",
+    "OUTBOX_RETRY_BASE_SECONDS",
+    "OUTBOX_RETRY_MAX_SECONDS",
+    "OUTBOX_MAX_ATTEMPTS",
+    "OUTBOX_LEASE_SECONDS",
 }
 
 

@@ -98,11 +98,31 @@ def invite(
             expires_at=now + _lifetime(),
             last_sent_at=now,
         )
-    return invitation, sign(invitation)
+        token = sign(invitation)
+        _email(invitation, token)
+    _nudge()
+    return invitation, token
 
 
-def remind(invitation: Invitation) -> str:
-    """Send again: a new link (the old one stops working), a fresh expiry, one more reminder counted."""
+def _email(invitation: Invitation, token: str) -> None:
+    """The invitation email goes through the outbox; the console still shows the link to copy."""
+    from server.reminders import queue_invitation
+
+    queue_invitation(invitation, token)
+
+
+def _nudge() -> None:
+    """Ask the worker to deliver now rather than at its next minute tick."""
+    from server.jobs import nudge
+
+    nudge()
+
+
+def remind(invitation: Invitation, notify: bool = True) -> str:
+    """Send again: a new link (the old one stops working), a fresh expiry, one more reminder counted.
+
+    `notify`: email the new link (automatic reminders write their own message instead).
+    """
     if invitation.accepted_at is not None:
         raise APIError("invitation_used", "This invitation was already accepted.", 409)
     if invitation.user.status != "invited":
@@ -112,8 +132,14 @@ def remind(invitation: Invitation) -> str:
     invitation.expires_at = now + _lifetime()
     invitation.last_sent_at = now
     invitation.reminders_sent += 1
-    invitation.save()
-    return sign(invitation)
+    with db.atomic():
+        invitation.save()
+        token = sign(invitation)
+        if notify:
+            _email(invitation, token)
+    if notify:
+        _nudge()
+    return token
 
 
 def resolve(token: str) -> Invitation:
@@ -174,7 +200,12 @@ def accept(token: str, password: str) -> User:
             joined_at=now,
             last_login_at=now,
         ).where(User.id == invitation.user_id).execute()
-    return User.get_by_id(invitation.user_id)
+        user = User.get_by_id(invitation.user_id)
+        from server.reminders import queue_welcome
+
+        queue_welcome(user)
+    _nudge()
+    return user
 
 
 def status(invitation: Invitation) -> str:

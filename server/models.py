@@ -72,6 +72,12 @@ class User(BaseModel):
     last_login_at = DateTimeField(null=True)
     # Access tokens issued before this instant are refused: logout and disabling take effect at once.
     tokens_valid_after = DateTimeField(null=True)
+    # Set when the mail server refused the address for good (SMTP 5xx): no further mail goes to it.
+    email_bounced_at = DateTimeField(null=True)
+    email_bounce_reason = TextField(null=True)
+    # When the person stopped automatic reminders to join (the reminder's unsubscribe link). Nullable on
+    # purpose: adding a NOT NULL column makes SQLite rebuild the user table, and that cascades deletes.
+    reminders_stopped_at = DateTimeField(null=True)
 
 
 class Membership(BaseModel):
@@ -256,6 +262,41 @@ class OIDCTransaction(BaseModel):
     created_at = DateTimeField(default=utcnow)
     expires_at = DateTimeField(index=True)
     used_at = DateTimeField(null=True)
+OUTBOX_STATUSES = ("pending", "sending", "committing", "sent", "failed", "cancelled")
+
+
+class Outbox(BaseModel):
+    """One message to send, written before sending: its unique key makes every job idempotent.
+
+    `sending`: a worker claimed it (claimed_by, claimed_at) and has not yet handed the whole message to the mail
+    server; `committing`: the message's last byte went out and the server's answer is awaited. See server.outbox.
+    """
+
+    key = CharField(unique=True)  # e.g. "digest:<user>:<iso-week>"
+    kind = CharField()
+    recipient = CharField()
+    user = ForeignKeyField(User, null=True, backref="+", on_delete="CASCADE")
+    payload = JSONField(default=dict)
+    status = CharField(default="pending")
+    attempts = IntegerField(default=0)
+    last_error = TextField(null=True)
+    next_attempt_at = DateTimeField(default=utcnow)
+    claimed_by = CharField(null=True)
+    claimed_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=utcnow)
+    sent_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("status", "next_attempt_at"), False), (("kind", "status"), False))
+
+
+class JobRun(BaseModel):
+    """A batch job that must finish once (a week's digest run): resumed after a crash until finished_at is set."""
+
+    key = CharField(unique=True)  # e.g. "digest:2026-W49"
+    started_at = DateTimeField(default=utcnow)
+    finished_at = DateTimeField(null=True)
+    progress = IntegerField(default=0)  # the last user id enqueued: a resumed run starts after it
 
 
 ALL_MODELS = [
@@ -276,4 +317,6 @@ ALL_MODELS = [
     Setting,
     AuditEntry,
     OIDCTransaction,
+    Outbox,
+    JobRun,
 ]

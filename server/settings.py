@@ -22,6 +22,16 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "four_eyes": False,
     # Guidelines: the policy's on_post.errors_left ("note" when True), see server.policy_store
     "post_anyway_note": False,
+    # Weekly digest and reminders (server.digest, server.reminders), in the company's time zone.
+    "digest_enabled": True,  # the program-wide switch; each employee also chooses in the options page
+    "timezone": "UTC",
+    "digest_weekday": 1,  # ISO: 1 = Monday ... 7 = Sunday
+    "digest_hour": 9,
+    "digest_max_snippets": 5,
+    "reminder_days": [
+        3,
+        7,
+    ],  # automatic reminders to invitees who have not joined, days after the invitation
 }
 
 

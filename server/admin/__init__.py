@@ -33,6 +33,7 @@ _PAGES = (
     "audit_views",
     "exports",
     "assets",
+    "outbox_views",
 )
 
 
@@ -74,6 +75,9 @@ def init_app(app: Flask) -> None:
     from server.admin.invite import invite_bp
 
     app.register_blueprint(invite_bp)
+    from server.admin.unsubscribe import unsubscribe_bp
+
+    app.register_blueprint(unsubscribe_bp)
 
     app.before_request(check_csrf)
     from server.admin import cors
@@ -84,7 +88,7 @@ def init_app(app: Flask) -> None:
     def _console_headers(resp):
         if resp.mimetype == "text/html" and "Content-Security-Policy" not in resp.headers:
             resp.headers["Content-Security-Policy"] = content_security_policy()
-        if request.path.startswith(("/admin", "/invite/")):
+        if request.path.startswith(("/admin", "/invite/", "/unsubscribe/")):
             resp.headers.setdefault("X-Content-Type-Options", "nosniff")
             resp.headers.setdefault("Referrer-Policy", "same-origin")
             resp.headers.setdefault("X-Frame-Options", "DENY")

@@ -90,7 +90,10 @@ def invite():
     except APIError as err:
         flash(err.message, "error")
         return redirect(url_for("admin.people"))
-    flash(f"Invited {invitation.user.email}. Send them this link:", "ok")
+    flash(
+        f"Invited {invitation.user.email}: the invitation email is queued. You can also send them this link:",
+        "ok",
+    )
     return redirect(url_for("admin.people", link=invitations.invite_url(token)))
 
 

@@ -46,6 +46,43 @@ def _number(name: str, errors: list[str], integer: bool = False) -> float | int 
     return value
 
 
+def _digest_values(errors: list[str]) -> dict:
+    """The weekly digest's schedule and size, and when invitation reminders go out."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if "digest_hour" not in request.form:  # a form without the digest fieldset changes none of it
+        return {}
+    values: dict = {
+        "digest_enabled": request.form.get("digest_enabled") == "on",
+        "digest_weekday": _number("digest_weekday", errors, integer=True),
+        "digest_hour": _number("digest_hour", errors, integer=True),
+        "digest_max_snippets": _number("digest_max_snippets", errors, integer=True),
+        "timezone": forms.text("timezone") or "UTC",
+    }
+    if values["digest_weekday"] is not None and not 1 <= values["digest_weekday"] <= 7:
+        errors.append("Digest day must be between 1 (Monday) and 7 (Sunday).")
+    if values["digest_hour"] is not None and not 0 <= values["digest_hour"] <= 23:
+        errors.append("Digest hour must be between 0 and 23.")
+    if values["digest_max_snippets"] is not None and not 1 <= values["digest_max_snippets"] <= 20:
+        errors.append("Posts per digest must be between 1 and 20.")
+    try:
+        ZoneInfo(values["timezone"])
+    except (ZoneInfoNotFoundError, ValueError):
+        errors.append(
+            f"{values['timezone']!r} is not a time zone (e.g. Europe/Rome, Asia/Bangkok)."
+        )
+    raw_days = [
+        d.strip() for d in (request.form.get("reminder_days") or "").split(",") if d.strip()
+    ]
+    if all(d.isdigit() and 1 <= int(d) <= 60 for d in raw_days) and len(raw_days) <= 5:
+        values["reminder_days"] = sorted({int(d) for d in raw_days})
+    else:
+        errors.append(
+            "Reminder days: up to five whole numbers of days, e.g. 3, 7 (empty: no reminders)."
+        )
+    return values
+
+
 @bp.post("/settings")
 @admin_required
 def settings_save():
@@ -74,6 +111,7 @@ def settings_save():
             for n in NETWORKS
         },
     }
+    values.update(_digest_values(errors))
     if not values["program_name"]:
         errors.append("The program needs a name.")
     if values["program_logo_url"] and not (

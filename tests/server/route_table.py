@@ -110,4 +110,11 @@ ROUTES: dict[tuple[str, str], str] = {
     ("/admin/snippets/<int:snippet_id>", "POST"): "admin",
     ("/admin/snippets/<int:snippet_id>/<any(approve, archive, restore):action>", "POST"): "admin",
     ("/admin/teams", "POST"): "admin",
+    # --- Background jobs: queue, digest preview (console); unsubscribe (signed link, no sign-in) ---
+    ("/admin/queue", "GET"): "admin",
+    ("/admin/queue/<int:row_id>/retry", "POST"): "admin",
+    ("/admin/digest", "GET"): "admin",
+    ("/admin/digest/<int:user_id>/email.html", "GET"): "admin",
+    ("/unsubscribe/<token>", "GET"): "public",
+    ("/unsubscribe/<token>", "POST"): "public",
 }

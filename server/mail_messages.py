@@ -1,0 +1,141 @@
+"""What each kind of outbox row says: subject, text and HTML parts, and its unsubscribe link if it has one.
+
+Rendering happens at send time from the row's payload and the person's current record, so a message to someone
+who has since opted out, bounced, joined or been disabled is cancelled instead of sent.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, render_template
+
+from server import unsubscribe
+from server.mailer import Mail
+from server.models import Invitation, Outbox, User
+from server.settings import get_setting
+
+
+class NotWanted(Exception):
+    """The message should not go out any more (the reason is recorded on the row)."""
+
+
+def _program(cache: dict) -> str:
+    """The program's name, read once per delivery batch (a digest run renders thousands of messages)."""
+    if "program_name" not in cache:
+        cache["program_name"] = get_setting("program_name")
+    return cache["program_name"]
+
+
+def _common(
+    user: User | None, subject: str, unsubscribe_url: str | None, why: str, program: str
+) -> dict:
+    return {
+        "program_name": program,
+        "language": (user.language if user else "en"),
+        "subject": subject,
+        "unsubscribe_url": unsubscribe_url,
+        "why": why,
+        "base_url": (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/"),
+    }
+
+
+def _mail(
+    kind: str, row: Outbox, user: User | None, subject: str, unsub: str | None, **ctx
+) -> Mail:
+    context = _common(user, subject, unsub, ctx.pop("why", ""), ctx.pop("program")) | ctx
+    return Mail(
+        to=row.recipient,
+        subject=subject,
+        text=render_template(f"mail/{kind}.txt", **context),
+        html=render_template(f"mail/{kind}.html", **context),
+        language=context["language"],
+        unsubscribe_url=unsub,
+    )
+
+
+def compose(row: Outbox, cache: dict | None = None) -> Mail:
+    """The message for `row`, or NotWanted when it must not be sent any more."""
+    user = User.get_or_none(User.id == row.user_id) if row.user_id else None
+    if user is not None and user.email_bounced_at is not None:
+        raise NotWanted(f"{user.email} bounced earlier: {user.email_bounce_reason}")
+    if user is not None and user.status == "disabled":
+        raise NotWanted("The account was disabled before this message went out.")
+    cache = {} if cache is None else cache
+    p = row.payload
+    program = _program(cache)
+    if row.kind in ("invitation", "reminder"):
+        invitation = Invitation.get_or_none(Invitation.id == p["invitation_id"])
+        if invitation is None or invitation.accepted_at is not None or user.status != "invited":
+            raise NotWanted(
+                "The person joined (or the invitation was withdrawn) before this went out."
+            )
+        if row.kind == "reminder" and user.reminders_stopped_at is not None:
+            raise NotWanted("The person turned invitation reminders off.")
+        if row.kind == "invitation":
+            return _mail(
+                "invitation",
+                row,
+                user,
+                f"You are invited to {program}",
+                None,
+                program=program,
+                name=user.name,
+                url=p["url"],
+                inviter=p.get("inviter"),
+                expires=p["expires"],
+            )
+        return _mail(
+            "reminder",
+            row,
+            user,
+            f"Reminder: your invitation to {program}",
+            unsubscribe.url(user.id, "reminders"),
+            why="you were invited and have not joined",
+            program=program,
+            name=user.name,
+            url=p["url"],
+            days=p["days"],
+            expires=p["expires"],
+        )
+    if row.kind == "welcome":
+        return _mail(
+            "welcome",
+            row,
+            user,
+            f"Welcome to {program}",
+            None,
+            program=program,
+            name=user.name,
+            email=user.email,
+            digest=user.digest_opt_in,
+        )
+    if row.kind == "digest":
+        if user is None or not user.digest_opt_in or user.status != "active":
+            raise NotWanted("The person turned the weekly digest off before it went out.")
+        return digest_mail(row, user, cache)
+    raise NotWanted(f"Unknown message kind {row.kind!r}.")
+
+
+def digest_mail(row: Outbox, user: User, cache: dict) -> Mail:
+    from server.digest import items_for
+
+    p = row.payload
+    items = items_for(user.id, p["snippets"], cache)
+    program = _program(cache)
+    subject = (
+        f"{program}: {len(items)} new post{'s' * (len(items) != 1)} to share this week"
+        if items
+        else f"{program}: your week"
+    )
+    return _mail(
+        "digest",
+        row,
+        user,
+        subject,
+        unsubscribe.url(user.id, "digest"),
+        why="the weekly digest is on in your options",
+        program=program,
+        name=user.name,
+        items=items,
+        must_see=any(i["featured"] for i in items),
+        stats={"shares": p["shares"], "clicks": p["clicks"]},
+    )

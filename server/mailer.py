@@ -1,0 +1,212 @@
+"""Real SMTP: build multipart (text + HTML) messages with `email`, send them with `smtplib`.
+
+One `Mailer` keeps one connection open across a batch (a digest run sends thousands of messages) and hands each
+message to the server in two steps, so the outbox can record `committing` just before the final "." (see
+server.outbox for why that narrows the unknown-outcome window to one round trip).
+"""
+
+from __future__ import annotations
+
+import smtplib
+import socket
+import ssl
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email.charset import QP, Charset
+from email.header import Header
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import compat32
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
+
+from flask import current_app
+
+# UTF-8 bodies, quoted-printable: readable in the raw source, and QP wraps lines, so a long post (LinkedIn allows
+# 3,000 characters on one line) never breaks SMTP's 1,000-byte line limit.
+BODY_CHARSET = Charset("utf-8")
+BODY_CHARSET.body_encoding = QP
+
+# CRLF on the wire; header lines up to RFC 5322's 998, so the List-Unsubscribe link stays on one line.
+WIRE = compat32.clone(linesep="\r\n", max_line_length=998)
+
+
+class PermanentFailure(Exception):
+    """The server refused for good (5xx). `bounced`: it refused the recipient's address itself."""
+
+    def __init__(self, message: str, bounced: bool = False):
+        super().__init__(message)
+        self.bounced = bounced
+
+
+class TemporaryFailure(Exception):
+    """Worth trying again later: connection refused or dropped, 4xx answers, timeouts."""
+
+
+@dataclass
+class Mail:
+    to: str
+    subject: str
+    text: str
+    html: str
+    language: str = "en"
+    # Non-essential mail: a one-click unsubscribe (RFC 8058) address, shown in the headers.
+    unsubscribe_url: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def smtp_settings() -> dict:
+    """What the console may show: everything but the password."""
+    cfg = current_app.config
+    return {
+        "host": cfg.get("SMTP_HOST"),
+        "port": int(cfg.get("SMTP_PORT") or 0),
+        "security": cfg.get("SMTP_SECURITY"),
+        "user": cfg.get("SMTP_USER"),
+        "password_set": bool(cfg.get("SMTP_PASSWORD")),
+        "from": cfg.get("MAIL_FROM"),
+        "reply_to": cfg.get("MAIL_REPLY_TO"),
+    }
+
+
+def build(mail: Mail) -> MIMEMultipart:
+    """multipart/alternative, text first (RFC 2046: the richest part last).
+
+    The `email.mime` classes with the compat32 policy: the new EmailMessage API parses every header it is given
+    into objects, which cost more than everything else of a digest together at thousands of messages.
+    """
+    cfg = current_app.config
+    msg = MIMEMultipart("alternative")
+    msg["From"] = _header(cfg["MAIL_FROM"], address=True)
+    msg["To"] = _header(mail.to, address=True)
+    msg["Subject"] = _header(mail.subject)
+    msg["Date"] = formatdate(localtime=False)
+    msg["Message-ID"] = make_msgid(domain=_sender_domain())
+    msg["Content-Language"] = mail.language
+    msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: vacation responders stay quiet
+    if cfg.get("MAIL_REPLY_TO"):
+        msg["Reply-To"] = _header(cfg["MAIL_REPLY_TO"], address=True)
+    if mail.unsubscribe_url:
+        msg["List-Unsubscribe"] = f"<{mail.unsubscribe_url}>"
+        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    for name, value in mail.headers.items():
+        msg[name] = _header(value)
+    msg.attach(MIMEText(mail.text, "plain", BODY_CHARSET))
+    msg.attach(MIMEText(mail.html, "html", BODY_CHARSET))
+    return msg
+
+
+def _header(value: str, address: bool = False) -> str | Header:
+    """ASCII as is; otherwise RFC 2047 encoded words (for an address, only the display name)."""
+    if value.isascii():
+        return value
+    if address:
+        name, addr = parseaddr(value)
+        return formataddr((name, addr), charset="utf-8")
+    return Header(value, "utf-8")
+
+
+def _sender_domain() -> str:
+    sender = str(current_app.config["MAIL_FROM"])
+    return sender.rsplit("@", 1)[-1].strip(" >") or "localhost"
+
+
+def _bare_address(value: str) -> str:
+    return parseaddr(value)[1] or value
+
+
+class Mailer:
+    """One SMTP session reused across messages; reconnects after errors."""
+
+    def __init__(self) -> None:
+        cfg = current_app.config
+        self.host = cfg.get("SMTP_HOST")
+        self.port = int(cfg.get("SMTP_PORT") or 25)
+        self.security = (cfg.get("SMTP_SECURITY") or "none").lower()
+        self.user = cfg.get("SMTP_USER")
+        self.password = cfg.get("SMTP_PASSWORD")
+        self.timeout = int(cfg.get("SMTP_TIMEOUT") or 30)
+        self.sender = _bare_address(str(cfg["MAIL_FROM"]))
+        self._smtp: smtplib.SMTP | None = None
+
+    def _connect(self) -> smtplib.SMTP:
+        if not self.host:
+            raise TemporaryFailure("No mail server is configured: set HERALD_SMTP_HOST.")
+        try:
+            if self.security == "tls":
+                smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                    self.host, self.port, timeout=self.timeout, context=ssl.create_default_context()
+                )
+            else:
+                smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+                if self.security == "starttls":
+                    smtp.starttls(context=ssl.create_default_context())
+            # The message goes out in two writes (body, then the final "."): without NODELAY, Nagle's algorithm
+            # holds the second until the server's delayed ACK, 40 ms per message.
+            smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            smtp.ehlo_or_helo_if_needed()
+            if self.user:
+                smtp.login(self.user, self.password or "")
+        except smtplib.SMTPAuthenticationError as exc:
+            raise TemporaryFailure(f"The mail server refused the sign-in: {exc}") from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            raise TemporaryFailure(
+                f"Cannot reach the mail server {self.host}:{self.port}: {exc}"
+            ) from exc
+        return smtp
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            try:
+                self._smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                self._smtp.close()
+            self._smtp = None
+
+    def send(self, mail: Mail, before_final_dot: Callable[[], None] = lambda: None) -> None:
+        """Deliver one message, calling `before_final_dot` once everything but the final "." is out."""
+        if self._smtp is None:
+            self._smtp = self._connect()
+        smtp = self._smtp
+        data = build(mail).as_bytes(policy=WIRE)
+        recipient = _bare_address(mail.to)
+        try:
+            code, resp = smtp.mail(self.sender)
+            if code != 250:
+                self._refused(smtp, code, resp)
+            code, resp = smtp.rcpt(recipient)
+            if code not in (250, 251):
+                self._refused(smtp, code, resp, bounced=True)
+            code, resp = smtp.docmd("data")
+            if code != 354:
+                self._refused(smtp, code, resp)
+            body = smtplib._quote_periods(data)  # noqa: SLF001 - the dot-stuffing smtplib.data() does
+            if body[-2:] != b"\r\n":
+                body += b"\r\n"
+            smtp.send(body)
+            before_final_dot()
+            smtp.send(b".\r\n")
+            code, resp = smtp.getreply()
+            if code != 250:
+                self._refused(smtp, code, resp)
+        except (PermanentFailure, TemporaryFailure):
+            raise
+        except (OSError, smtplib.SMTPException) as exc:  # TimeoutError is an OSError
+            self._drop()
+            raise TemporaryFailure(f"The connection to the mail server failed: {exc}") from exc
+
+    def _refused(self, smtp: smtplib.SMTP, code: int, resp: bytes, bounced: bool = False) -> None:
+        text = f"{code} {resp.decode(errors='replace')}"
+        try:
+            smtp.rset()
+        except (OSError, smtplib.SMTPException):
+            self._drop()
+        if 500 <= code < 600:
+            raise PermanentFailure(f"The mail server refused: {text}", bounced=bounced)
+        raise TemporaryFailure(f"The mail server asked to try later: {text}")
+
+    def _drop(self) -> None:
+        if self._smtp is not None:
+            try:
+                self._smtp.close()
+            finally:
+                self._smtp = None
