@@ -262,6 +262,8 @@ class OIDCTransaction(BaseModel):
     created_at = DateTimeField(default=utcnow)
     expires_at = DateTimeField(index=True)
     used_at = DateTimeField(null=True)
+
+
 OUTBOX_STATUSES = ("pending", "sending", "committing", "sent", "failed", "cancelled")
 
 
