@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from guidelines import x_weighted_length
+from guidelines.weighted import MAX_WEIGHTED_LENGTH
 from server import audit
 from server.db import db
 from server.errors import APIError
@@ -30,11 +31,7 @@ from server.models import (
 from server.schemas import validate
 from server.settings import get_setting
 
-X_LIMIT = 280
-# twitter-text v3: these code point ranges weigh 1, everything else 2; every URL weighs 23.
-_LIGHT_RANGES = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
-_URL = re.compile(r"https?://\S+", re.IGNORECASE)
-_URL_WEIGHT = 23
+X_LIMIT = MAX_WEIGHTED_LENGTH
 
 # Valid status changes: (from, action) -> to. Anything else is a conflict.
 TRANSITIONS = {("draft", "approve"): "approved", ("approved", "archive"): "archived"}
@@ -90,16 +87,27 @@ def safe_link(url: str | None) -> bool:
     return parts.scheme.lower() in {"http", "https"} and bool(parts.hostname)
 
 
-def x_weighted_length(text: str) -> int:
-    """X's weighted length (twitter-text v3, without the emoji refinement: emoji count high)."""
-    total = 0
-    for chunk_index, chunk in enumerate(_URL.split(text)):
-        if chunk_index:
-            total += _URL_WEIGHT
-        for ch in chunk:
-            cp = ord(ch)
-            total += 1 if any(lo <= cp <= hi for lo, hi in _LIGHT_RANGES) else 2
-    return total
+def campaign_window_reason(campaign: Campaign | None, now: datetime | None = None) -> str | None:
+    """Why a snippet of `campaign` is not suggested right now, or None when its window is open.
+
+    Suggestions (server.suggestion_index, server.api.suggestions) leave out snippets whose
+    campaign has not started or has ended; the console shows this sentence so a curator is not
+    left wondering why an approved snippet never reaches anyone.
+    """
+    if campaign is None:
+        return None
+    now = now or utcnow()
+    if campaign.starts_at is not None and campaign.starts_at > now:
+        return (
+            f"Not suggested yet: its campaign “{campaign.name}” starts on "
+            f"{campaign.starts_at:%Y-%m-%d %H:%M} UTC."
+        )
+    if campaign.ends_at is not None and campaign.ends_at <= now:
+        return (
+            f"Not suggested any more: its campaign “{campaign.name}” ended on "
+            f"{campaign.ends_at:%Y-%m-%d %H:%M} UTC."
+        )
+    return None
 
 
 # --- JSON ------------------------------------------------------------------------------------

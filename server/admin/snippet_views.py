@@ -135,6 +135,9 @@ def _editor(snippet: Snippet | None, form: dict | None = None, errors=None, stat
             campaigns=list(Campaign.select().order_by(Campaign.name)),
             teams=list(Team.select().order_by(Team.name)),
             names=names,
+            window_reason=(
+                snippet_rules.campaign_window_reason(snippet.campaign) if snippet else None
+            ),
             networks=NETWORKS,
             policy=policy_for_page(),
         ),
