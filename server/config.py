@@ -22,6 +22,9 @@ DEFAULTS: dict[str, object] = {
     "LOGIN_LOCKOUT_SECONDS": 900,
     "PUBLIC_BASE_URL": None,  # base for tracked links and invite links; None: the request's host
     "SHARE_BATCH_MAX": 500,
+    "FEED_TIMEOUT_SECONDS": 10,  # per feed fetch (server.feeds)
+    "FEED_MAX_BYTES": 5_000_000,  # a feed response larger than this is refused
+    "FEED_ALLOW_PRIVATE": "0",  # 1: feeds may be fetched from private/loopback/link-local addresses
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
 }
@@ -36,6 +39,8 @@ _INT_KEYS = {
     "LOGIN_WINDOW_SECONDS",
     "LOGIN_LOCKOUT_SECONDS",
     "SHARE_BATCH_MAX",
+    "FEED_TIMEOUT_SECONDS",
+    "FEED_MAX_BYTES",
 }
 
 

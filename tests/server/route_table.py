@@ -49,6 +49,13 @@ ROUTES: dict[tuple[str, str], str] = {
     ("/api/v1/snippets/<int:snippet_id>/approve", "POST"): "admin",
     ("/api/v1/snippets/<int:snippet_id>/archive", "POST"): "admin",
     ("/api/v1/suggestions", "GET"): "employee",
+    ("/api/v1/feeds", "GET"): "admin",
+    ("/api/v1/feeds", "POST"): "admin",
+    ("/api/v1/feeds/<int:source_id>", "GET"): "admin",
+    ("/api/v1/feeds/<int:source_id>", "DELETE"): "admin",
+    ("/api/v1/feeds/<int:source_id>/pause", "POST"): "admin",
+    ("/api/v1/feeds/<int:source_id>/resume", "POST"): "admin",
+    ("/api/v1/feeds/<int:source_id>/poll", "POST"): "admin",
     ("/api/v1/shares", "POST"): "employee",
     ("/api/v1/analytics/summary", "GET"): "admin",
     # --- API: guidelines and policy ---

@@ -131,7 +131,9 @@ def legacy(request, tmp_path):
 
 def test_dumps_hold_rows_in_every_table():
     """The dumps are only a fair test if no table is empty."""
-    tables = {model._meta.table_name for model in ALL_MODELS}
+    # Tables added by later migrations (9XX_*.py) are not in the legacy dumps by definition.
+    added_later = {"feedsource", "feedpoll", "feedentry"}
+    tables = {model._meta.table_name for model in ALL_MODELS} - added_later
     for counts in (sqlite_dump_counts(), postgres_dump_counts()):
         assert set(counts) == tables
         assert all(counts[t] >= 1 for t in tables), counts
@@ -157,7 +159,10 @@ def test_legacy_database_upgrades_keeping_every_row(legacy, env):
     )
     with app.app_context(), db.connection_context():
         assert pending_migrations() == []
-        assert {m._meta.table_name: m.select().count() for m in ALL_MODELS} == dict(counts)
+        # tables added after the dumps were made are empty (Counter: 0 when absent)
+        assert {m._meta.table_name: m.select().count() for m in ALL_MODELS} == {
+            m._meta.table_name: counts[m._meta.table_name] for m in ALL_MODELS
+        }
         # Every row reads back through the models (JSON and dates parse, no column is missing).
         for model in ALL_MODELS:
             for row in model.select():
@@ -190,7 +195,9 @@ def test_legacy_database_upgrades_keeping_every_row(legacy, env):
     )
     assert resp.status_code == 200, resp.get_json()
     titles = {item["title"] for item in resp.get_json()["items"]}
-    assert titles == {"Our new product ✨", "ข่าวสำหรับทีมขาย"}
+    # "Our new product ✨" belongs to the "Launch 🚀" campaign, which ended on 2026-02-14:
+    # campaign windows apply to suggestions, so only the Thai snippet is live.
+    assert titles == {"ข่าวสำหรับทีมขาย"}
     if not db.is_closed():
         db.close()
 
