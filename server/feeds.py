@@ -346,9 +346,11 @@ def _drafts(source: FeedSource, parsed: Any) -> tuple[list[int], int, list[str]]
             key = hashlib.sha256(text.encode("utf-8")).hexdigest()
         keyed.append((key, entry, link))
     if refused:
-        notes.append(f"{refused} entry link(s) refused: only http and https links are kept")
+        notes.append(
+            f"{_entries(refused)} with a link other than http or https: the link was left out"
+        )
     if missing:
-        notes.append(f"{missing} entry(ies) without a link")
+        notes.append(f"{_entries(missing)} without a link")
     keys = list(dict.fromkeys(k for k, _, _ in keyed))
     known: set[str] = set()
     for i in range(0, len(keys), 500):
@@ -422,6 +424,10 @@ def poll_due(limits: FetchLimits, every: timedelta | None = None) -> list[PollRe
             FeedSource.last_polled_at.is_null() | (FeedSource.last_polled_at <= cutoff)
         )
     return [poll_source(source, limits) for source in query]
+
+
+def _entries(n: int) -> str:
+    return "1 entry" if n == 1 else f"{n} entries"
 
 
 def describe(result: PollResult) -> str:

@@ -49,8 +49,20 @@ def feed_detail(source_id: int):
         .order_by(FeedEntry.id.desc())
         .limit(50)
     )
+    labels = {"linkedin": "LinkedIn", "x": "X"}
+    entries = [
+        (
+            e,
+            [
+                f"{labels[n]}: {f['message']}"
+                for n in ("linkedin", "x")
+                for f in (e.findings or {}).get(n, [])
+            ],
+        )
+        for e in rows
+    ]
     return render_template(
-        "admin/feed_detail.html", feed=feed_api.feed_json(source), entries=list(rows)
+        "admin/feed_detail.html", feed=feed_api.feed_json(source), entries=entries
     )
 
 

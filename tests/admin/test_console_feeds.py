@@ -46,8 +46,9 @@ def test_add_poll_pause_and_delete_a_feed(feeds_console, feed_server):  # noqa: 
     assert "4 new of 4" in page and "HTTP 200" in page
     detail = feeds_console.page(f"/admin/feeds/{source.id}")
     assert "Acme Cloud 3.0 &amp; the new scheduler" in detail
+    assert "LinkedIn: Mention that you work for Acme" in detail  # checked on creation
     assert detail.count('<span class="badge">third-party</span>') == 5  # the feed and 4 drafts
-    assert "1 entry link(s) refused: only http and https links are kept" in detail
+    assert "1 entry with a link other than http or https: the link was left out" in detail
     page = feeds_console.post(
         f"/admin/feeds/{source.id}/poll",
         {"next": f"/admin/feeds/{source.id}"},

@@ -144,8 +144,8 @@ def test_rss2_entries_become_drafts_once(client, admin_headers, feed_server):
     first = poll(client, admin_headers, feed["id"])
     assert first["http_status"] == 200 and first["error"] is None
     assert (first["items_new"], first["items_seen"]) == (4, 4)
-    assert "1 entry link(s) refused" in first["warning"]
-    assert "1 entry(ies) without a link" in first["warning"]
+    assert "1 entry with a link other than http or https: the link was left out" in first["warning"]
+    assert "1 entry without a link" in first["warning"]
     found = drafts(first["snippet_ids"])
     assert sorted(found) == [
         "Acme blog: A link that runs code",
