@@ -25,10 +25,11 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import feedparser
 
 from guidelines import check, x_weighted_length
-from guidelines.weighted import MAX_WEIGHTED_LENGTH
+from guidelines.weighted import MAX_WEIGHTED_LENGTH, parse_x
+from server import audit
 from server.db import db
-from server.models import FeedEntry, FeedPoll, FeedSource, utcnow
-from server.snippets import create_snippet, safe_link
+from server.models import FeedEntry, FeedPoll, FeedSource, Team, utcnow
+from server.snippets import insert_drafts, safe_link
 
 FAILURES_BEFORE_FAILING = 5
 LINKEDIN_SUMMARY_CHARS = 600
@@ -228,8 +229,18 @@ def x_text(title: str, summary: str, link: str | None) -> str:
         body = title if n is None else f"{title}: {shorten(summary, n)}" if n else title
         return body + tail
 
-    if summary and x_weighted_length(build(len(summary))) <= MAX_WEIGHTED_LENGTH:
-        return build(len(summary))
+    if summary:
+        # One pass finds where the summary must be cut (room left for the link and "…").
+        head = f"{title}: "
+        budget = MAX_WEIGHTED_LENGTH - (x_weighted_length(tail) if tail else 0)
+        exceed = parse_x(head + summary, True, budget - 2)["exceed_at"]
+        if exceed is None:
+            if x_weighted_length(build(len(summary))) <= MAX_WEIGHTED_LENGTH:
+                return build(len(summary))
+        elif exceed - len(head) >= 20:
+            text = build(exceed - len(head) + 1)
+            if x_weighted_length(text) <= MAX_WEIGHTED_LENGTH:
+                return text
     lo, hi = 0, len(summary)  # the longest summary prefix that fits
     while lo < hi:
         mid = (lo + hi + 1) // 2
@@ -369,28 +380,36 @@ def _drafts(source: FeedSource, parsed: Any) -> tuple[list[int], int, list[str]]
         policy = compiled_policy()
     except Exception:  # no policy yet: drafts are still made, findings come with the editor
         policy = None
-    created: list[int] = []
+    bodies = [draft_body(source, entry, link) for _, entry, link in fresh]
+    team_ids = list(source.team_ids or [])
     with db.atomic():
-        for key, entry, link in fresh:
-            body = draft_body(source, entry, link)
-            snippet = create_snippet(None, body)
+        if team_ids:  # teams deleted since the source was added are dropped, not an error
+            team_ids = [t for (t,) in Team.select(Team.id).where(Team.id.in_(team_ids)).tuples()]
+        created = insert_drafts(bodies, source.language, source.campaign_id, team_ids)
+        rows = []
+        for (key, _, link), body, sid in zip(fresh, bodies, created, strict=True):
             findings = (
                 {n: check(t[0], policy, n) for n, t in body["variants"].items()} if policy else {}
             )
-            FeedEntry.create(
-                key=key,
-                source=source,
-                snippet=snippet,
-                link=link,
-                third_party=source.third_party,
-                findings=findings,
+            rows.append(
+                {
+                    "key": key,
+                    "source": source.id,
+                    "snippet": sid,
+                    "link": link,
+                    "third_party": source.third_party,
+                    "findings": findings,
+                    "seen_at": utcnow(),
+                }
             )
-            created.append(snippet.id)
+        for i in range(0, len(rows), 200):
+            FeedEntry.insert_many(rows[i : i + 200]).execute()
+        audit.record(None, "feed.drafts", "feed", source.id, None, {"snippet_ids": created})
     return created, len(keyed), notes
 
 
 def draft_body(source: FeedSource, entry: Any, link: str | None) -> dict:
-    """The snippets/create-request body for one entry: a LinkedIn and an X variant."""
+    """One draft for server.snippets.insert_drafts: a LinkedIn and an X variant."""
     title = plain_text(entry.get("title")) or "Untitled entry"
     if source.naming == "source_and_title":
         title = f"{source.name}: {title}"
@@ -403,16 +422,11 @@ def draft_body(source: FeedSource, entry: Any, link: str | None) -> dict:
     linkedin = "\n\n".join(
         part for part in (title, shorten(summary, LINKEDIN_SUMMARY_CHARS), link) if part
     )
-    body: dict = {
+    return {
         "title": shorten(title, TITLE_MAX),
         "variants": {"linkedin": [linkedin], "x": [x_text(title, summary, link)]},
         "link_url": link,
-        "source": "feed",
-        "language": source.language,
-        "team_ids": list(source.team_ids or []),
-        "campaign_id": source.campaign_id,
     }
-    return body
 
 
 def poll_due(limits: FetchLimits, every: timedelta | None = None) -> list[PollResult]:

@@ -461,3 +461,46 @@ def delete_snippet(actor: User | None, snippet: Snippet) -> None:
         before = snippet_json(snippet)
         snippet.delete_instance()
         audit.record(actor, "snippet.delete", "snippet", before["id"], before, None)
+
+
+def insert_drafts(
+    drafts: list[dict], language: str, campaign_id: int | None, team_ids: list[int]
+) -> list[int]:
+    """Many machine-made drafts at once (server.feeds): a few statements instead of ~15 per draft.
+
+    Each draft is {"title", "link_url", "variants": {network: [text]}}; they share language,
+    campaign and target teams. The caller wraps this in db.atomic() and audits the batch: the
+    texts were built by Herald, not typed by a person, so they skip create_snippet's checks.
+    """
+    now = utcnow()
+    expires = now + timedelta(days=int(get_setting("default_expiry_days")))
+    ids: list[int] = []
+    for draft in drafts:
+        ids.append(
+            Snippet.insert(
+                title=draft["title"],
+                link_url=draft["link_url"],
+                hashtags=[],
+                campaign=campaign_id,
+                targeted=bool(team_ids),
+                status="draft",
+                source="feed",
+                language=language,
+                starts_at=now,
+                expires_at=expires,
+                created_at=now,
+                updated_at=now,
+            ).execute()
+        )
+    variants = [
+        {"snippet": sid, "network": network, "position": i, "text": text}
+        for sid, draft in zip(ids, drafts, strict=True)
+        for network, texts in draft["variants"].items()
+        for i, text in enumerate(texts)
+    ]
+    for i in range(0, len(variants), 200):
+        SnippetVariant.insert_many(variants[i : i + 200]).execute()
+    teams = [{"snippet": sid, "team": t} for sid in ids for t in team_ids]
+    for i in range(0, len(teams), 400):
+        SnippetTeam.insert_many(teams[i : i + 400]).execute()
+    return ids
