@@ -474,24 +474,28 @@ def insert_drafts(
     """
     now = utcnow()
     expires = now + timedelta(days=int(get_setting("default_expiry_days")))
+    rows = [
+        {
+            "title": draft["title"],
+            "link_url": draft["link_url"],
+            "hashtags": [],
+            "campaign": campaign_id,
+            "targeted": bool(team_ids),
+            "status": "draft",
+            "source": "feed",
+            "language": language,
+            "starts_at": now,
+            "expires_at": expires,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for draft in drafts
+    ]
     ids: list[int] = []
-    for draft in drafts:
-        ids.append(
-            Snippet.insert(
-                title=draft["title"],
-                link_url=draft["link_url"],
-                hashtags=[],
-                campaign=campaign_id,
-                targeted=bool(team_ids),
-                status="draft",
-                source="feed",
-                language=language,
-                starts_at=now,
-                expires_at=expires,
-                created_at=now,
-                updated_at=now,
-            ).execute()
-        )
+    for i in range(0, len(rows), 100):
+        # RETURNING's row order is not promised; one statement's new ids ascend in row order.
+        returned = Snippet.insert_many(rows[i : i + 100]).returning(Snippet.id).tuples().execute()
+        ids += sorted(sid for (sid,) in returned)
     variants = [
         {"snippet": sid, "network": network, "position": i, "text": text}
         for sid, draft in zip(ids, drafts, strict=True)
