@@ -7,7 +7,7 @@ import re
 import pytest
 
 from server.db import db
-from server.models import FeedSource, GuidelineRule, Team
+from server.models import FeedEntry, FeedSource, GuidelineRule, Team
 from server.policy_store import load_starter_policy
 from tests.server.test_feeds import FeedHandler, feed_server  # noqa: F401 (fixture)
 
@@ -47,6 +47,15 @@ def test_add_poll_pause_and_delete_a_feed(feeds_console, feed_server):  # noqa: 
     detail = feeds_console.page(f"/admin/feeds/{source.id}")
     assert "Acme Cloud 3.0 &amp; the new scheduler" in detail
     assert "LinkedIn: Mention that you work for Acme" in detail  # checked on creation
+    with db.connection_context():
+        entry = FeedEntry.get(
+            FeedEntry.link == "https://blog.acme.test/2026/acme-cloud-3?utm_source=rss"
+        )
+    snippet_page = feeds_console.page(f"/admin/snippets/{entry.snippet_id}")
+    assert re.search(
+        r'Drafted from the feed <a href="/admin/feeds/\d+">Acme blog</a>', snippet_page
+    )
+    assert '<span class="badge">third-party</span>' in snippet_page
     assert detail.count('<span class="badge">third-party</span>') == 5  # the feed and 4 drafts
     assert "1 entry with a link other than http or https: the link was left out" in detail
     page = feeds_console.post(
