@@ -265,5 +265,26 @@ def build_extension_cmd(out_dir: Path, site_origins: tuple[str, ...]) -> None:
     click.echo(f"Built {out_dir} and {zip_path}")
 
 
+@main.command("poll-feeds")
+@click.option(
+    "--every-minutes",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Skip sources polled less than this many minutes ago (for cron); default: poll all.",
+)
+def poll_feeds(every_minutes: int | None) -> None:
+    """Poll every active feed source once; new entries become draft snippets."""
+    from datetime import timedelta
+
+    from server import feeds
+
+    app = _app()
+    with app.app_context():
+        every = timedelta(minutes=every_minutes) if every_minutes else None
+        limits = feeds.FetchLimits.from_config(app.config)
+        for result in feeds.poll_due(limits, every):
+            click.echo(feeds.describe(result))
+
+
 if __name__ == "__main__":
     main()

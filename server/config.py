@@ -42,6 +42,10 @@ DEFAULTS: dict[str, object] = {
     "OUTBOX_RETRY_MAX_SECONDS": 3600,
     "OUTBOX_MAX_ATTEMPTS": 10,
     "OUTBOX_LEASE_SECONDS": 300,
+    "FEED_TIMEOUT_SECONDS": 10,  # per feed fetch (server.feeds)
+    "FEED_POLL_MINUTES": 30,  # `herald worker` polls each active feed source this often
+    "FEED_MAX_BYTES": 5_000_000,  # a feed response larger than this is refused
+    "FEED_ALLOW_PRIVATE": "0",  # 1: feeds may be fetched from private/loopback/link-local addresses
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     # Single sign-on (OpenID Connect): on when issuer, client id and client secret are all set.
@@ -73,6 +77,9 @@ _INT_KEYS = {
     "OUTBOX_RETRY_MAX_SECONDS",
     "OUTBOX_MAX_ATTEMPTS",
     "OUTBOX_LEASE_SECONDS",
+    "FEED_TIMEOUT_SECONDS",
+    "FEED_POLL_MINUTES",
+    "FEED_MAX_BYTES",
 }
 
 

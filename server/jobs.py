@@ -139,8 +139,16 @@ def _register(huey: Huey, app: Flask) -> None:
         for w in sorted(set(unfinished_weeks()) | ({week} if week else set())):
             step(f"write the digest of {w}", run_week, w)
         step("write due reminders", queue_due_reminders)
+        step("poll due feeds", _poll_feeds)
         step("deliver", deliver_due)
         _book_follow_up()
+
+    def _poll_feeds() -> None:
+        """Feed sources not polled for FEED_POLL_MINUTES; each new entry becomes a draft once (its key is unique)."""
+        from server import feeds
+
+        every = timedelta(minutes=int(app.config["FEED_POLL_MINUTES"]))
+        feeds.poll_due(feeds.FetchLimits.from_config(app.config), every)
 
     @huey.on_startup()
     def resume() -> None:

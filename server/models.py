@@ -299,6 +299,55 @@ class JobRun(BaseModel):
     started_at = DateTimeField(default=utcnow)
     finished_at = DateTimeField(null=True)
     progress = IntegerField(default=0)  # the last user id enqueued: a resumed run starts after it
+FEED_STATUSES = ("active", "paused", "failing")
+FEED_NAMING = ("title", "source_and_title")
+
+
+class FeedSource(BaseModel):
+    """An RSS or Atom feed whose new entries become draft snippets (server.feeds)."""
+
+    name = CharField()
+    url = TextField()
+    team_ids = JSONField(default=list)
+    campaign = ForeignKeyField(Campaign, null=True, on_delete="SET NULL", backref="feed_sources")
+    language = CharField(default="en")
+    third_party = BooleanField(default=False)
+    naming = CharField(default="title")
+    status = CharField(default="active")
+    consecutive_failures = IntegerField(default=0)
+    etag = TextField(null=True)
+    last_modified = TextField(null=True)
+    last_polled_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=utcnow)
+
+
+class FeedPoll(BaseModel):
+    """One poll of a source: what the curator sees when asking "did it work?"."""
+
+    source = ForeignKeyField(FeedSource, backref="polls", on_delete="CASCADE")
+    at = DateTimeField(default=utcnow)
+    http_status = IntegerField(null=True)
+    items_new = IntegerField(default=0)
+    items_seen = IntegerField(default=0)
+    error = TextField(null=True)
+    warning = TextField(null=True)
+    duration_ms = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("source", "at"), False),)
+
+
+class FeedEntry(BaseModel):
+    """A feed entry already turned into a draft: `key` (sha256 of its id, else its link) dedups
+    across polls and across sources."""
+
+    key = CharField(max_length=64, unique=True)
+    source = ForeignKeyField(FeedSource, null=True, backref="entries", on_delete="SET NULL")
+    snippet = ForeignKeyField(Snippet, null=True, backref="+", on_delete="SET NULL")
+    link = TextField(null=True)
+    third_party = BooleanField(default=False)
+    findings = JSONField(default=dict)
+    seen_at = DateTimeField(default=utcnow)
 
 
 ALL_MODELS = [
@@ -321,4 +370,7 @@ ALL_MODELS = [
     OIDCTransaction,
     Outbox,
     JobRun,
+    FeedSource,
+    FeedPoll,
+    FeedEntry,
 ]

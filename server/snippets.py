@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from guidelines import x_weighted_length
+from guidelines.weighted import MAX_WEIGHTED_LENGTH
 from server import audit
 from server.db import db
 from server.errors import APIError
@@ -31,11 +32,7 @@ from server.models import (
 from server.schemas import validate
 from server.settings import get_setting
 
-X_LIMIT = 280
-# twitter-text v3: these code point ranges weigh 1, everything else 2; every URL weighs 23.
-_LIGHT_RANGES = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
-_URL = re.compile(r"https?://\S+", re.IGNORECASE)
-_URL_WEIGHT = 23
+X_LIMIT = MAX_WEIGHTED_LENGTH
 
 # Valid status changes: (from, action) -> to. Anything else is a conflict.
 TRANSITIONS = {
@@ -99,16 +96,27 @@ def safe_link(url: str | None) -> bool:
     return parts.scheme.lower() in {"http", "https"} and bool(parts.hostname)
 
 
-def x_weighted_length(text: str) -> int:
-    """X's weighted length (twitter-text v3, without the emoji refinement: emoji count high)."""
-    total = 0
-    for chunk_index, chunk in enumerate(_URL.split(text)):
-        if chunk_index:
-            total += _URL_WEIGHT
-        for ch in chunk:
-            cp = ord(ch)
-            total += 1 if any(lo <= cp <= hi for lo, hi in _LIGHT_RANGES) else 2
-    return total
+def campaign_window_reason(campaign: Campaign | None, now: datetime | None = None) -> str | None:
+    """Why a snippet of `campaign` is not suggested right now, or None when its window is open.
+
+    Suggestions (server.suggestion_index, server.api.suggestions) leave out snippets whose
+    campaign has not started or has ended; the console shows this sentence so a curator is not
+    left wondering why an approved snippet never reaches anyone.
+    """
+    if campaign is None:
+        return None
+    now = now or utcnow()
+    if campaign.starts_at is not None and campaign.starts_at > now:
+        return (
+            f"Not suggested yet: its campaign “{campaign.name}” starts on "
+            f"{campaign.starts_at:%Y-%m-%d %H:%M} UTC."
+        )
+    if campaign.ends_at is not None and campaign.ends_at <= now:
+        return (
+            f"Not suggested any more: its campaign “{campaign.name}” ended on "
+            f"{campaign.ends_at:%Y-%m-%d %H:%M} UTC."
+        )
+    return None
 
 
 # --- JSON ------------------------------------------------------------------------------------
@@ -529,3 +537,50 @@ def delete_snippet(actor: User | None, snippet: Snippet) -> None:
         before = snippet_json(snippet)
         snippet.delete_instance()
         audit.record(actor, "snippet.delete", "snippet", before["id"], before, None)
+
+
+def insert_drafts(
+    drafts: list[dict], language: str, campaign_id: int | None, team_ids: list[int]
+) -> list[int]:
+    """Many machine-made drafts at once (server.feeds): a few statements instead of ~15 per draft.
+
+    Each draft is {"title", "link_url", "variants": {network: [text]}}; they share language,
+    campaign and target teams. The caller wraps this in db.atomic() and audits the batch: the
+    texts were built by Herald, not typed by a person, so they skip create_snippet's checks.
+    """
+    now = utcnow()
+    expires = now + timedelta(days=int(get_setting("default_expiry_days")))
+    rows = [
+        {
+            "title": draft["title"],
+            "link_url": draft["link_url"],
+            "hashtags": [],
+            "campaign": campaign_id,
+            "targeted": bool(team_ids),
+            "status": "draft",
+            "source": "feed",
+            "language": language,
+            "starts_at": now,
+            "expires_at": expires,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for draft in drafts
+    ]
+    ids: list[int] = []
+    for i in range(0, len(rows), 100):
+        # RETURNING's row order is not promised; one statement's new ids ascend in row order.
+        returned = Snippet.insert_many(rows[i : i + 100]).returning(Snippet.id).tuples().execute()
+        ids += sorted(sid for (sid,) in returned)
+    variants = [
+        {"snippet": sid, "network": network, "position": i, "text": text}
+        for sid, draft in zip(ids, drafts, strict=True)
+        for network, texts in draft["variants"].items()
+        for i, text in enumerate(texts)
+    ]
+    for i in range(0, len(variants), 200):
+        SnippetVariant.insert_many(variants[i : i + 200]).execute()
+    teams = [{"snippet": sid, "team": t} for sid in ids for t in team_ids]
+    for i in range(0, len(teams), 400):
+        SnippetTeam.insert_many(teams[i : i + 400]).execute()
+    return ids

@@ -7,7 +7,8 @@ newest-first, split into "for everyone" and "per target team", and rebuilds it w
 * any snippet changed (a one-row stamp query: MAX(updated_at) and MAX(id), both indexed; every
   edit and transition in server.snippets bumps updated_at, and so does editing a campaign, whose
   name and hashtag suggestions show),
-* a schedule boundary passes (the next start or expiry among the snippets it holds), or
+* a schedule boundary passes (the next start or expiry among the snippets it holds, or the next
+  start or end of a campaign: snippets of a campaign outside its window are not suggested), or
 * STALE_AFTER seconds passed anyway (a safety net for changes made outside server.snippets).
 """
 
@@ -22,7 +23,7 @@ from flask import current_app
 from peewee import fn
 
 from server import sharers
-from server.models import Share, Snippet, SnippetTeam, SnippetVariant
+from server.models import Campaign, Share, Snippet, SnippetTeam, SnippetVariant
 from server.raw_sql import as_datetime, column, table
 from server.sharers import Sharers
 from server.suggestion_items import CachedItem
@@ -77,6 +78,10 @@ def _live_sql(param: str) -> tuple[str, str]:
     live = (
         f"{column(Snippet.status, 's')} = {param} AND {column(Snippet.starts_at, 's')} <= {param} "
         f"AND {column(Snippet.expires_at, 's')} > {param} "
+        f"AND ({column(Snippet.campaign, 's')} IS NULL OR EXISTS (SELECT 1 FROM {table(Campaign)} c "
+        f"WHERE {column(Campaign.id, 'c')} = {column(Snippet.campaign, 's')} "
+        f"AND ({column(Campaign.starts_at, 'c')} IS NULL OR {column(Campaign.starts_at, 'c')} <= {param}) "
+        f"AND ({column(Campaign.ends_at, 'c')} IS NULL OR {column(Campaign.ends_at, 'c')} > {param}))) "
         f"AND EXISTS (SELECT 1 FROM {table(SnippetVariant)} v "
         f"WHERE {column(SnippetVariant.snippet, 'v')} = {column(Snippet.id, 's')} "
         f"AND {column(SnippetVariant.network, 'v')} = {param})"
@@ -99,7 +104,7 @@ def build(network: str, now: datetime, current_stamp: tuple) -> LiveSet:
     db = Snippet._meta.database
     snippets_sql, teams_sql = _live_sql(db.param)
     moment = Snippet.starts_at.db_value(now)
-    params = ("approved", moment, moment, network)
+    params = ("approved", moment, moment, moment, moment, network)
     everyone: list[Entry] = []
     targeted: dict[int, Entry] = {}
     soonest_expiry = None
@@ -124,13 +129,21 @@ def build(network: str, now: datetime, current_stamp: tuple) -> LiveSet:
         .scalar()
     )
     next_change = now + STALE_AFTER
-    for boundary in (as_datetime(soonest_expiry), upcoming):
+    for boundary in (as_datetime(soonest_expiry), upcoming, *campaign_boundaries(now)):
         if boundary is not None:
             next_change = min(next_change, boundary)
     everyone.sort(reverse=True)
     for entries in by_team.values():
         entries.sort(reverse=True)
     return LiveSet(current_stamp, next_change, everyone, dict(by_team), sharers=sharers.start(db))
+
+
+def campaign_boundaries(now: datetime) -> tuple[datetime | None, datetime | None]:
+    """(the next campaign start, the next campaign end) after `now`: the live set changes there."""
+    return (
+        Campaign.select(fn.MIN(Campaign.starts_at)).where(Campaign.starts_at > now).scalar(),
+        Campaign.select(fn.MIN(Campaign.ends_at)).where(Campaign.ends_at > now).scalar(),
+    )
 
 
 def live_set(network: str, now: datetime) -> LiveSet:

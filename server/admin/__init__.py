@@ -29,6 +29,7 @@ _PAGES = (
     "guideline_views",
     "people",
     "campaign_views",
+    "feed_views",
     "settings_views",
     "audit_views",
     "exports",

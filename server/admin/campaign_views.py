@@ -9,7 +9,7 @@ from server.admin import forms
 from server.admin.core import admin_required, bp
 from server.errors import APIError
 from server.models import Campaign, Snippet, db, iso
-from server.snippets import parse_time, touch_campaign_snippets
+from server.snippets import campaign_window_reason, parse_time, touch_campaign_snippets
 
 
 def _json(c: Campaign) -> dict:
@@ -34,7 +34,11 @@ def campaigns():
     edit_id = request.args.get("edit", type=int)
     editing = Campaign.get_or_none(Campaign.id == edit_id) if edit_id else None
     return render_template(
-        "admin/campaigns.html", campaigns=list(rows), editing=editing, to_local=forms.iso_to_local
+        "admin/campaigns.html",
+        campaigns=list(rows),
+        editing=editing,
+        to_local=forms.iso_to_local,
+        window_reason=campaign_window_reason,
     )
 
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 from math import ceil
 
 from flask import flash, redirect, render_template, request, url_for
+from peewee import JOIN
 
 from server import snippets as snippet_rules
 from server.admin import forms
@@ -16,6 +17,8 @@ from server.models import (
     NETWORKS,
     SNIPPET_STATUSES,
     Campaign,
+    FeedEntry,
+    FeedSource,
     Snippet,
     Team,
     User,
@@ -144,6 +147,17 @@ def _editor(snippet: Snippet | None, form: dict | None = None, errors=None, stat
             campaigns=list(Campaign.select().order_by(Campaign.name)),
             teams=list(Team.select().order_by(Team.name)),
             names=names,
+            window_reason=(
+                snippet_rules.campaign_window_reason(snippet.campaign) if snippet else None
+            ),
+            feed_entry=(
+                FeedEntry.select(FeedEntry, FeedSource)
+                .join(FeedSource, JOIN.LEFT_OUTER)
+                .where(FeedEntry.snippet == snippet.id)
+                .first()
+                if snippet
+                else None
+            ),
             networks=NETWORKS,
             policy=policy_for_page(),
             four_eyes=four_eyes,

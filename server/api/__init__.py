@@ -24,6 +24,7 @@ RESOURCES = [
     "analytics",
     "openapi",
     "auth_oidc",
+    "feeds",
 ]
 
 

@@ -21,6 +21,7 @@ from server.db import db
 from server.errors import APIError
 from server.models import (
     NETWORKS,
+    Campaign,
     Membership,
     Snippet,
     SnippetTeam,
@@ -54,10 +55,18 @@ def visible_to(team_ids: list[int], network: str, now):
             SnippetVariant.snippet == Snippet.id, SnippetVariant.network == network
         )
     )
+    in_window = Snippet.campaign.is_null() | fn.EXISTS(
+        Campaign.select(SQL("1")).where(
+            Campaign.id == Snippet.campaign,
+            Campaign.starts_at.is_null() | (Campaign.starts_at <= now),
+            Campaign.ends_at.is_null() | (Campaign.ends_at > now),
+        )
+    )
     return (
         (Snippet.status == "approved")
         & (Snippet.starts_at <= now)
         & (Snippet.expires_at > now)
+        & in_window
         & everyone
         & has_text
     )

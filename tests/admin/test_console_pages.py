@@ -355,3 +355,23 @@ def test_unknown_snippet_is_a_404_page(admin_console):
     assert resp.status_code == 404
     assert resp.mimetype == "text/html"
     assert "Snippet not found." in resp.get_data(as_text=True)
+
+
+def test_console_says_why_a_campaign_snippet_is_not_suggested(admin_console):
+    now = utcnow()
+    with db.connection_context():
+        ended = Campaign.create(name="Last spring", ends_at=now - timedelta(days=90))
+        later = Campaign.create(name="Next launch", starts_at=now + timedelta(days=3))
+        running = Campaign.create(name="Running", ends_at=now + timedelta(days=3))
+    old = add_snippet("Old news", campaign=ended)
+    teaser = add_snippet("Teaser", campaign=later)
+    current = add_snippet("Current", campaign=running)
+    page = admin_console.page(f"/admin/snippets/{old.id}")
+    assert "Not suggested any more: its campaign “Last spring” ended on" in page
+    page = admin_console.page(f"/admin/snippets/{teaser.id}")
+    assert "Not suggested yet: its campaign “Next launch” starts on" in page
+    assert 'id="window-reason"' not in admin_console.page(f"/admin/snippets/{current.id}")
+    page = admin_console.page("/admin/campaigns")
+    assert f'data-campaign="{ended.id}">Ended: its snippets are not suggested.' in page
+    assert f'data-campaign="{later.id}">Not started: its snippets are not suggested yet.' in page
+    assert f'data-campaign="{running.id}"' not in page

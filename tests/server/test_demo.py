@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from guidelines import x_weighted_length
 from server.db import db
 from server.demo import DEMO_PASSWORD, load_demo
 from server.models import (
@@ -14,7 +15,7 @@ from server.models import (
     User,
 )
 from server.settings import get_setting
-from server.snippets import safe_link, x_weighted_length
+from server.snippets import safe_link
 
 
 def counts() -> dict[str, int]:

@@ -315,3 +315,28 @@ def test_items_carry_the_snippets_language(client, admin, eve_headers):
     publish(admin, "Launch")
     body = client.get(f"{URL}?network=x", headers=eve_headers).get_json()
     assert {i["title"]: i["language"] for i in body["items"]} == {"Lancio": "it", "Launch": "en"}
+def test_campaign_window_decides_what_is_suggested(client, admin, eve_headers, monkeypatch):
+    now = utcnow()
+    with db.connection_context():
+        ended = Campaign.create(name="Last spring", ends_at=now - timedelta(days=90))
+        later = Campaign.create(name="Next launch", starts_at=now + timedelta(days=3))
+        running = Campaign.create(
+            name="Running", starts_at=now - timedelta(days=1), ends_at=now + timedelta(days=9)
+        )
+        closing = Campaign.create(name="Closing", ends_at=now + timedelta(seconds=5))
+    publish(admin, "Old news", campaign_id=ended.id)
+    publish(admin, "Teaser", campaign_id=later.id)
+    publish(admin, "Current", campaign_id=running.id)
+    publish(admin, "Last call", campaign_id=closing.id)
+    publish(admin, "No campaign")
+    expected = ["Current", "Last call", "No campaign"]
+    assert sorted(titles(client, eve_headers)) == expected
+    assert sorted(titles(client, eve_headers, "network=linkedin&q=read")) == expected
+    # Ten seconds on, nothing was edited: the campaign's end alone takes "Last call" away.
+    later_now = now + timedelta(seconds=10)
+    monkeypatch.setattr("server.api.suggestions.utcnow", lambda: later_now)
+    assert sorted(titles(client, eve_headers)) == ["Current", "No campaign"]
+    assert sorted(titles(client, eve_headers, "network=linkedin&q=read")) == [
+        "Current",
+        "No campaign",
+    ]
