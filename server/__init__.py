@@ -16,8 +16,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     config.refuse_default_secret(app)
 
-    from server import api, db, errors
+    from server import api, db, errors, health, request_log
 
+    request_log.init_app(app)
     db.init_app(app)
     errors.init_app(app)
     CORS(
@@ -27,6 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         max_age=600,
     )
     api.init_app(app)
+    health.init_app(app)
     _init_optional(app)
     from server.access import check_every_route_declared
 

@@ -100,4 +100,7 @@ ROUTES: dict[tuple[str, str], str] = {
     ("/admin/snippets/<int:snippet_id>", "POST"): "admin",
     ("/admin/snippets/<int:snippet_id>/<any(approve, archive):action>", "POST"): "admin",
     ("/admin/teams", "POST"): "admin",
+    # --- Probes (no data) ---
+    ("/healthz", "GET"): "public",
+    ("/readyz", "GET"): "public",
 }
