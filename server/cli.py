@@ -191,5 +191,41 @@ def build_extension_cmd(out_dir: Path, site_origins: tuple[str, ...]) -> None:
     click.echo(f"Built {out_dir} and {zip_path}")
 
 
+@main.command()
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="File to write the backup to.",
+)
+def backup(out: Path) -> None:
+    """Copy the database consistently while the server keeps serving (SQLite: online backup; PostgreSQL: pg_dump)."""
+    from server.backup import BackupError
+    from server.backup import backup as run_backup
+
+    app = _app()
+    try:
+        run_backup(app.config["DATABASE_URL"], out)
+    except BackupError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"Backed up to {out}")
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path))
+def restore(source: Path) -> None:
+    """Load a backup made by `herald backup` into an empty database (a non-empty one is refused)."""
+    from server.backup import BackupError
+    from server.backup import restore as run_restore
+
+    app = _app()
+    try:
+        run_restore(app.config["DATABASE_URL"], source)
+    except BackupError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"Restored {source} into {app.config['DATABASE_URL'].split('@')[-1]}")
+
+
 if __name__ == "__main__":
     main()
