@@ -32,7 +32,7 @@ stamp=.venv/.herald-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "Installing Python packages ..."
   .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,postgres]'
   touch "$stamp"
 fi
 
@@ -49,4 +49,10 @@ fi
 if [ $with_browser = 1 ] && ! command -v chromium >/dev/null; then
   echo "Installing Debian's chromium ..."
   apt_install chromium
+fi
+
+# `herald backup`/`restore` on PostgreSQL are tested against a real server (initdb, pg_dump, pg_restore).
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "Installing Debian's postgresql ..."
+  apt_install postgresql
 fi

@@ -8,6 +8,9 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
+from tests.pg_support import admin_connection, start_postgres, with_database
 from tests.server.live_server import herald_cli, herald_env, live_herald
 
 PASSWORD = "backup-test-passphrase-42"
@@ -41,8 +44,53 @@ def rows(path: Path) -> dict[str, list[tuple]]:
         conn.close()
 
 
-def test_backup_while_serving_writes_restores_whole_batches(tmp_path):
-    env = herald_env(tmp_path)
+def pg_rows(url: str) -> dict[str, list[tuple]]:
+    with admin_connection(url) as cur:
+        cur.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")
+        tables = [name for (name,) in cur.fetchall()]
+        out = {}
+        for t in tables:
+            cur.execute(f'SELECT * FROM "{t}"')
+            out[t] = sorted(cur.fetchall(), key=repr)
+        return out
+
+
+class Engine:
+    """Where the served database lives, a fresh empty one to restore into, and how to read both."""
+
+    def __init__(self, kind: str, tmp_path: Path):
+        self.kind = kind
+        self._stop = None
+        if kind == "sqlite":
+            self.source = f"sqlite:///{tmp_path / 'live.sqlite3'}"
+            self.target = f"sqlite:///{tmp_path / 'restored.sqlite3'}"
+        else:
+            server, self._stop = start_postgres(tmp_path)
+            with admin_connection(server) as cur:
+                cur.execute("CREATE DATABASE herald_live")
+                cur.execute("CREATE DATABASE herald_restored")
+            self.source = with_database(server, "herald_live")
+            self.target = with_database(server, "herald_restored")
+
+    def rows(self, url: str) -> dict[str, list[tuple]]:
+        if self.kind == "sqlite":
+            return rows(Path(url.removeprefix("sqlite:///")))
+        return pg_rows(url)
+
+    def close(self) -> None:
+        if self._stop:
+            self._stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request, tmp_path):
+    engine = Engine(request.param, tmp_path)
+    yield engine
+    engine.close()
+
+
+def test_backup_while_serving_writes_restores_whole_batches(tmp_path, engine):
+    env = herald_env(tmp_path, HERALD_DATABASE_URL=engine.source)
     assert herald_cli(env, "init-db").returncode == 0
     made = herald_cli(
         env, "create-user", "--email", "eve@acme.test", "--name", "Eve", input=PASSWORD + "\n"
@@ -88,17 +136,21 @@ def test_backup_while_serving_writes_restores_whole_batches(tmp_path):
     assert f"Backed up to {backup_file}" in done.stdout
 
     # Restore into a fresh, empty database.
-    fresh = tmp_path / "restored.sqlite3"
-    restore_env = herald_env(tmp_path, HERALD_DATABASE_URL=f"sqlite:///{fresh}")
+    restore_env = herald_env(tmp_path, HERALD_DATABASE_URL=engine.target)
     restored = herald_cli(restore_env, "restore", str(backup_file))
     assert restored.returncode == 0, restored.stderr
-    assert rows(fresh) == rows(backup_file)  # every table, every row
+    got = engine.rows(engine.target)
+    if engine.kind == "sqlite":
+        assert got == rows(backup_file)  # every table, every row of the backup
+    assert got["user"] == engine.rows(engine.source)["user"]
+    # A second restore finds the database in use and leaves it alone.
+    again = herald_cli(restore_env, "restore", str(backup_file))
+    assert again.returncode == 1 and "The target database is not empty" in again.stderr
+    assert engine.rows(engine.target) == got
 
     # Consistent: each batch is all there or not at all; some writes made it, later ones did not.
-    conn = sqlite3.connect(fresh)
-    stored = {eid for (eid,) in conn.execute("SELECT event_id FROM share")}
-    users = [email for (email,) in conn.execute("SELECT email FROM user")]
-    conn.close()
+    stored = {row[1] for row in got["share"]}
+    users = [row[1] for row in got["user"]]
     per_batch = [sum(eid in stored for eid in batch) for batch in batches]
     assert set(per_batch) <= {0, BATCH}, per_batch
     assert 10 * BATCH <= len(stored) < len(batches) * BATCH
