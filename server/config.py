@@ -22,6 +22,9 @@ DEFAULTS: dict[str, object] = {
     "LOGIN_LOCKOUT_SECONDS": 900,
     "PUBLIC_BASE_URL": None,  # base for tracked links and invite links; None: the request's host
     "SHARE_BATCH_MAX": 500,
+    # Console sessions end after this long without a request, and this long after sign-in at most.
+    "CONSOLE_IDLE_MINUTES": 60,
+    "CONSOLE_MAX_HOURS": 12,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
 }
@@ -36,6 +39,8 @@ _INT_KEYS = {
     "LOGIN_WINDOW_SECONDS",
     "LOGIN_LOCKOUT_SECONDS",
     "SHARE_BATCH_MAX",
+    "CONSOLE_IDLE_MINUTES",
+    "CONSOLE_MAX_HOURS",
 }
 
 

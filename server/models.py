@@ -226,6 +226,21 @@ class AuditEntry(BaseModel):
     at = DateTimeField(default=utcnow, index=True)
 
 
+class ConsoleSession(BaseModel):
+    """A console sign-in, kept server-side so that signing out, "sign out everywhere" and disabling
+    end it for good: the cookie holds only the session's random id, and this table its hash."""
+
+    id_hash = CharField(primary_key=True)
+    user = ForeignKeyField(User, backref="console_sessions", on_delete="CASCADE")
+    created_at = DateTimeField(default=utcnow)
+    last_seen_at = DateTimeField(default=utcnow)
+    revoked_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "console_session"
+        indexes = ((("user", "revoked_at"), False),)
+
+
 ALL_MODELS = [
     Team,
     User,
@@ -243,4 +258,5 @@ ALL_MODELS = [
     GuidelineRule,
     Setting,
     AuditEntry,
+    ConsoleSession,
 ]

@@ -68,6 +68,7 @@ ROUTES: dict[tuple[str, str], str] = {
     ("/admin/sign-in", "GET"): "public",
     ("/admin/sign-in", "POST"): "public",
     ("/admin/sign-out", "POST"): "public",
+    ("/admin/sign-out-everywhere", "POST"): "admin",
     ("/admin/", "GET"): "admin",
     ("/admin/assets/brython.js", "GET"): "admin",
     ("/admin/assets/guidelines.brython.js", "GET"): "admin",
