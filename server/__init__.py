@@ -16,9 +16,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     config.refuse_default_secret(app)
 
-    from server import api, db, errors, health, request_log
+    from server import api, db, errors, health, input_guard, request_log
 
     request_log.init_app(app)
+    input_guard.init_app(app)
     db.init_app(app)
     errors.init_app(app)
     CORS(

@@ -71,15 +71,26 @@ def create_user(email: str, name: str, role: str, teams: tuple[str, ...]) -> Non
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\r\n")
-    if len(password) < 8:
-        raise click.ClickException("The password must have at least 8 characters.")
+    from server.credentials import normalized_email, password_problem
+    from server.errors import APIError
+
+    try:
+        email = normalized_email(email)
+    except APIError as err:
+        raise click.ClickException(
+            f"{email!r} is not a valid email address: {err.details[0]['message']}"
+        ) from None
+    if "\x00" in name or not name.strip():
+        raise click.ClickException("The name must not be empty or contain a NUL character.")
+    problem = password_problem(password, email=email, name=name)
+    if problem:
+        raise click.ClickException(f"Password refused: {problem}")
     app = _app()
     with app.app_context():
         from server.db import create_tables, db
         from server.models import Membership, Team, User, utcnow
 
         create_tables()
-        email = email.strip().lower()
         if User.get_or_none(User.email == email):
             raise click.ClickException(f"A user with the email {email} already exists.")
         with db.atomic():

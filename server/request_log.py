@@ -72,7 +72,9 @@ def request_fields(status: int) -> dict[str, Any]:
 def log_job(name: str, status: str, duration_ms: float, **fields: Any) -> None:
     """One line per background job run; callers pass ids and counts, never message bodies."""
     job_logger.info(
-        "job",
+        "job %s %s",
+        name,
+        status,
         extra={
             "fields": {
                 "event": "job",
@@ -107,5 +109,12 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _finish(resp):
         resp.headers[REQUEST_ID_HEADER] = request_id()
-        logger.info("request", extra={"fields": request_fields(resp.status_code)})
+        fields = request_fields(resp.status_code)
+        logger.info(
+            "%s %s %s",
+            fields["method"],
+            fields["route"],
+            fields["status"],
+            extra={"fields": fields},
+        )
         return resp

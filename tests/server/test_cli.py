@@ -108,7 +108,7 @@ def test_create_user_refuses_short_passwords_and_duplicates(instance):
     assert herald("init-db").exit_code == 0
     short = herald("create-user", "--email", "x@acme.test", "--name", "X", input="short\n")
     assert short.exit_code == 1
-    assert "at least 8 characters" in short.output
+    assert "at least 10 characters" in short.output
     ok = herald("create-user", "--email", "x@acme.test", "--name", "X", input="long enough!\n")
     assert ok.exit_code == 0, ok.output
     dup = herald("create-user", "--email", "X@acme.test", "--name", "X", input="long enough!\n")
