@@ -51,8 +51,7 @@ if [ $with_browser = 1 ] && ! command -v chromium >/dev/null; then
   apt_install chromium
 fi
 
-# `herald backup`/`restore` on PostgreSQL are tested against a real server (initdb, pg_dump, pg_restore).
-if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-  echo "Installing Debian's postgresql ..."
+if [ $with_browser = 1 ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "Installing Debian's postgresql (the tests start throwaway clusters) ..."
   apt_install postgresql
 fi

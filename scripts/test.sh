@@ -6,4 +6,5 @@ scripts/bootstrap.sh --with-browser
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/herald openapi --check
+.venv/bin/herald migrate --check
 exec .venv/bin/pytest "$@"

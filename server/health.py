@@ -50,18 +50,7 @@ def pending_migrations() -> list[str]:
     """Names of migrations not yet applied to the database (server.db owns the history)."""
     from server import db as db_module
 
-    if hasattr(db_module, "pending_migrations"):
-        return list(db_module.pending_migrations())
-    return _missing_tables()
-
-
-def _missing_tables() -> list[str]:
-    """Until numbered migrations exist, "current" means every model's table is there."""
-    from server.db import db
-    from server.models import ALL_MODELS
-
-    present = set(db.get_tables())
-    return [m._meta.table_name for m in ALL_MODELS if m._meta.table_name not in present]
+    return db_module.pending_migrations()
 
 
 def init_app(app: Flask) -> None:

@@ -4,20 +4,33 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 
 import pytest
 from werkzeug.security import generate_password_hash
 
 from server import create_app
-from server.db import create_tables, db
+from server.db import db, make_database, migrate_database
 from server.models import Membership, Team, User, utcnow
 
 PASSWORD = "correct horse battery"
 SECRET_KEY = "test-secret-key-that-is-long-enough-for-hs256"
 
 
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory):
+    """One SQLite file built through the migrations; each test copies it (~1.5 ms instead of ~75 ms to create
+    the tables), and every test runs on the schema real databases get."""
+    path = tmp_path_factory.mktemp("schema") / "migrated.sqlite3"
+    database = make_database(f"sqlite:///{path}")
+    migrate_database(database)
+    database.close_all()  # checkpoints the WAL into the file
+    return path
+
+
 @pytest.fixture
-def app(tmp_path):
+def app(tmp_path, migrated_template):
+    shutil.copyfile(migrated_template, tmp_path / "test.sqlite3")
     app = create_app(
         {
             "TESTING": True,
@@ -26,8 +39,6 @@ def app(tmp_path):
             "PUBLIC_BASE_URL": "http://herald.test",
         }
     )
-    with app.app_context():
-        create_tables()
     yield app
     if not db.is_closed():
         db.close()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from server import create_app
-from server.db import create_tables, db
+from server.db import db, migrate_database
 
 
 def test_healthz_answers_without_auth_and_without_data(client, admin):
@@ -44,7 +44,7 @@ def test_readyz_refuses_traffic_until_the_schema_is_migrated(tmp_path):
     assert resp.status_code == 503
     assert resp.get_json() == {"status": "unavailable", "reason": "migrations"}
     with app.app_context():
-        create_tables()
+        migrate_database()
     assert client.get("/readyz").status_code == 200
     if not db.is_closed():
         db.close()
