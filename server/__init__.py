@@ -15,6 +15,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     config.load(app, test_config)
     os.makedirs(app.instance_path, exist_ok=True)
     config.refuse_default_secret(app)
+    config.check_settings(app)
 
     from server import api, db, errors, health, input_guard, request_log
 

@@ -29,7 +29,19 @@ def _app(*, allow_default_secret: bool = False):
     return create_app()
 
 
-@click.group()
+class _Herald(click.Group):
+    """Settings Herald cannot start with end the command with one line on stderr, exit code 1."""
+
+    def invoke(self, ctx: click.Context):
+        from server.config import ConfigError
+
+        try:
+            return super().invoke(ctx)
+        except ConfigError as err:
+            raise click.ClickException(str(err)) from None
+
+
+@click.group(cls=_Herald)
 def main() -> None:
     """Herald companion server."""
 
@@ -184,7 +196,16 @@ def run(host: str, port: int, workers: int | None, debug: bool) -> None:
         app = create_app()
         app.run(host=host, port=port, debug=True)
         return
-    app = _app()  # fails early, with a clear message, on a default secret
+    app = _app()  # fails early, with a clear message, on a default secret or bad settings
+    from server.config import check_schema_current
+
+    with app.app_context():
+        try:
+            check_schema_current()
+        finally:
+            from server.db import db
+
+            db.obj.close_all()  # no pooled connection may cross gunicorn's fork
     from server.wsgi_server import serve
 
     serve(app, host=host, port=port, workers=workers)
@@ -205,7 +226,10 @@ def openapi(check: bool, output: Path | None) -> None:
 
     # A throwaway config: the document depends on routes and schemas only, never on settings.
     app = create_app(
-        {"SECRET_KEY": "openapi-generation-only", "DATABASE_URL": "sqlite:///:memory:"}
+        {
+            "SECRET_KEY": "openapi-generation-only-never-signs-anything",
+            "DATABASE_URL": "sqlite:///:memory:",
+        }
     )
     path = output or OPENAPI_PATH
     if check:
