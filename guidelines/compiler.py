@@ -329,6 +329,9 @@ def compile_policy(doc: dict, run_examples: bool = True) -> dict:
         "limits": limits,
         "rules": rules,
     }
+    if (doc.get("on_post") or {}).get("errors_left") == "note":
+        # only when set, so the default leaves every existing policy's hash as it was
+        compiled["on_post"] = {"errors_left": "note"}
     pre = term_prefilter(_policy_terms([r for r in doc["rules"] if r.get("enabled", True)]))
     if pre:
         compiled["term_prefilter"] = pre

@@ -12,6 +12,15 @@ KINDS = ["terms", "pattern", "detector", "require", "limit"]
 
 _term_list = {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}
 
+ON_POST: dict = {
+    "type": "object",
+    "description": "What the extension does when the employee is about to post with error-level"
+    " findings left. It never blocks or presses Post: 'nothing' (default) or 'note', a gentle"
+    " one-time 'N issues left - post anyway?' note beside the site's Post button.",
+    "additionalProperties": False,
+    "properties": {"errors_left": {"enum": ["nothing", "note"]}},
+}
+
 POLICY_SCHEMA: dict = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://herald.invalid/schemas/policy.schema.json",
@@ -24,6 +33,7 @@ POLICY_SCHEMA: dict = {
         "name": {"type": "string", "minLength": 1},
         "description": {"type": "string"},
         "rules": {"type": "array", "items": {"$ref": "#/$defs/rule"}},
+        "on_post": ON_POST,
     },
     "$defs": {
         "rule": {
@@ -149,6 +159,7 @@ COMPILED_SCHEMA: dict = {
             },
         },
         "rules": {"type": "array", "items": {"$ref": "#/$defs/rule"}},
+        "on_post": ON_POST,
         "term_prefilter": {
             "description": "matches wherever any term regex of the policy can start (a superset);"
             " the matcher scans all term regexes in one pass behind it",

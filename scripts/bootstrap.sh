@@ -46,6 +46,16 @@ if [ -f tests/fixtures/sites/package-lock.json ]; then
   fi
 fi
 
+if [ -f tests/fixtures/oidc/package-lock.json ]; then
+  if ! command -v npm >/dev/null; then echo "Installing Debian's npm ..."; apt_install nodejs npm; fi
+  lock=tests/fixtures/oidc/package-lock.json
+  if [ ! -d tests/fixtures/oidc/node_modules ] || [ "$lock" -nt tests/fixtures/oidc/node_modules ]; then
+    echo "Installing the OpenID Connect provider fixture's npm packages ..."
+    (cd tests/fixtures/oidc && npm ci --no-audit --no-fund --loglevel=error)
+    touch tests/fixtures/oidc/node_modules
+  fi
+fi
+
 if [ $with_browser = 1 ] && ! command -v chromium >/dev/null; then
   echo "Installing Debian's chromium ..."
   apt_install chromium
@@ -54,4 +64,11 @@ fi
 if [ $with_browser = 1 ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   echo "Installing Debian's postgresql (the tests start throwaway clusters) ..."
   apt_install postgresql
+fi
+
+# Thai glyphs and emoji for the screenshots the browser tests take (the panel speaks Thai too, and
+# suggestions carry emoji): without them a person looking at the screenshots sees boxes.
+if [ $with_browser = 1 ] && ! dpkg -s fonts-thai-tlwg fonts-noto-color-emoji >/dev/null 2>&1; then
+  echo "Installing Debian's Thai and emoji fonts ..."
+  apt_install fonts-thai-tlwg fonts-noto-color-emoji
 fi

@@ -52,6 +52,14 @@ def current_user(sid: str, *, idle_minutes: int, max_hours: int) -> User | None:
     return user
 
 
+def session_user_id(sid: str | None) -> int | None:
+    """Whose session `sid` is, live or not (tests and audits; current_user decides access)."""
+    if not sid:
+        return None
+    row = ConsoleSession.get_or_none(ConsoleSession.id_hash == _hash(sid))
+    return None if row is None else row.user_id
+
+
 def revoke(sid: str) -> None:
     ConsoleSession.update(revoked_at=utcnow()).where(
         ConsoleSession.id_hash == _hash(sid), ConsoleSession.revoked_at.is_null()

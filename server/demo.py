@@ -495,6 +495,15 @@ SNIPPETS: tuple[tuple, ...] = (
 )
 
 DRAFT_TITLE = "Q3 results (draft, not approved yet)"
+# Every demo post mentions Acme, and the starter policy (like the FTC's endorsement rules) wants
+# employees to disclose that they work there: the suggestions show how it is done.
+DISCLOSURE = "#AcmeEmployee"
+
+
+def with_disclosure(text: str) -> str:
+    """The post as an employee should share it: ending with the disclosure hashtag."""
+    return text if DISCLOSURE in text else f"{text} {DISCLOSURE}"
+
 
 REFERRERS = ("www.linkedin.com", "lnkd.in", "t.co", "x.com", None)
 BROWSERS = ("chrome", "chrome", "safari", "firefox", "edge", "bot")
@@ -552,7 +561,10 @@ def load_demo() -> list[str]:
                     admin,
                     title=title,
                     language=language,
-                    variants=variants,
+                    variants={
+                        network: [with_disclosure(text) for text in texts]
+                        for network, texts in variants.items()
+                    },
                     link=link,
                     hashtags=hashtags,
                     campaign=campaigns[campaign] if campaign is not None else None,
@@ -713,6 +725,7 @@ def _activity(rng: random.Random, now, people: list[User], snippets: list[Snippe
                             "at": min(shared_at + delay, now),
                             "referrer_host": referrer,
                             "ua_family": browser,
+                            "bot": browser == "bot",
                         }
                         for delay, referrer, browser in visits
                     ]

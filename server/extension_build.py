@@ -344,6 +344,9 @@ def check_tree(out_dir: Path, manifest: dict) -> None:
         if bad:
             raise BuildError(f"Chrome refuses files or folders starting with '_': {rel}")
     referenced = [manifest["background"]["service_worker"], manifest["options_ui"]["page"]]
+    referenced += [manifest.get("action", {}).get("default_popup")] * bool(
+        manifest.get("action", {}).get("default_popup")
+    )
     referenced += manifest.get("sandbox", {}).get("pages", [])
     for cs in manifest.get("content_scripts", []):
         referenced += cs.get("js", []) + cs.get("css", [])

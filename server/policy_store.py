@@ -22,7 +22,20 @@ _COMPILED_KEY = "compiled_policy"
 def policy_document(rules: list[dict] | None = None) -> dict:
     if rules is None:
         rules = list_rules()
-    return {"version": 1, "name": f"{get_setting('program_name')} guidelines", "rules": rules}
+    doc: dict[str, Any] = {
+        "version": 1,
+        "name": f"{get_setting('program_name')} guidelines",
+        "rules": rules,
+    }
+    if get_setting("post_anyway_note"):
+        doc["on_post"] = {"errors_left": "note"}
+    return doc
+
+
+def recompile() -> dict:
+    """After a policy-level setting changed: the extension fetches the new compiled policy."""
+    with db.atomic():
+        return _store_compiled(_compile(list_rules()))
 
 
 def list_rules() -> list[dict]:

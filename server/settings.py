@@ -19,6 +19,10 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         "x": {"cpm": 6.5, "cpc": 1.5, "avg_audience": 300},
     },
     "emv_currency": "USD",
+    # Four-eyes review: an admin cannot approve a snippet draft they wrote or last edited.
+    "four_eyes": False,
+    # Guidelines: the policy's on_post.errors_left ("note" when True), see server.policy_store
+    "post_anyway_note": False,
 }
 
 
@@ -49,5 +53,7 @@ def set_setting(key: str, value: Any) -> None:
 
 def all_settings() -> dict[str, Any]:
     values = dict(DEFAULT_SETTINGS)
-    values.update({row.key: row.value for row in Setting.select()})
+    # Only console settings: the table also keeps internal rows (compiled policy, visitor salt).
+    keys = list(DEFAULT_SETTINGS)
+    values.update({row.key: row.value for row in Setting.select().where(Setting.key.in_(keys))})
     return values

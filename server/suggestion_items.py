@@ -80,6 +80,7 @@ _FIELDS = (
     Snippet.expires_at,
     Snippet.approved_at,
     Snippet.updated_at,
+    Snippet.language,
 )
 
 
@@ -134,8 +135,9 @@ def load(db, network: str, ids: list[int]) -> dict[int, CachedItem]:
             expires_at,
             approved_at,
             updated_at,
-        ) = row[:9]
-        campaign_id, campaign_name, campaign_hashtag = row[9:]
+            language,
+        ) = row[:10]
+        campaign_id, campaign_name, campaign_hashtag = row[10:]
         campaign = (
             {"id": campaign_id, "name": campaign_name, "hashtag": campaign_hashtag}
             if campaign_id
@@ -143,7 +145,8 @@ def load(db, network: str, ids: list[int]) -> dict[int, CachedItem]:
         )
         head = (
             f'"id":{sid},"title":{_dumps(title)},"network":{_dumps(network)},'
-            f'"campaign":{_dumps(campaign)},"hashtags":{_dumps(list(_json_value(hashtags) or []))}'
+            f'"campaign":{_dumps(campaign)},"hashtags":{_dumps(list(_json_value(hashtags) or []))},'
+            f'"language":{_dumps(language)}'
         )
         tail = (
             f'"featured":{_dumps(bool(featured))},'
@@ -158,7 +161,7 @@ def load(db, network: str, ids: list[int]) -> dict[int, CachedItem]:
             if link_url
             else None,
             link_url=link_url,
-            version=f"{updated_at}:{campaign_id}:{campaign_name}:{campaign_hashtag}",
+            version=f"{updated_at}:{campaign_id}:{campaign_name}:{campaign_hashtag}:{language}",
         )
     return items
 

@@ -60,7 +60,15 @@
       // Sites focus a new composer as they open it, before we could see it: no focusin follows.
       const active = el.getRootNode().activeElement;
       if (active && (active === el || el.contains(active))) focus(c);
+      // A composer dialog that opened without focusing its editor (LinkedIn does this): the
+      // panel comes with it, as it would on focus; the caret stays where the site put it.
+      else if (!Herald.state.composer && inOpenDialog(el)) focus(c);
     }
+  }
+
+  function inOpenDialog(el) {
+    const dialog = el.closest("[role='dialog'], dialog");
+    return !!dialog && el.getClientRects().length > 0 && (!el.checkVisibility || el.checkVisibility());
   }
 
   function schedule() {
@@ -111,4 +119,6 @@
     },
   });
   Herald.rescanComposers = scan;
+  /** Make `c` the current composer as if it got focus (the toolbar popup's "Open Herald"). */
+  Herald.selectComposer = focus;
 })(globalThis);

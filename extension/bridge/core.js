@@ -60,6 +60,10 @@
     } catch (_) {}
   };
 
+  // The bridge's share of the host page's main thread at load: from here (the first bridge
+  // script) to main.js having set up every feature (benchmarks/panel_bench.py reads both marks).
+  Herald.mark("boot-start");
+
   Herald.uuid = function () {
     return root.crypto && root.crypto.randomUUID ? root.crypto.randomUUID() : String(Math.random()).slice(2);
   };

@@ -23,7 +23,11 @@
     badge = document.createElement("span");
     badge.className = "herald-button__badge";
     badge.hidden = true;
-    button.append(img, badge);
+    // Shown in the pill (the panel collapsed for lack of room): says what a click opens.
+    const label = document.createElement("span");
+    label.className = "herald-button__label";
+    label.textContent = "Herald";
+    button.append(img, label, badge);
     // Keep the caret in the composer: a focus change would close editor popups and lose selection.
     button.addEventListener("mousedown", (e) => e.preventDefault());
     button.addEventListener("click", () => {
@@ -43,12 +47,30 @@
       button.hidden = true;
       return;
     }
+    const pill = !!Herald.state.panelCollapsed;
+    button.classList.toggle("herald-button--pill", pill);
     const r = c.editable.getBoundingClientRect();
-    const size = 32;
-    // Just outside the editable's top-right corner when there is room, so it never hides text.
-    const left = r.right + 6 + size <= root.innerWidth ? r.right + 6 : Math.max(0, r.right - size - 4);
-    button.style.left = `${left}px`;
-    button.style.top = `${Math.max(0, r.top)}px`;
+    const w = pill ? 92 : 32;
+    const h = 32;
+    const vw = root.innerWidth;
+    const vh = root.innerHeight;
+    // Never over the text nor over one of the site's controls: just outside the editable's
+    // top-right corner, else above it, left of it, below it; the old inside corner is the last
+    // resort (a full-width editor in a full-width dialog on a small window).
+    const spot = (left, top) => ({ left, top, right: left + w, bottom: top + h });
+    const candidates = [
+      spot(r.right + 6, Math.max(0, r.top)),
+      spot(r.right - w, r.top - h - 6),
+      spot(r.left - w - 6, Math.max(0, r.top)),
+      spot(r.right - w, r.bottom + 6),
+      spot(r.left, r.bottom + 6),
+      spot(r.right - w, r.top - h - 44),
+    ];
+    const layout = Herald.composerLayout(c);
+    const free = Herald.freeSpot(candidates, [layout.editable, ...layout.controls], vw, vh);
+    const chosen = free || spot(Math.max(0, Math.min(r.right - w - 4, vw - w)), Math.max(0, r.top));
+    button.style.left = `${chosen.left}px`;
+    button.style.top = `${chosen.top}px`;
     button.hidden = false;
   }
   const schedule = () => {
@@ -74,6 +96,7 @@
         Herald.on("text-changed", schedule),
         Herald.on("composer-removed", schedule),
         Herald.on("panel-shown", ({ visible }) => button && button.setAttribute("aria-expanded", String(visible))),
+        Herald.on("panel-collapsed", schedule),
         Herald.listen(root, "resize", schedule),
         Herald.listen(root, "scroll", schedule, true),
       ];

@@ -103,4 +103,11 @@
   Herald.appendText = function (composer, text) {
     return replaceWith(composer, () => endRange(composer), text);
   };
+
+  /** A quick fix as the panel describes it (apply-fix, hint-cards): {append} or
+   * {start, end, replacement} in code points. One path for the panel's list and the card. */
+  Herald.applyFix = function (composer, fix) {
+    if (fix.append != null) return Herald.appendText(composer, fix.append);
+    return Herald.replaceSpan(composer, fix.start, fix.end, fix.replacement);
+  };
 })(globalThis);

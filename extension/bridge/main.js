@@ -16,6 +16,7 @@
       console.warn("[herald] feature failed to start:", f.name, e);
     }
   }
+  Herald.mark("boot-end");
   try {
     const port = heraldChrome.api.runtime.connect({ name: "bridge-lifetime" });
     port.onDisconnect.addListener(() => {

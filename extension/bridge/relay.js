@@ -4,8 +4,9 @@
 (function (root) {
   "use strict";
   const Herald = root.Herald;
-  const FROM_PANEL = ["ready", "insert", "highlights", "apply-fix", "share-event", "status", "close"];
+  const FROM_PANEL = ["ready", "insert", "highlights", "hint-cards", "post-note", "apply-fix", "share-event", "status", "close"];
   const FROM_WORKER = ["state-changed", "toggle-panel"];
+  const FRESH_SECONDS = 5; // composers opened within this of the last check reuse it
   let removers = [];
   let pendingShares = new Map(); // request_id -> {message, sent}
   let lastData = null;
@@ -37,6 +38,10 @@
         suggestions: state.suggestions || null,
         policy: state.policy || null,
         offline: !!state.offline,
+        // The language chosen in Herald's options (else the browser's), and the employee's own
+        // languages (profile first) for ordering suggestions.
+        language: (state.settings && state.settings.language) || null,
+        languages: [state.user && state.user.language, state.settings && state.settings.language].filter(Boolean),
       };
     }
     toPanel(lastData);
@@ -54,12 +59,13 @@
       network: Herald.state.site.network,
       locale: heraldChrome.uiLocale(),
       strings_locale: heraldChrome.i18n("@@ui_locale", "en"),
+      theme: Herald.siteTheme(),
     });
     if (lastData) toPanel(lastData);
     pushState();
     const c = Herald.state.composer;
     if (c && c.editable.isConnected) sendText(c, Herald.readText(c.editable, c.site));
-    toPanel({ type: "shown", visible: Herald.state.panelVisible, focus: false });
+    toPanel({ type: "shown", visible: Herald.state.panelVisible, focus: false, theme: Herald.siteTheme() });
     for (const [, p] of pendingShares) if (!p.sent) p.sent = toPanel(p.message);
   }
 
@@ -87,10 +93,15 @@
       case "highlights":
         Herald.paintHighlights(c, msg.ranges);
         break;
+      case "hint-cards":
+        Herald.setHintCards(c, msg);
+        break;
+      case "post-note":
+        Herald.setPostNote(c, msg);
+        break;
       case "apply-fix":
         if (!c) return;
-        if (msg.append != null) await Herald.appendText(c, msg.append);
-        else await Herald.replaceSpan(c, msg.start, msg.end, msg.replacement);
+        await Herald.applyFix(c, msg);
         break;
       case "share-event": {
         if (!pendingShares.has(msg.request_id)) return; // not a Post we saw: ignore
@@ -114,11 +125,21 @@
     if (!check.ok) return false;
     if (message.type === "state-changed") pushState();
     if (message.type === "toggle-panel") {
+      if (!Herald.state.composer) {
+        // Nothing focused yet (the employee clicked the toolbar): the page's visible composer.
+        const visible = [...Herald.state.composers].find((c) => c.editable.isConnected && c.editable.getClientRects().length);
+        if (visible) Herald.selectComposer(visible);
+      }
       const c = Herald.state.composer;
-      if (c) c.dismissed = Herald.state.panelVisible;
-      Herald.togglePanel();
+      if (message.open) {
+        if (c) c.dismissed = false;
+        if (!Herald.state.panelVisible) Herald.showPanel(true, true);
+      } else {
+        if (c) c.dismissed = Herald.state.panelVisible;
+        Herald.togglePanel();
+      }
     }
-    sendResponse({ ok: true });
+    sendResponse({ ok: true, opened: !!Herald.state.panelVisible });
     return false;
   }
 
@@ -133,9 +154,13 @@
         Herald.on("text-changed", ({ composer, text }) => {
           if (composer === Herald.state.composer) sendText(composer, text);
         }),
-        Herald.on("composer-focused", (c) => sendText(c, Herald.readText(c.editable, c.site))),
+        Herald.on("composer-focused", (c) => {
+          sendText(c, Herald.readText(c.editable, c.site));
+          // A composer opened: ask the server whether anything changed (ETag, 304 when not).
+          heraldChrome.send({ type: "refresh-content", max_age_seconds: FRESH_SECONDS });
+        }),
         Herald.on("panel-shown", ({ visible, focus }) => {
-          toPanel({ type: "shown", visible, focus });
+          toPanel({ type: "shown", visible, focus, theme: Herald.siteTheme() });
           // The open panel lists the suggestions: they are seen, so the toolbar badge clears.
           if (visible) heraldChrome.send({ type: "mark-seen" });
         }),

@@ -1,6 +1,8 @@
-/* Watches the focused composer's text and emits "text-changed" {composer, text} at most every
- * 50 ms (the panel debounces its checks further). Editors rewrite their DOM on every keystroke,
- * so a MutationObserver on the editable is the one signal that covers typing, paste and IME. */
+/* Watches the focused composer's text and emits "text-changed" {composer, text}: at once for
+ * the first change after a quiet moment (a keystroke's hints should not wait), then at most every
+ * 50 ms while changes keep coming (a paste or fast typing costs no more than before). Editors
+ * rewrite their DOM on every keystroke, so a MutationObserver on the editable is the one signal
+ * that covers typing, paste and IME; it already delivers a task's mutations as one batch. */
 (function (root) {
   "use strict";
   const Herald = root.Herald;
@@ -26,8 +28,9 @@
 
   function schedule() {
     if (timer) return;
-    const wait = Math.max(0, INTERVAL - (performance.now() - lastSent));
-    timer = setTimeout(flush, wait);
+    const wait = INTERVAL - (performance.now() - lastSent);
+    if (wait <= 0) flush();
+    else timer = setTimeout(flush, wait);
   }
 
   function watch(c) {

@@ -228,8 +228,10 @@
           node.setAttribute(name, value === true ? "" : String(value));
         }
       }
-      if (text !== null && text !== undefined) {
-        node.textContent = text;
+      // Only a string or a number is text: anything else (Python's None arrives as an object)
+      // would read "[object Object]" on screen.
+      if ((typeof text === "string" && text !== "") || typeof text === "number") {
+        node.textContent = String(text);
       }
       if (children) {
         for (var i = 0; i < children.length; i++) {

@@ -66,9 +66,10 @@
       if (item && FINAL.has(r.outcome)) done.add(item.event.event_id);
     }
     const remaining = await Store.withLock(async () => {
-      const { queue: now } = await Store.get("queue");
+      const { queue: now, sent } = await Store.get("queue", "sent");
       const left = now.filter((q) => !done.has(q.event.event_id));
-      await Store.set({ queue: left, flush: { attempts: 0, next_at: 0 } });
+      // The toolbar popup shows how many shares reached the server from this browser.
+      await Store.set({ queue: left, sent: sent + (now.length - left.length), flush: { attempts: 0, next_at: 0 } });
       return left.length;
     });
     return { sent: done.size, remaining };

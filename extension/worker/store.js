@@ -14,6 +14,7 @@
     notified: [], // featured snippet ids already notified
     notifyPrimed: false, // the first sync after sign-in records what is featured without announcing it
     queue: [], // [{event, queued_at}]: share events not yet accepted by the server
+    sent: 0, // share events the server accepted from this browser (the popup shows it)
     flush: { attempts: 0, next_at: 0 },
   };
 

@@ -20,7 +20,7 @@ importScripts(
   const Content = root.HeraldContent;
   const SYNC_MINUTES = 5;
   const PROFILE_FIELDS = ["leaderboard_opt_in", "digest_opt_in", "follower_count"];
-  const ACCEPTED = ["get-state", "sign-in", "sign-out", "refresh-content", "queue-share", "set-settings", "mark-seen", "update-profile"];
+  const ACCEPTED = ["get-state", "sign-in", "sign-out", "refresh-content", "queue-share", "set-settings", "mark-seen", "update-profile", "sso-info", "sign-in-sso", "get-my-data"];
 
   function normaliseServer(url) {
     const u = new URL(String(url).trim());
@@ -52,34 +52,63 @@ importScripts(
     }
   }
 
+  /** What the company set by browser policy (chrome.storage.managed, manifest managed_schema):
+   * the server URL, and whether employees may change it. Empty outside managed browsers. */
+  async function managed() {
+    try {
+      const got = await chromeApi.storage.managed.get(["server_url", "lock_server_url"]);
+      const url = typeof got.server_url === "string" && got.server_url.trim() ? got.server_url.trim() : null;
+      return { server_url: url, locked: !!(url && got.lock_server_url === true) };
+    } catch (_) {
+      return { server_url: null, locked: false };
+    }
+  }
+
   async function getState(network) {
-    const { auth, cache, settings, queue } = await Store.get("auth", "cache", "settings", "queue");
+    const { auth, cache, settings, queue, sent } = await Store.get("auth", "cache", "settings", "queue", "sent");
     const signedIn = !!(auth && auth.refresh_token);
     const pick = (n) => {
       const entry = cache.suggestions[n];
       return entry ? entry.body : null;
     };
     if (signedIn && !cache.updated_at) refreshAndBroadcast(); // first run after sign-in/install
+    const policy = await managed();
     return {
       signed_in: signedIn,
-      server_url: auth ? auth.server_url : null,
+      server_url: (policy.locked && policy.server_url) || (auth && auth.server_url) || policy.server_url,
+      managed: policy,
       user: signedIn ? auth.user : null,
       program: cache.program,
       suggestions: signedIn ? (network ? pick(network) : { linkedin: pick("linkedin"), x: pick("x") }) : null,
       policy: signedIn && cache.policy ? cache.policy.body : null,
       offline: !!cache.offline,
       queue_length: queue.length,
+      sent_count: sent,
       settings,
       unseen: await Content.unseenCount(),
     };
+  }
+
+  // Password or single sign-on: the same fresh start once the server handed out tokens.
+  async function afterSignIn(result) {
+    if (!result.ok) return result;
+    await Store.set({
+      cache: { program: null, suggestions: {}, policy: null, offline: false, updated_at: null },
+      notifyPrimed: false,
+    });
+    await refreshAndBroadcast();
+    Queue.flush();
+    return { ok: true, user: result.user };
   }
 
   const handlers = {
     "get-state": (m) => getState(m.network),
     async "sign-in"(m) {
       let server;
+      const policy = await managed();
       try {
-        server = normaliseServer(m.server_url);
+        // A locked company server wins over whatever the page sent.
+        server = normaliseServer(policy.locked ? policy.server_url : m.server_url);
       } catch (e) {
         return { ok: false, error: "invalid_server_url" };
       }
@@ -89,14 +118,36 @@ importScripts(
       } catch (e) {
         return { ok: false, error: "network" }; // the options page maps "network" to its message
       }
-      if (!result.ok) return result;
-      await Store.set({
-        cache: { program: null, suggestions: {}, policy: null, offline: false, updated_at: null },
-        notifyPrimed: false,
-      });
-      await refreshAndBroadcast();
-      Queue.flush();
-      return { ok: true, user: result.user };
+      return afterSignIn(result);
+    },
+    // Does this server offer single sign-on? The options page shows "Sign in with <provider>".
+    async "sso-info"(m) {
+      let server;
+      try {
+        server = normaliseServer(m.server_url);
+      } catch (e) {
+        return { ok: false, error: "invalid_server_url" };
+      }
+      try {
+        return { ok: true, ...(await Api.ssoInfo(server)) };
+      } catch (e) {
+        return { ok: false, error: "network" };
+      }
+    },
+    async "sign-in-sso"(m) {
+      let server;
+      try {
+        server = normaliseServer(m.server_url);
+      } catch (e) {
+        return { ok: false, error: "invalid_server_url" };
+      }
+      let result;
+      try {
+        result = await Api.ssoSignIn(server);
+      } catch (e) {
+        return { ok: false, error: "network" };
+      }
+      return afterSignIn(result);
     },
     async "sign-out"() {
       await Api.logout();
@@ -110,7 +161,16 @@ importScripts(
       await broadcast();
       return { ok: true };
     },
-    "refresh-content": () => refreshAndBroadcast(),
+    // Every composer that opens asks (max_age_seconds): a conditional GET per resource, 304 when
+    // nothing changed, so a snippet approved a minute ago shows at the employee's next composer.
+    async "refresh-content"(m) {
+      if (m.max_age_seconds != null) {
+        const { cache, auth } = await Store.get("cache", "auth");
+        if (!auth || !auth.refresh_token) return { ok: false, error: "signed_out" };
+        if (cache.updated_at && Date.now() - cache.updated_at < m.max_age_seconds * 1000) return { ok: true, fresh: true };
+      }
+      return refreshAndBroadcast();
+    },
     async "queue-share"(m) {
       const queue_length = await Queue.enqueue(m.event);
       Queue.flush(); // not awaited: the reply only promises durability
@@ -143,6 +203,22 @@ importScripts(
       const { auth } = await Store.get("auth");
       if (auth && auth.refresh_token) await Store.set({ auth: { ...auth, user: data } });
       return { ok: true, user: data };
+    },
+    // What the server keeps about the employee, for the options page (shown, and downloadable).
+    async "get-my-data"() {
+      let res;
+      try {
+        res = await Api.request("/me/data");
+      } catch (e) {
+        if (e instanceof Api.AuthError) {
+          await broadcast();
+          return { ok: false, error: "signed_out" };
+        }
+        return { ok: false, error: "network" };
+      }
+      const data = await res.json().catch(() => null);
+      if (!res.ok || !data) return { ok: false, error: (data && data.error && data.error.code) || `http_${res.status}` };
+      return { ok: true, data };
     },
     async "mark-seen"() {
       await Content.markSeen();
@@ -188,7 +264,11 @@ importScripts(
     const existing = await chromeApi.alarms.get("herald-sync");
     if (!existing) chromeApi.alarms.create("herald-sync", { periodInMinutes: SYNC_MINUTES, delayInMinutes: 1 });
   }
-  chromeApi.runtime.onInstalled.addListener(ensureAlarm);
+  chromeApi.runtime.onInstalled.addListener((details) => {
+    ensureAlarm();
+    // First run: the options page opens with its welcome and the sign-in form.
+    if (details && details.reason === "install") chromeApi.runtime.openOptionsPage().catch(() => null);
+  });
   chromeApi.runtime.onStartup.addListener(() => {
     ensureAlarm();
     Queue.flushIfDue();

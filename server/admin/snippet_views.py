@@ -22,6 +22,7 @@ from server.models import (
     utcnow,
 )
 from server.settings import get_setting
+from server.snippet_review import review_snippet
 
 PER_PAGE = 25
 EXPIRING_SOON_DAYS = 7
@@ -125,6 +126,14 @@ def _editor(snippet: Snippet | None, form: dict | None = None, errors=None, stat
                 ),
             }
     names = _user_names([snippet]) if snippet is not None else {}
+    four_eyes = snippet_rules.four_eyes()
+    own_draft = (
+        four_eyes
+        and snippet is not None
+        and snippet.status == "draft"
+        and (snippet_rules.last_author(snippet.id) or snippet.created_by_id) == forms.actor().id
+    )
+    review = review_snippet(snippet) if snippet is not None and snippet.status == "draft" else None
     return (
         render_template(
             "admin/snippet_edit.html",
@@ -137,6 +146,9 @@ def _editor(snippet: Snippet | None, form: dict | None = None, errors=None, stat
             names=names,
             networks=NETWORKS,
             policy=policy_for_page(),
+            four_eyes=four_eyes,
+            own_draft=own_draft,
+            review=review,
         ),
         status,
     )
@@ -191,23 +203,39 @@ def snippet_edit(snippet_id: int):
             err.details or [{"path": "", "message": err.message}],
             422 if err.status == 422 else err.status,
         )
-    flash("Snippet saved.", "ok")
+    saved = snippet_rules.get_snippet(snippet_id)
+    if snippet.status == "approved" and saved.status == "draft":
+        flash("Snippet saved and sent back to review: another admin has to approve it.", "ok")
+    else:
+        flash("Snippet saved.", "ok")
     return redirect(url_for("admin.snippet_edit", snippet_id=snippet_id))
 
 
-@bp.post("/snippets/<int:snippet_id>/<any(approve, archive):action>")
+@bp.post("/snippets/<int:snippet_id>/<any(approve, archive, restore):action>")
 @admin_required
 def snippet_transition(snippet_id: int, action: str):
     snippet = snippet_rules.get_snippet(snippet_id)
+    if action == "approve" and request.form.get("confirm_errors") != "1":
+        errors = review_snippet(snippet).errors
+        if errors:  # approving a post that breaks the guidelines must be a decision, not a slip
+            flash(
+                f"Not approved: this snippet has {errors} guideline "
+                f"error{'s' if errors != 1 else ''}. Review them below, then confirm to approve "
+                "it anyway.",
+                "error",
+            )
+            return redirect(url_for("admin.snippet_edit", snippet_id=snippet_id))
     try:
         snippet_rules.transition(forms.actor(), snippet, action)
     except APIError as err:
         flash(err.message, "error")
     else:
         flash(
-            "Snippet approved: employees see it now."
-            if action == "approve"
-            else "Snippet archived.",
+            {
+                "approve": "Snippet approved: employees see it the next time they open a composer.",
+                "archive": "Snippet archived.",
+                "restore": "Snippet restored as a draft: approve it to show it to employees again.",
+            }[action],
             "ok",
         )
     return redirect(url_for("admin.snippet_edit", snippet_id=snippet_id))

@@ -225,3 +225,35 @@ def test_csv_invites_upload_in_chunks_with_progress_and_a_row_report(admin_page)
     skipped = page.locator("#csv-report tr.outcome-skipped")
     assert skipped.nth(0).inner_text().split("\t")[2:] == ["skipped", "not a valid email address"]
     assert "already has an account" in skipped.nth(1).inner_text()
+
+
+def test_approving_a_snippet_with_errors_shows_them_and_asks_to_confirm(admin_page):
+    page = admin_page
+    page.goto("/admin/snippets/new")
+    _wait_checker(page)
+    page.fill("input[name=title]", "Outlook post with a forecast")
+    page.locator("textarea[name=variant_linkedin]").first.fill(
+        "Big year ahead: our revenue will double and the shares will rise."
+    )
+    page.locator("textarea[name=variant_x]").first.fill("A big year ahead for the team!")
+    page.click("#save")
+    page.wait_for_selector("#review")
+    assert page.locator("#review-summary").inner_text() == (
+        "2 findings, 2 errors: approving needs your confirmation."
+    )
+    matches = page.locator("#review li[data-rule=forward-looking-claims]").all_inner_texts()
+    assert [m.split(":")[0] for m in matches] == [
+        "Error “revenue will double”",
+        "Error “shares will rise”",
+    ]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "approval-with-errors.png"), full_page=True)
+    page.click("#approve")  # the confirmation box is required: nothing is sent
+    page.wait_for_timeout(300)
+    assert page.locator("#snippet-status").inner_text() == "draft"
+    page.check("#confirm-errors")
+    page.click("#approve")
+    page.wait_for_selector("text=Approved by")
+    assert page.locator("#snippet-status").inner_text() == "approved"
+    assert page.locator("#review").count() == 0
+    assert page.csp_errors == []

@@ -58,6 +58,9 @@ def test_create_a_snippet_with_variants_then_approve_it(admin_console, app):
     resp = admin_console.post(f"/admin/snippets/{snippet.id}/approve", follow_redirects=True)
     page = resp.get_data(as_text=True)
     assert "Snippet approved" in page
+    # True to the word: an open composer checks with the server when it opens, not at once.
+    assert "employees see it the next time they open a composer" in page
+    assert "employees see it now" not in page
     assert "Approved by <strong>Ada Admin</strong>" in page
     listing = admin_console.page("/admin/snippets?status=approved")
     assert "Spring launch" in listing and "Ada Admin" in listing

@@ -350,6 +350,12 @@ def browser(extension_dir, tmp_path_factory):
             context.wait_for_event("serviceworker", timeout=15000)
         ]
         extension_id = workers[0].url.split("/")[2]
+        # On install the extension opens its options page (first run): let that navigation land
+        # before a test opens pages of its own, or it may interrupt theirs.
+        for _ in range(100):
+            if any("options/options.html" in p.url for p in context.pages):
+                break
+            context.pages[0].wait_for_timeout(50)
         yield Browser(context=context, extension_id=extension_id)
         context.close()
 

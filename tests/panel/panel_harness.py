@@ -77,8 +77,17 @@ def mini_bundle(out_path, modules, packages=()):
 
 
 def build_bundle(out_path):
-    """The build's bundle when guidelines.bundle exists; otherwise mini_bundle (test only)."""
+    """The extension's own bundle (precompiled like the shipped one, so the boot measured here is
+    the employee's); without node, the uncompiled one; mini_bundle when neither can be built."""
     try:
+        from server.extension_build import BuildError
+        from server.extension_build import build_bundle as product_bundle
+
+        try:
+            product_bundle(Path(out_path))
+            return "extension"
+        except BuildError:
+            pass
         build_herald_modules(out_path)
     except ImportError:
         packages = [REPO / "guidelines"] if (REPO / "guidelines" / "__init__.py").exists() else []

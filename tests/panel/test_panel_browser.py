@@ -19,6 +19,7 @@ SHARE_EVENT_SCHEMA = json.loads(
     (REPO / "shared_schemas" / "share-event.schema.json").read_text("utf-8")
 )
 BOOT_BUDGET_MS = 600
+ARTIFACTS = REPO / "test-artifacts"
 
 SUGGESTIONS = {
     "items": [
@@ -302,6 +303,17 @@ def test_options_page_signs_in_and_lists_what_herald_records(browser, base_url):
             },
         },
     )
+    # A known server: the page asks whether it offers single sign-on (this one does not).
+    sso = wait_for(page, "options:call", count=2)["message"]
+    assert sso["message"] == {"type": "sso-info", "server_url": "http://127.0.0.1:5000"}
+    page.evaluate(
+        "(m) => window.sendToPage(m)",
+        {
+            "type": "options:reply",
+            "request_id": sso["request_id"],
+            "response": {"ok": True, "enabled": False, "provider_name": None},
+        },
+    )
     frame = next(frame for frame in page.frames if frame.url.endswith("options-panel.html"))
     records = eventually_text(frame.locator("#records"), "What Herald records")
     for field in SHARE_EVENT_SCHEMA["properties"]:
@@ -310,7 +322,7 @@ def test_options_page_signs_in_and_lists_what_herald_records(browser, base_url):
     frame.locator("#email").fill("ana@acme.example")
     frame.locator("#password").fill("secret")
     frame.locator("#sign-in-form button").click()
-    sign_in = wait_for(page, "options:call", count=2)["message"]
+    sign_in = wait_for(page, "options:call", count=3)["message"]
     assert sign_in["message"] == {
         "type": "sign-in",
         "server_url": "http://127.0.0.1:5000",
@@ -326,3 +338,56 @@ def test_options_page_signs_in_and_lists_what_herald_records(browser, base_url):
         },
     )
     eventually_text(frame.locator(".error"), "Wrong email or password.")
+
+
+def test_with_a_draft_the_summary_leads_and_findings_group_with_chips(browser, base_url):
+    import guidelines
+
+    data = {
+        "signed_in": True,
+        "program": {"name": "Acme Voices", "logo_url": None},
+        "suggestions": dict(
+            SUGGESTIONS, items=[dict(item, network="linkedin") for item in SUGGESTIONS["items"]]
+        ),
+        "policy": guidelines.compile_policy(guidelines.load_starter_policy()),
+        "offline": False,
+    }
+    page, frame, errors = open_panel(browser, base_url, "linkedin", data)
+    eventually_text(frame.locator(".card").first, "Launch day")
+    toggle = frame.locator("#suggestions-toggle")
+    assert not toggle.is_visible()  # no draft: suggestions first, nothing folded
+    text = "Guaranteed returns, risk-free! That idiot at Acme said our revenue will double."
+    page.evaluate("(m) => window.sendToPage(m)", {"type": "text", "text": text, "origin": None})
+    eventually_text(frame.locator("#hints-empty"), "5 issues · Review")
+    # hints lead, the suggestions are folded below behind a button naming how many there are
+    hints_top = frame.locator("#hints").bounding_box()["y"]
+    assert hints_top < frame.locator("#suggestions").bounding_box()["y"]
+    assert not frame.locator(".card").first.is_visible()
+    assert toggle.text_content() == "Show suggestions (2)"
+    groups = frame.locator("#findings > li.finding")
+    assert [groups.nth(i).get_attribute("data-rule") for i in range(groups.count())] == [
+        "no-promissory-claims",
+        "forward-looking-claims",
+        "respectful-language",
+        "employment-disclosure",
+    ]
+    promissory = frame.locator("li.finding[data-rule=no-promissory-claims]")
+    assert promissory.locator(".chip").all_text_contents() == ["Guaranteed returns", "risk-free"]
+    assert promissory.locator(".finding-count").text_content() == "× 2"
+    assert promissory.locator(".fix").all_text_contents() == ["Remove", "Remove"]
+    # every group offers at least one fix
+    for i in range(groups.count()):
+        assert groups.nth(i).locator(".fix").count() >= 1
+    assert not promissory.locator(".finding-explanation").is_visible()
+    promissory.locator(".why summary").click()
+    assert promissory.locator(".finding-explanation").is_visible()
+    frame.locator("#review").click()
+    assert frame.evaluate("document.activeElement.className") == "fix"
+    page.screenshot(path=str(ARTIFACTS / "panel-summary-grouped.png"), full_page=True)
+    toggle.click()
+    assert frame.locator(".card").first.is_visible()
+    assert toggle.text_content() == "Hide suggestions"
+    frame.locator("li.finding[data-rule=employment-disclosure] .fix").click()
+    fix = wait_for(page, "apply-fix")["message"]
+    assert fix == {"type": "apply-fix", "append": " #AcmeEmployee"}
+    assert [e for e in errors if "favicon" not in e and "404" not in e] == []

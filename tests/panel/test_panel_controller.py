@@ -1,7 +1,7 @@
 """The panel's decisions, driven through messages like the bridge sends them."""
 
 import jsonschema
-from herald_controller import CHECK_DELAY_MS, PanelController
+from herald_controller import CHECK_GAP_MS, PanelController
 from herald_messages import MessageChecker
 from panel_support import load_catalogs, load_schemas
 
@@ -61,6 +61,10 @@ class FakeView:
 class FakeTimers:
     def __init__(self):
         self.pending = {}
+        self.clock = 1000.0
+
+    def now(self):
+        return self.clock
 
     def set_timeout(self, callback, delay):
         assert delay <= 150
@@ -114,22 +118,54 @@ def test_insert_sends_the_chosen_variant_and_nudges():
     assert ("show_nudge", (True,)) in view.calls
 
 
-def test_hints_wait_for_the_debounce_then_send_highlights_and_status():
+def test_first_change_is_checked_at_once_then_changes_coalesce():
     panel, sent, _, timers = make_panel()
+    timers.clock += 1000  # a quiet moment since the last check
     panel.handle({"type": "text", "text": "It is guaranteed", "origin": None})
+    assert [m["type"] for m in sent] == ["highlights", "hint-cards", "status"]
+    assert timers.pending == {}
+    sent.clear()
+    # More text within the gap: one check, later, of the latest text.
+    timers.clock += 10
+    panel.handle({"type": "text", "text": "It is guaranteed.", "origin": None})
+    timers.clock += 10
     panel.handle({"type": "text", "text": "It is guaranteed!", "origin": None})
     assert sent == [] and len(timers.pending) == 1
+    timers.clock += CHECK_GAP_MS
     timers.run()
     assert sent == [
         {
             "type": "highlights",
             "ranges": [{"start": 6, "end": 16, "severity": "error", "rule": "no-guarantees"}],
         },
+        {
+            "type": "hint-cards",
+            "cards": [
+                {
+                    "start": 6,
+                    "end": 16,
+                    "severity": "error",
+                    "severity_label": "Error",
+                    "rule": "no-guarantees",
+                    "message": "Avoid promises",
+                    "explanation": "Regulators read posts too.",
+                    "fixes": [
+                        {
+                            "label": "Replace with “expected”",
+                            "fix": {"start": 6, "end": 16, "replacement": "expected"},
+                        }
+                    ],
+                }
+            ],
+            "labels": {"card": "Herald hint", "why": "Why?", "close": "Close hint"},
+        },
         {"type": "status", "findings": 1, "length": {"value": 17, "limit": 280}},
     ]
+    checker = MessageChecker(load_schemas())
+    assert [checker.problems(message) for message in sent] == [[], [], []]
     panel.apply_fix(0, 0)
     assert sent[-1] == {"type": "apply-fix", "start": 6, "end": 16, "replacement": "expected"}
-    assert CHECK_DELAY_MS <= 150
+    assert CHECK_GAP_MS <= 50
 
 
 def test_compose_share_answers_with_a_valid_event_from_the_inserted_suggestion():
@@ -186,3 +222,87 @@ def test_states_signed_out_offline_and_loading():
         }
     )
     assert panel.notice() == "signed_out" and panel.suggestions() == []
+
+
+def test_the_language_chosen_in_options_wins_over_the_browsers():
+    panel, sent, view, timers = make_panel()
+    assert panel.strings.language == "en"
+    panel.handle(
+        {"type": "data", "signed_in": True, "suggestions": SUGGESTIONS, "offline": False}
+        | {"language": "ru", "languages": ["en", "ru"]}
+    )
+    assert panel.strings.language == "ru"
+    assert ("set_strings", (panel.strings,)) in view.calls
+    assert panel.strings.get("tab_suggestions") != load_catalogs()["en"]["tab_suggestions"]
+
+
+def test_suggestions_in_other_languages_are_folded_until_asked_for():
+    panel, sent, view, timers = make_panel()
+    items = [
+        dict(SUGGESTIONS["items"][0], id=1, language="th"),
+        dict(SUGGESTIONS["items"][0], id=2, language="en"),
+    ]
+    data = {"type": "data", "signed_in": True, "offline": False, "languages": ["en"]}
+    panel.handle(data | {"suggestions": dict(SUGGESTIONS, items=items)})
+    name, (mine, _campaigns, _has_any, others, others_open) = [
+        call for call in view.calls if call[0] == "show_suggestions"
+    ][-1]
+    assert [i["id"] for i in mine] == [2] and [i["id"] for i in others] == [1]
+    assert others_open is False
+    panel.toggle_others()
+    assert view.calls[-1][1][4] is True
+
+
+def test_offline_with_nothing_saved_does_not_claim_saved_suggestions():
+    panel, _, _, _ = make_panel()
+    panel.handle(
+        {"type": "data", "signed_in": True, "suggestions": None, "policy": None, "offline": True}
+    )
+    assert panel.notice() == "offline_nothing_saved"
+    assert "saved" not in panel.strings.get(panel.notice())
+
+
+def error_check(text, policy, network):
+    """Two error-level findings whenever "guaranteed" appears twice."""
+    found, at = [], text.find("guaranteed")
+    while at >= 0:
+        found.append(
+            {
+                "rule": "no-guarantees",
+                "severity": "error",
+                "start": at,
+                "end": at + 10,
+                "message": "Avoid promises",
+                "explain": "",
+                "replacements": [],
+            }
+        )
+        at = text.find("guaranteed", at + 1)
+    return found
+
+
+def notes_for(policy):
+    panel, sent, _, timers = make_panel()
+    panel.check = error_check
+    panel.handle(dict(panel.data, policy=policy))
+    notes = []
+    for text in ("guaranteed and guaranteed", "guaranteed only", "all fixed"):
+        panel.handle({"type": "text", "text": text, "origin": None})
+        timers.run()
+        notes += [m for m in sent if m["type"] == "post-note"]
+        sent.clear()
+    return notes
+
+
+def test_post_anyway_note_follows_the_policy_option():
+    on = {"rules": [], "on_post": {"errors_left": "note"}}
+    assert [n["text"] for n in notes_for(on)] == [
+        "2 issues left — post anyway?",
+        "1 issue left — post anyway?",
+        None,
+    ]
+    checker = MessageChecker(load_schemas())
+    assert all(not checker.problems(n) for n in notes_for(on))
+    # The default (no option, or "nothing"): the panel never arms a note.
+    assert notes_for({"rules": []}) == []
+    assert notes_for({"rules": [], "on_post": {"errors_left": "nothing"}}) == []

@@ -2,7 +2,16 @@ import json
 
 import jsonschema
 import pytest
-from herald_messages import MessageChecker, apply_fix, highlights, insert, share_event, status
+from herald_messages import (
+    MessageChecker,
+    apply_fix,
+    highlights,
+    hint_cards,
+    insert,
+    post_note,
+    share_event,
+    status,
+)
 from herald_schema import errors
 from panel_support import REPO, load_schemas
 
@@ -11,6 +20,8 @@ PANEL_TYPES = [
     "ready",
     "insert",
     "highlights",
+    "hint-cards",
+    "post-note",
     "apply-fix",
     "share-event",
     "status",
@@ -50,6 +61,45 @@ EXAMPLES = [
     highlights([{"start": 2, "end": 5, "severity": "error", "rule": "no-guarantee"}]),
     apply_fix({"start": 0, "end": 3, "replacement": "may"}),
     apply_fix({"append": " #ad"}),
+    hint_cards(
+        [
+            {
+                "start": 2,
+                "end": 5,
+                "severity": "warning",
+                "severity_label": "Warning",
+                "rule": "tone",
+                "message": "Keep it kind",
+                "explanation": "",
+                "fixes": [
+                    {"label": "Remove", "fix": {"start": 1, "end": 5, "replacement": ""}},
+                    {"label": "Add “#ad”", "fix": {"append": " #ad"}},
+                ],
+            }
+        ],
+        {"card": "Herald hint", "why": "Why?", "close": "Close hint"},
+    ),
+    hint_cards([], {"card": "Herald hint", "why": "Why?", "close": "Close hint"}),
+    post_note("2 issues left — post anyway?", "Review", "Close note"),
+    post_note(None, "Review", "Close note"),
+    {"type": "post-note", "text": 2, "review": "Review", "close": "Close note"},
+    {"type": "post-note", "text": None},
+    {"type": "hint-cards", "cards": [{"start": 1}], "labels": {}},  # incomplete card
+    hint_cards(
+        [
+            {
+                "start": 0,
+                "end": 1,
+                "severity": "fatal",
+                "severity_label": "?",
+                "rule": "r",
+                "message": "",
+                "explanation": "",
+                "fixes": [{"label": "Go", "fix": {}}],
+            }
+        ],
+        {"card": "c", "why": "w", "close": "x"},
+    ),
     status(2, 143, 280),
     share_event(
         "r1",

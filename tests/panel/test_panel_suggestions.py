@@ -92,3 +92,30 @@ def test_colleagues_shared_label_uses_plural_rules():
     assert shared_label(Strings(catalogs, "ru"), 11) == "11 коллег поделились этим"
     assert shared_label(Strings(catalogs, "ru"), 21) == "21 коллега поделился этим"
     assert shared_label(Strings(catalogs, "en"), 0) == "Be the first colleague to share this"
+
+
+def test_the_employees_languages_come_first_and_the_others_fold():
+    from herald_suggestions import split_by_language
+
+    items = [
+        dict(item(1, "Thai news"), language="th"),
+        dict(item(2, "English news"), language="en"),
+        dict(item(3, "Italian news"), language="it"),
+        item(4, "No language given"),
+        dict(item(5, "Greek news"), language="el"),
+    ]
+    mine, others = split_by_language(items, ["en-GB"])
+    assert [i["title"] for i in mine] == ["English news", "No language given"]
+    assert [i["title"] for i in others] == ["Thai news", "Italian news", "Greek news"]
+    mine, others = split_by_language(items, ["en", "it"])
+    assert [i["id"] for i in mine] == [2, 3, 4] and [i["id"] for i in others] == [1, 5]
+    assert split_by_language(items, []) == (items, [])
+
+
+def test_other_languages_label_in_every_language():
+    catalogs = load_catalogs()
+    for language in catalogs:
+        text = Strings(catalogs, language).get("other_languages", count=3)
+        assert "3" in text and "{count}" not in text
+        if language != "en":
+            assert text != catalogs["en"]["other_languages"].replace("{count}", "3")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 import uuid
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.pg_support import admin_connection, start_postgres, with_database
+from tests.pg_support import start_postgres
 from tests.server.live_server import herald_cli, herald_env, live_herald
 
 PASSWORD = "backup-test-passphrase-42"
@@ -42,6 +43,23 @@ def rows(path: Path) -> dict[str, list[tuple]]:
         }
     finally:
         conn.close()
+
+
+@contextlib.contextmanager
+def admin_connection(url: str):
+    """An autocommit cursor: CREATE DATABASE refuses to run inside a transaction."""
+    import psycopg2
+
+    conn = psycopg2.connect(url)
+    conn.autocommit = True
+    try:
+        yield conn.cursor()
+    finally:
+        conn.close()
+
+
+def with_database(url: str, name: str) -> str:
+    return url.rsplit("/", 1)[0] + "/" + name
 
 
 def pg_rows(url: str) -> dict[str, list[tuple]]:

@@ -96,3 +96,22 @@ def test_cli_prints_the_credentials(runner, app, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "admin@acme.test" in result.output and DEMO_PASSWORD in result.output
     assert "Loaded the starter policy" in result.output
+
+
+def test_demo_suggestions_pass_the_demo_policy(app):
+    """What the demo suggests must be shareable as is: no finding of the policy `herald demo`
+    loads (the starter policy) on any approved variant, for its network."""
+    import guidelines
+    from server.policy_store import compiled_policy, load_starter_policy
+
+    with app.app_context(), db.connection_context():
+        load_starter_policy()
+        load_demo()
+        policy = compiled_policy()
+        checked = 0
+        for snippet in Snippet.select().where(Snippet.status == "approved"):
+            for variant in snippet.variants:
+                findings = guidelines.check(variant.text, policy, variant.network)
+                assert findings == [], (snippet.title, variant.text, findings)
+                checked += 1
+    assert checked >= 50

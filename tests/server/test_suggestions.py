@@ -307,3 +307,11 @@ def test_colleague_counts_follow_new_shares(client, admin, employee, eve_headers
     assert counts() == {"Launch": 4, "Other": 1}
     share(people[4], snippet)
     assert counts() == {"Launch": 5, "Other": 1}
+
+
+def test_items_carry_the_snippets_language(client, admin, eve_headers):
+    """The panel shows the employee's languages first: it needs each suggestion's language."""
+    publish(admin, "Lancio", language="it")
+    publish(admin, "Launch")
+    body = client.get(f"{URL}?network=x", headers=eve_headers).get_json()
+    assert {i["title"]: i["language"] for i in body["items"]} == {"Lancio": "it", "Launch": "en"}

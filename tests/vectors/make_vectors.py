@@ -208,6 +208,43 @@ STARTER_CASES = [
         ],
     ),
     (
+        "Our revenue will double next year, we will share the slides",
+        "linkedin",
+        [f("forward-looking-claims", 4, 23, "revenue will double")],
+    ),
+    (
+        "Наша выручка удвоится, акции вырастут",
+        "x",
+        [
+            f("forward-looking-claims", 5, 21, "выручка удвоится"),
+            f("forward-looking-claims", 23, 37, "акции вырастут"),
+        ],
+    ),
+    (
+        "Τα έσοδα θα διπλασιαστούν και οι μετοχές θα ανέβουν",
+        "linkedin",
+        [
+            f("forward-looking-claims", 3, 25, "έσοδα θα διπλασιαστούν"),
+            f("forward-looking-claims", 33, 51, "μετοχές θα ανέβουν"),
+        ],
+    ),
+    (
+        "I ricavi raddoppieranno e le azioni saliranno",
+        "x",
+        [
+            f("forward-looking-claims", 2, 23, "ricavi raddoppieranno"),
+            f("forward-looking-claims", 29, 45, "azioni saliranno"),
+        ],
+    ),
+    (
+        "รายได้จะเพิ่มขึ้นสองเท่า หุ้นจะขึ้น แต่กำไรจะขึ้นอยู่กับยอดขาย",
+        "linkedin",
+        [
+            f("forward-looking-claims", 0, 24, "รายได้จะเพิ่มขึ้นสองเท่า"),
+            f("forward-looking-claims", 25, 35, "หุ้นจะขึ้น"),
+        ],
+    ),
+    (
         "Доходность до 30% в месяц",
         "x",
         [f("promised-percentage-returns", 0, 17, "Доходность до 30%")],

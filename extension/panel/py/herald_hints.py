@@ -26,9 +26,11 @@ def _field(finding, *names, default=None):
     return default
 
 
-def normalize_finding(finding, text_size):
+def normalize_finding(finding, text_size, text=None):
     """One finding as the panel uses it; offsets clamped into the text so a stale policy cannot
-    make the bridge paint outside the composer."""
+    make the bridge paint outside the composer. Every finding gets at least one fix: the
+    policy's replacements or append, else removing the match (with one neighbouring space, so
+    no double space is left); over-length findings get "shorten" guidance in `analyze`."""
     start = max(0, min(int(_field(finding, "start", default=0)), text_size))
     end = max(start, min(int(_field(finding, "end", default=start)), text_size))
     severity = _field(finding, "severity", default="warning")
@@ -42,15 +44,78 @@ def normalize_finding(finding, text_size):
     ).get("append")
     if append:
         fixes.append({"append": str(append)})
+    if not fixes and end > start:
+        fixes.append(removal(text, start, end))
     return {
         "rule": str(_field(finding, "rule", "rule_id", "id", default="rule")),
+        "kind": str(_field(finding, "kind", default="")),
         "severity": severity,
         "start": start,
         "end": end,
+        "match": str(_field(finding, "match", default="")),
         "message": str(_field(finding, "message", default="")),
         "explanation": str(_field(finding, "explanation", "explain", default="")),
         "fixes": fixes,
     }
+
+
+def removal(text, start, end):
+    """Delete [start, end) and one space beside it (after, else before) when there is one."""
+    if text is not None:
+        if end < len(text) and text[end] == " ":
+            end += 1
+        elif start > 0 and text[start - 1] == " ":
+            start -= 1
+    return {"start": start, "end": end, "replacement": ""}
+
+
+def _mark_over_length(findings, size, length, limit):
+    """The length rule's finding (the part past the limit, up to the end) is fixed by shortening
+    the post, not by deleting its tail: replace its fixes with the guidance."""
+    if length <= limit:
+        return
+    over = None
+    for finding in findings:
+        if finding["kind"] == "limit" and finding["end"] == size:
+            if over is None or finding["start"] < over["start"]:
+                over = finding
+    if over is not None:
+        over["fixes"] = [{"shorten": length - limit}]
+
+
+def fixes_to_apply(finding):
+    """Fixes the bridge can apply (guidance like "shorten" is only shown)."""
+    return [fix for fix in finding["fixes"] if "shorten" not in fix]
+
+
+def group_findings(findings):
+    """Findings of the same rule as one entry: message once, every match as a chip with its own
+    fixes. Groups keep the findings' order (most severe first); `items` are finding indexes."""
+    groups = []
+    by_rule = {}
+    for index, finding in enumerate(findings):
+        group = by_rule.get(finding["rule"])
+        if group is None:
+            group = {
+                "rule": finding["rule"],
+                "severity": finding["severity"],
+                "message": finding["message"],
+                "explanation": finding["explanation"],
+                "items": [],
+            }
+            by_rule[finding["rule"]] = group
+            groups.append(group)
+        group["items"].append(index)
+    return groups
+
+
+def summary(findings):
+    """(issues, errors) for the summary line."""
+    errors = 0
+    for finding in findings:
+        if finding["severity"] == "error":
+            errors += 1
+    return len(findings), errors
 
 
 def length_limit(network, policy):
@@ -66,7 +131,9 @@ def analyze(check, x_weighted_length, network, text, policy):
     findings = []
     if policy is not None and text:
         size = len(text)
-        findings = [normalize_finding(finding, size) for finding in check(text, policy, network)]
+        findings = [
+            normalize_finding(finding, size, text) for finding in check(text, policy, network)
+        ]
         findings.sort(
             key=lambda f: (SEVERITY_ORDER[f["severity"]], f["start"], f["end"], f["rule"])
         )
@@ -75,15 +142,15 @@ def analyze(check, x_weighted_length, network, text, policy):
         for f in sorted(findings, key=lambda f: (f["start"], f["end"]))
         if f["end"] > f["start"]
     ]
-    return {
-        "findings": findings,
-        "ranges": ranges,
-        "length": text_length(network, text, x_weighted_length),
-        "limit": length_limit(network, policy),
-    }
+    length = text_length(network, text, x_weighted_length)
+    limit = length_limit(network, policy)
+    _mark_over_length(findings, len(text), length, limit)
+    return {"findings": findings, "ranges": ranges, "length": length, "limit": limit}
 
 
 def fix_label(strings, fix):
+    if "shorten" in fix:
+        return strings.plural("fix_shorten", int(fix["shorten"]))
     if "append" in fix:
         return strings.get("fix_append", text=fix["append"].strip())
     if not fix["replacement"]:
@@ -100,3 +167,47 @@ def over_limit_text(strings, length, limit):
     return (
         strings.get("counter_over", count=strings.number(length - limit)) if length > limit else ""
     )
+
+
+def hint_cards(strings, findings):
+    """What the bridge's card at an underline shows for each finding with a span: the same
+    message, explanation and fixes as the panel's list, with labels in the employee's language.
+    Guidance ("shorten") stays in the panel: the card offers only what it can apply."""
+    cards = []
+    for finding in findings:
+        if finding["end"] <= finding["start"]:
+            continue
+        cards.append(
+            {
+                "start": finding["start"],
+                "end": finding["end"],
+                "severity": finding["severity"],
+                "severity_label": strings.get("severity_" + finding["severity"]),
+                "rule": finding["rule"],
+                "message": finding["message"],
+                "explanation": finding["explanation"],
+                "fixes": [
+                    {"label": fix_label(strings, fix), "fix": fix}
+                    for fix in fixes_to_apply(finding)
+                ],
+            }
+        )
+    return cards
+
+
+def card_labels(strings):
+    return {
+        "card": strings.get("hint_card_label"),
+        "why": strings.get("hint_why"),
+        "close": strings.get("hint_card_close"),
+    }
+
+
+def post_note_text(strings, findings, policy):
+    """The policy's choice for posting with errors left: None (nothing, the default) or the
+    note "2 issues left — post anyway?" counting error-level findings."""
+    on_post = (policy or {}).get("on_post") or {}
+    if on_post.get("errors_left") != "note":
+        return None
+    errors = summary(findings)[1]
+    return strings.plural("post_anyway", errors) if errors else None

@@ -48,6 +48,14 @@ def highlights(ranges):
     return {"type": "highlights", "ranges": ranges}
 
 
+def hint_cards(cards, labels):
+    return {"type": "hint-cards", "cards": cards, "labels": labels}
+
+
+def post_note(text, review, close):
+    return {"type": "post-note", "text": text, "review": review, "close": close}
+
+
 def apply_fix(fix):
     return dict({"type": "apply-fix"}, **fix)
 

@@ -4,12 +4,12 @@ Draws what `PanelController` decides and forwards the employee's clicks to it. p
 provides the static skeleton so the first paint needs no Python; this module fills it in.
 """
 
-import herald_hints
 import herald_runtime
 import herald_suggestions
 from browser import window
 from herald_controller import PanelController
 from herald_dom import by_id, h, render
+from herald_hints_view import HintsView
 from herald_messages import ready
 
 
@@ -24,9 +24,11 @@ class PanelView:
         self.campaign.bind("change", self._on_campaign)
         by_id("close").bind("click", lambda event: self.controller.close())
         by_id("nudge-dismiss").bind("click", lambda event: self.controller.dismiss_nudge())
+        self.hints = HintsView(lambda: self.controller)
 
     def set_strings(self, strings):
         self.strings = strings
+        self.hints.set_strings(strings)
         window.document.documentElement.lang = strings.language
         labels = {
             "suggestions-title": "tab_suggestions",
@@ -42,6 +44,10 @@ class PanelView:
         by_id("close").setAttribute("aria-label", strings.get("close_panel"))
         by_id("counter").setAttribute("title", strings.get("counter_label"))
         self.root.setAttribute("aria-label", strings.get("panel_label"))
+
+    def set_theme(self, theme):
+        # panel.css keys its colours on data-theme; without one it follows prefers-color-scheme
+        window.document.documentElement.setAttribute("data-theme", theme)
 
     def show_program(self, program):
         name = (program or {}).get("name") or "Herald"
@@ -78,7 +84,7 @@ class PanelView:
         value = self.campaign.value
         self.controller.filter_campaign(int(value) if value else None)
 
-    def show_suggestions(self, items, campaigns, has_any):
+    def show_suggestions(self, items, campaigns, has_any, others=(), others_open=False):
         strings = self.strings
         selected = str(self.controller.campaign_id or "")
         options = [h("option", {"value": ""}, text=strings.get("campaign_all"))]
@@ -93,13 +99,45 @@ class PanelView:
         render(self.campaign, options)
         self.campaign.value = selected
         by_id("campaign-filter").hidden = not campaigns
-        render(by_id("cards"), [self._card(item) for item in items])
+        cards = [self._card(item) for item in items]
+        if others:
+            # Suggestions in languages the employee did not choose: folded, one click away.
+            cards.append(
+                h(
+                    "li",
+                    {"class": "fold"},
+                    [
+                        h(
+                            "button",
+                            {
+                                "type": "button",
+                                "class": "fold-toggle",
+                                "aria-expanded": "true" if others_open else "false",
+                            },
+                            text=strings.get("other_languages", count=len(others)),
+                            on={"click": lambda event: self.controller.toggle_others()},
+                        ),
+                        h("ul", {"class": "cards"}, [self._card(item) for item in others])
+                        if others_open
+                        else None,
+                    ],
+                )
+            )
+        render(by_id("cards"), cards)
+        notice = self.controller.notice()
+        # Signed out, or offline with nothing saved, there is nothing to search: the notice says
+        # what to do instead.
+        window.document.querySelector(".filters").hidden = notice in (
+            "signed_out",
+            "offline_nothing_saved",
+        )
         empty = by_id("cards-empty")
-        if items or self.controller.notice() in ("signed_out", "loading"):
+        if items or others or notice in ("signed_out", "loading", "offline_nothing_saved"):
             empty.setAttribute("hidden", "")
         else:
             empty.textContent = strings.get("no_matches" if has_any else "no_suggestions")
             empty.removeAttribute("hidden")
+        self.hints.update_toggle()
 
     def _card(self, item):
         strings, controller = self.strings, self.controller
@@ -175,6 +213,8 @@ class PanelView:
             {
                 "class": "card featured" if item.get("featured") else "card",
                 "data-snippet-id": snippet_id,
+                # the snippet's own language: right fonts, right screen-reader voice
+                "lang": item.get("language") or None,
             },
             [
                 h("div", {"class": "card-head"}, head),
@@ -186,63 +226,7 @@ class PanelView:
         )
 
     def show_hints(self, analysis, text, has_policy):
-        strings = self.strings
-        length, limit = analysis["length"], analysis["limit"]
-        counter = by_id("counter")
-        over = herald_hints.over_limit_text(strings, length, limit)
-        counter.textContent = herald_hints.counter_text(strings, length, limit) + (
-            " · " + over if over else ""
-        )
-        counter.className = "counter over" if length > limit else "counter"
-        findings = analysis["findings"]
-        empty = by_id("hints-empty")
-        if not has_policy:
-            message = strings.get("hints_no_policy")
-        elif not text:
-            message = strings.get("hints_start_writing")
-        elif not findings:
-            message = strings.get("hints_all_good")
-        else:
-            message = strings.plural("findings", len(findings))
-        empty.textContent = message
-        empty.className = "hints-summary" + (" has-findings" if findings else "")
-        render(
-            by_id("findings"),
-            [self._finding(text, position, finding) for position, finding in enumerate(findings)],
-        )
-
-    def _finding(self, text, position, finding):
-        strings, controller = self.strings, self.controller
-        severity = finding["severity"]
-        fixes = [
-            h(
-                "button",
-                {"type": "button", "class": "fix"},
-                text=herald_hints.fix_label(strings, fix),
-                on={"click": lambda event, number=number: controller.apply_fix(position, number)},
-            )
-            for number, fix in enumerate(finding["fixes"])
-        ]
-        excerpt = text[finding["start"] : finding["end"]]
-        return h(
-            "li",
-            {"class": "finding severity-" + severity, "data-rule": finding["rule"]},
-            [
-                h(
-                    "p",
-                    {"class": "finding-head"},
-                    [
-                        h("span", {"class": "severity"}, text=strings.get("severity_" + severity)),
-                        h("q", {"class": "excerpt"}, text=excerpt) if excerpt else None,
-                    ],
-                ),
-                h("p", {"class": "finding-message"}, text=finding["message"]),
-                h("p", {"class": "finding-explanation"}, text=finding["explanation"])
-                if finding["explanation"]
-                else None,
-                h("div", {"class": "fixes"}, fixes) if fixes else None,
-            ],
-        )
+        self.hints.show(analysis, text, has_policy)
 
 
 def load_guidelines(controller):

@@ -49,6 +49,10 @@ class Timers:
     def clear_timeout(self, handle):
         window.clearTimeout(handle)
 
+    def now(self):
+        """Milliseconds on the page's monotonic clock."""
+        return window.performance.now()
+
 
 class Port:
     """The parent window, through sandbox_port.js: it checks the sender is window.parent and

@@ -72,6 +72,20 @@ def visible_suggestions(response, network, query="", campaign_id=None, now_iso=N
     return chosen
 
 
+def split_by_language(items, languages):
+    """(the employee's, the others): suggestions in one of `languages` (or without a language)
+    keep their order and come first; the rest fold under "Other languages (N)". With no known
+    language nothing is folded."""
+    wanted = {str(language).split("-")[0].lower() for language in languages or () if language}
+    if not wanted:
+        return list(items), []
+    mine, others = [], []
+    for item in items:
+        language = (item.get("language") or "").lower()
+        (mine if not language or language in wanted else others).append(item)
+    return mine, others
+
+
 def variant_text(item, index):
     """Text of variant `index`, or of the first variant if that index is gone after a refresh."""
     variants = item.get("variants") or []

@@ -1,0 +1,414 @@
+/* The card at an underline: hovering an underline, or putting the caret in one, shows the
+ * finding's message, its fixes as buttons and "Why?" (the rule's explanation) right there, so the
+ * employee need not look across to the panel. Tab (from the caret) moves into the card, Escape
+ * closes it. The card lives in a shadow root of our own host element at the end of <body>
+ * (page styles cannot reach it, and it sits above the composer's dialog); the editor's DOM is
+ * never touched: we only listen, read Ranges (Herald.rangeFor) and apply fixes through the
+ * editor's own input path (Herald.applyFix, as the panel's list does). The content comes from
+ * the panel (`hint-cards` after each check), already in the employee's language. */
+(function (root) {
+  "use strict";
+  const Herald = root.Herald;
+  const HIDE_DELAY_MS = 300; // time to move the pointer from the underline into the card
+  const GAP = 6;
+  const SLACK = 4; // px below a line box where the wavy underline is painted
+  const STYLE = `
+:host { all: initial; }
+.card {
+  position: fixed; box-sizing: border-box; max-width: min(340px, calc(100vw - 16px)); min-width: 220px;
+  padding: 10px 12px; border-radius: 10px; border: 1px solid #d5d9e0; border-left: 4px solid #b26a00;
+  background: #fff; color: #1d2330; box-shadow: 0 6px 24px rgba(0,0,0,.18);
+  font: 13px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans Thai", sans-serif;
+  display: flex; flex-direction: column; gap: 6px;
+}
+.card[hidden] { display: none; }
+.card.sev-error { border-left-color: #c62828; }
+.card.sev-info { border-left-color: #2e6bb3; }
+.head { display: flex; align-items: center; justify-content: space-between; gap: 8px; }
+.sev { font-size: 11px; font-weight: 700; letter-spacing: .04em; text-transform: uppercase; color: #b26a00; }
+.sev-error .sev { color: #c62828; }
+.sev-info .sev { color: #2e6bb3; }
+p { margin: 0; }
+.explain { color: #5b6475; }
+.fixes { display: flex; flex-wrap: wrap; gap: 6px; }
+button { font: inherit; cursor: pointer; }
+.fix {
+  border: 1px solid #0a66c2; border-radius: 999px; padding: 3px 10px; background: #0a66c2; color: #fff;
+  font-weight: 600; max-width: 100%; overflow-wrap: anywhere; text-align: left;
+}
+.fix:hover { background: #084f96; }
+.why { align-self: flex-start; border: 0; background: none; padding: 0; color: #0a66c2; font-weight: 600; }
+.close { border: 0; background: none; color: #5b6475; font-size: 18px; line-height: 1; width: 24px; height: 24px; border-radius: 50%; padding: 0; }
+.close:hover { background: #eef0f3; color: #1d2330; }
+button:focus-visible { outline: 2px solid #0a66c2; outline-offset: 2px; }
+@media (prefers-color-scheme: dark) {
+  .card { background: #1f2430; color: #e7eaf0; border-color: #3a4150; }
+  .explain, .close { color: #aab2c0; }
+  .close:hover { background: #2c3340; color: #fff; }
+  .why { color: #6cb4ff; }
+}
+`;
+
+  let cards = [];
+  let labels = null;
+  let composer = null;
+  let ranges = new Map(); // card -> live Range over the editor (recomputed per hint-cards)
+  let host = null;
+  let box = null;
+  let shown = null; // {card, reason: "hover" | "caret", rect}
+  let dismissed = null; // key of the card closed with Escape, until the caret/pointer leaves it
+  let hideTimer = 0;
+  let moveRaf = 0;
+  let caretRaf = 0;
+  let lastPoint = null;
+  let savedCaret = null;
+  let removers = [];
+
+  const keyOf = (card) => `${card.rule}:${card.start}:${card.end}`;
+
+  function ensureHost() {
+    if (host && host.isConnected) return;
+    host = document.createElement("div");
+    host.className = "herald-hint-host";
+    host.style.cssText = "position:fixed;left:0;top:0;width:0;height:0;z-index:2147483647;";
+    const shadow = host.attachShadow({ mode: "open" });
+    const style = document.createElement("style");
+    style.textContent = STYLE;
+    box = document.createElement("div");
+    box.className = "card";
+    box.setAttribute("role", "dialog");
+    box.hidden = true;
+    box.addEventListener("keydown", onCardKey);
+    box.addEventListener("pointerenter", () => clearTimeout(hideTimer));
+    box.addEventListener("pointerleave", () => {
+      if (shown && shown.reason === "hover") scheduleHide();
+    });
+    box.addEventListener("focusout", (event) => {
+      if (!box.contains(event.relatedTarget) && shown && shown.reason === "hover") scheduleHide();
+    });
+    shadow.append(style, box);
+    (document.body || document.documentElement).appendChild(host);
+  }
+
+  function rangeOf(card) {
+    if (!ranges.has(card)) {
+      const c = composer;
+      ranges.set(card, c && c.editable.isConnected ? Herald.rangeFor(c.editable, c.site, card.start, card.end) : null);
+    }
+    return ranges.get(card);
+  }
+
+  function selectionOf(editable) {
+    const rootNode = editable.getRootNode();
+    return rootNode.getSelection ? rootNode.getSelection() : document.getSelection();
+  }
+
+  function el(tag, cls, text) {
+    const node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text != null) node.textContent = text;
+    return node;
+  }
+
+  function render(card) {
+    box.className = `card sev-${card.severity}`;
+    box.setAttribute("aria-label", labels ? labels.card : "Herald");
+    box.dataset.rule = card.rule;
+    const head = el("div", "head");
+    head.append(el("span", "sev", card.severity_label));
+    const close = el("button", "close", "×");
+    close.type = "button";
+    close.setAttribute("aria-label", labels ? labels.close : "Close");
+    close.addEventListener("click", () => dismiss(true));
+    head.append(close);
+    const parts = [head, el("p", "msg", card.message)];
+    if (card.fixes.length) {
+      const fixes = el("div", "fixes");
+      for (const { label, fix } of card.fixes) {
+        const button = el("button", "fix", label);
+        button.type = "button";
+        button.addEventListener("click", () => applyFix(fix));
+        fixes.append(button);
+      }
+      parts.push(fixes);
+    }
+    if (card.explanation) {
+      const why = el("button", "why", labels ? labels.why : "Why?");
+      why.type = "button";
+      why.setAttribute("aria-expanded", "false");
+      const explain = el("p", "explain", card.explanation);
+      explain.hidden = true;
+      explain.id = "herald-hint-explain";
+      why.setAttribute("aria-controls", explain.id);
+      why.addEventListener("click", () => {
+        explain.hidden = !explain.hidden;
+        why.setAttribute("aria-expanded", String(!explain.hidden));
+        if (shown) place(shown.rect);
+      });
+      parts.push(why, explain);
+    }
+    box.replaceChildren(...parts);
+  }
+
+  /** Below the underlined text (above it when the viewport has no room), inside the viewport. */
+  function place(rect) {
+    const vw = root.innerWidth;
+    const vh = root.innerHeight;
+    const w = box.offsetWidth;
+    const h = box.offsetHeight;
+    let top = rect.bottom + GAP;
+    if (top + h > vh - GAP && rect.top - GAP - h >= GAP) top = rect.top - GAP - h;
+    const left = Math.max(GAP, Math.min(rect.left, vw - w - GAP));
+    box.style.left = `${Math.round(left)}px`;
+    box.style.top = `${Math.round(Math.max(GAP, top))}px`;
+  }
+
+  function show(card, reason, rect) {
+    clearTimeout(hideTimer);
+    ensureHost();
+    const same = shown && shown.card === card;
+    shown = { card, reason, rect };
+    if (!same) render(card);
+    box.hidden = false;
+    place(rect);
+    Herald.mark("hint-card-shown");
+  }
+
+  function hide() {
+    clearTimeout(hideTimer);
+    shown = null;
+    if (box) box.hidden = true;
+  }
+
+  function scheduleHide() {
+    clearTimeout(hideTimer);
+    hideTimer = setTimeout(() => {
+      if (box && box.matches(":hover")) return;
+      if (box && box.contains(box.getRootNode().activeElement)) return;
+      hide();
+    }, HIDE_DELAY_MS);
+  }
+
+  function backToEditor() {
+    const c = composer;
+    if (!c || !c.editable.isConnected) return;
+    c.editable.focus({ preventScroll: true });
+    if (savedCaret) {
+      const sel = selectionOf(c.editable);
+      sel.removeAllRanges();
+      sel.addRange(savedCaret);
+    }
+  }
+
+  /** Escape or ×: close, and keep it closed while the caret/pointer stays on that underline. */
+  function dismiss(refocus) {
+    if (shown) dismissed = keyOf(shown.card);
+    const wasInside = box && box.contains(box.getRootNode().activeElement);
+    hide();
+    if (refocus || wasInside) backToEditor();
+  }
+
+  async function applyFix(fix) {
+    const c = composer;
+    hide();
+    if (c && c.editable.isConnected) await Herald.applyFix(c, fix);
+  }
+
+  function buttons() {
+    return box ? [...box.querySelectorAll("button")] : [];
+  }
+
+  function onCardKey(event) {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      event.stopPropagation();
+      dismiss(true);
+      return;
+    }
+    if (event.key !== "Tab") return;
+    const list = buttons();
+    const at = list.indexOf(box.getRootNode().activeElement);
+    event.preventDefault();
+    event.stopPropagation();
+    if (event.shiftKey && at <= 0) {
+      backToEditor(); // Shift+Tab from the first button: back where the employee was writing
+      return;
+    }
+    const next = list[(at + (event.shiftKey ? -1 : 1) + list.length) % list.length];
+    if (next) next.focus();
+  }
+
+  /** Keys in the editor while a card shows: Tab (from the caret) enters the card, Escape closes
+   * it. Everything else, and Tab with no card, is the editor's own. */
+  function onEditorKey(event) {
+    if (!shown || box.hidden) return;
+    if (event.key === "Escape") {
+      event.preventDefault();
+      event.stopPropagation();
+      dismiss(false);
+      return;
+    }
+    if (event.key === "Tab" && !event.shiftKey && !event.altKey && !event.ctrlKey && !event.metaKey && shown.reason === "caret") {
+      const first = buttons().find((b) => !b.classList.contains("close")) || buttons()[0];
+      if (!first) return;
+      event.preventDefault();
+      event.stopPropagation();
+      const sel = selectionOf(composer.editable);
+      savedCaret = sel && sel.rangeCount ? sel.getRangeAt(0).cloneRange() : null;
+      first.focus();
+    }
+  }
+
+  function contains(rect, x, y) {
+    return x >= rect.left && x <= rect.right && y >= rect.top && y <= rect.bottom + SLACK;
+  }
+
+  function cardAtPoint(x, y) {
+    for (const card of cards) {
+      const range = rangeOf(card);
+      if (!range) continue;
+      for (const rect of range.getClientRects()) {
+        if (contains(rect, x, y)) return { card, rect };
+      }
+    }
+    return null;
+  }
+
+  function onPointer() {
+    moveRaf = 0;
+    if (!lastPoint || !composer) return;
+    const { x, y, overCard } = lastPoint;
+    if (overCard) return;
+    const hit = cardAtPoint(x, y);
+    if (hit) {
+      if (dismissed === keyOf(hit.card)) return;
+      if (shown && shown.card === hit.card) clearTimeout(hideTimer);
+      else show(hit.card, "hover", hit.rect);
+      return;
+    }
+    if (dismissed && shown == null) dismissed = null; // left the dismissed underline
+    if (shown && shown.reason === "hover") scheduleHide();
+  }
+
+  function cardAtCaret() {
+    const c = composer;
+    if (!c || !c.editable.isConnected) return null;
+    const sel = selectionOf(c.editable);
+    if (!sel || sel.rangeCount === 0 || !sel.isCollapsed) return null;
+    const node = sel.anchorNode;
+    if (!node || !c.editable.contains(node)) return null;
+    for (const card of cards) {
+      const range = rangeOf(card);
+      try {
+        if (range && range.isPointInRange(node, sel.anchorOffset)) return { card, range };
+      } catch (_) {}
+    }
+    return null;
+  }
+
+  function onCaret() {
+    caretRaf = 0;
+    if (box && box.contains(box.getRootNode().activeElement)) return; // working in the card
+    const hit = cardAtCaret();
+    if (!hit) {
+      if (shown && shown.reason === "caret") hide();
+      dismissed = null;
+      return;
+    }
+    if (dismissed === keyOf(hit.card)) return;
+    const rects = hit.range.getClientRects();
+    const rect = rects.length ? rects[0] : hit.range.getBoundingClientRect();
+    show(hit.card, "caret", rect);
+  }
+
+  /** The page or the editor scrolled: keep the card at its underline, or hide it. */
+  function follow() {
+    if (!shown) return;
+    const range = rangeOf(shown.card);
+    const rects = range ? range.getClientRects() : [];
+    if (!rects.length) return hide();
+    shown.rect = rects[0];
+    place(rects[0]);
+  }
+
+  /** New findings after a check: keep the open card if its finding is still there. */
+  Herald.setHintCards = function (c, message) {
+    composer = c || null;
+    cards = (message && message.cards) || [];
+    labels = (message && message.labels) || labels;
+    ranges = new Map();
+    if (dismissed && !cards.some((card) => keyOf(card) === dismissed)) dismissed = null;
+    if (!shown) return;
+    const again = cards.find((card) => keyOf(card) === keyOf(shown.card));
+    if (!again) {
+      if (!(box && box.contains(box.getRootNode().activeElement))) hide();
+      return;
+    }
+    const range = rangeOf(again);
+    const rects = range ? range.getClientRects() : [];
+    if (!rects.length) return hide();
+    shown.card = again;
+    render(again);
+    place(rects[0]);
+  };
+
+  Herald.feature({
+    name: "hint-card",
+    setup() {
+      removers = [
+        Herald.listen(
+          document,
+          "pointermove",
+          (event) => {
+            if (!composer || !cards.length) return;
+            lastPoint = { x: event.clientX, y: event.clientY, overCard: event.composedPath().includes(host) };
+            if (!moveRaf) moveRaf = requestAnimationFrame(onPointer);
+          },
+          { capture: true, passive: true }
+        ),
+        Herald.listen(document, "selectionchange", () => {
+          if (!composer || (!cards.length && !shown)) return;
+          if (!caretRaf) caretRaf = requestAnimationFrame(onCaret);
+        }),
+        Herald.listen(
+          document,
+          "keydown",
+          (event) => {
+            if (composer && event.composedPath().includes(composer.editable)) onEditorKey(event);
+          },
+          { capture: true }
+        ),
+        Herald.listen(
+          root,
+          "scroll",
+          () => {
+            if (shown) requestAnimationFrame(follow);
+          },
+          { capture: true, passive: true }
+        ),
+        Herald.on("composer-removed", (c) => {
+          if (c === composer) {
+            hide();
+            cards = [];
+            ranges = new Map();
+            composer = null;
+          }
+        }),
+        Herald.on("composer-focused", (c) => {
+          if (c !== composer) hide();
+        }),
+      ];
+    },
+    teardown() {
+      removers.forEach((r) => r());
+      removers = [];
+      cancelAnimationFrame(moveRaf);
+      cancelAnimationFrame(caretRaf);
+      clearTimeout(hideTimer);
+      if (host) host.remove();
+      host = box = shown = null;
+      cards = [];
+      ranges = new Map();
+    },
+  });
+})(globalThis);

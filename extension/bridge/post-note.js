@@ -1,0 +1,142 @@
+/* The policy's "post anyway?" note: when the company's policy asks for it (on_post.errors_left =
+ * "note") and error-level findings are left, the first time the employee reaches for the site's
+ * Post button (pointer over it, or keyboard focus on it) a small note beside the button says
+ * "2 issues left — post anyway?", with Review (opens the panel). Once per composer; it never
+ * blocks, delays or presses Post: the click goes to the site untouched, and post-detect records
+ * the share as always. The text comes from the panel (`post-note`), in the employee's language. */
+(function (root) {
+  "use strict";
+  const Herald = root.Herald;
+  const GAP = 8;
+  const SHOW_MS = 8000;
+  const STYLE = `
+:host { all: initial; }
+.note {
+  position: fixed; box-sizing: border-box; max-width: min(320px, calc(100vw - 16px));
+  display: flex; align-items: center; gap: 10px; padding: 8px 10px 8px 12px; border-radius: 10px;
+  background: #fff8e6; color: #1d2330; border: 1px solid #f0c36d; box-shadow: 0 4px 16px rgba(0,0,0,.16);
+  font: 13px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans Thai", sans-serif;
+}
+.note[hidden] { display: none; }
+.text { flex: 1; font-weight: 600; }
+button { font: inherit; cursor: pointer; border: 0; background: none; padding: 0; }
+.review { color: #0a66c2; font-weight: 700; }
+.close { color: #5b6475; font-size: 17px; line-height: 1; width: 22px; height: 22px; border-radius: 50%; }
+.close:hover { background: rgba(0,0,0,.06); }
+button:focus-visible { outline: 2px solid #0a66c2; outline-offset: 2px; }
+@media (prefers-color-scheme: dark) {
+  .note { background: #3a2f12; color: #f5ecd6; border-color: #8a6d1f; }
+  .review { color: #6cb4ff; }
+  .close { color: #d8cfb8; }
+}
+`;
+  let host = null;
+  let box = null;
+  let hideTimer = 0;
+  let removers = [];
+
+  function ensureHost() {
+    if (host && host.isConnected) return;
+    host = document.createElement("div");
+    host.className = "herald-post-note-host";
+    host.style.cssText = "position:fixed;left:0;top:0;width:0;height:0;z-index:2147483647;";
+    const shadow = host.attachShadow({ mode: "open" });
+    const style = document.createElement("style");
+    style.textContent = STYLE;
+    box = document.createElement("div");
+    box.className = "note";
+    box.setAttribute("role", "status");
+    box.hidden = true;
+    shadow.append(style, box);
+    (document.body || document.documentElement).appendChild(host);
+  }
+
+  function hide() {
+    clearTimeout(hideTimer);
+    if (box) box.hidden = true;
+  }
+
+  /** Above the Post button (below it when there is no room), never over it. */
+  function place(button) {
+    const r = button.getBoundingClientRect();
+    const w = box.offsetWidth;
+    const h = box.offsetHeight;
+    let top = r.top - GAP - h;
+    if (top < GAP) top = r.bottom + GAP;
+    const left = Math.max(GAP, Math.min(r.left, root.innerWidth - w - GAP));
+    box.style.left = `${Math.round(left)}px`;
+    box.style.top = `${Math.round(top)}px`;
+  }
+
+  function show(composer, button) {
+    ensureHost();
+    const note = composer.postNote;
+    const text = document.createElement("span");
+    text.className = "text";
+    text.textContent = note.text;
+    const review = document.createElement("button");
+    review.type = "button";
+    review.className = "review";
+    review.textContent = note.review;
+    review.addEventListener("click", () => {
+      hide();
+      Herald.showPanel(true, true);
+    });
+    const close = document.createElement("button");
+    close.type = "button";
+    close.className = "close";
+    close.textContent = "×";
+    close.setAttribute("aria-label", note.close);
+    close.addEventListener("click", hide);
+    box.replaceChildren(text, review, close);
+    box.hidden = false;
+    place(button);
+    clearTimeout(hideTimer);
+    hideTimer = setTimeout(hide, SHOW_MS);
+    Herald.mark("post-note-shown");
+  }
+
+  /** The employee reaches for Post: show the note once for this composer, if there is one. */
+  function onReach(event) {
+    const site = Herald.state.site;
+    const c = Herald.state.composer;
+    if (!c || !c.postNote || !c.postNote.text || c.postNoteShown) return;
+    for (const el of event.composedPath()) {
+      if (el.nodeType !== 1) continue;
+      if (Herald.matchesAny(el, site.composer.post_button)) {
+        if (el.getRootNode() !== c.editable.getRootNode()) return; // another composer's Post
+        c.postNoteShown = true;
+        show(c, el);
+        return;
+      }
+    }
+  }
+
+  /** From the panel: the note for the current composer (null: nothing to say). */
+  Herald.setPostNote = function (c, message) {
+    if (!c) return;
+    c.postNote = message.text ? { text: message.text, review: message.review, close: message.close } : null;
+    if (!c.postNote) hide();
+  };
+
+  Herald.feature({
+    name: "post-note",
+    setup() {
+      removers = [
+        Herald.listen(root, "pointerover", onReach, { capture: true, passive: true }),
+        Herald.listen(root, "focusin", onReach, true),
+        Herald.on("post-pressed", hide),
+        Herald.on("composer-removed", (c) => {
+          if (c === Herald.state.composer || !Herald.state.composer) hide();
+        }),
+      ];
+    },
+    teardown() {
+      removers.forEach((r) => r());
+      removers = [];
+      clearTimeout(hideTimer);
+      if (host) host.remove();
+      host = box = null;
+    },
+  });
+})(globalThis);

@@ -1,0 +1,132 @@
+"""End-to-end: the card at an underline, on the LinkedIn-like (Quill 2 in a shadow root) and
+X-like (Draft.js) fixtures. Hover or caret shows it at the underline, Tab reaches its buttons,
+Escape closes it, a fix changes the text through the editor, and the editor's DOM is never
+touched by the card itself."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from e2e_support import ROOT, poll
+from test_extension import SITES, type_in_composer
+
+pytestmark = pytest.mark.browser
+
+SHOTS = Path(os.environ.get("HERALD_SHOTS_DIR") or ROOT / "test-artifacts")
+TEXT = "That plan was stupid, honestly"
+
+CARD_JS = """() => {
+  const host = document.querySelector('.herald-hint-host');
+  if (!host) return null;
+  const card = host.shadowRoot.querySelector('.card');
+  const r = card.getBoundingClientRect();
+  const active = host.shadowRoot.activeElement;
+  return {hidden: card.hidden, rule: card.dataset.rule || null, text: card.innerText,
+          left: r.left, top: r.top, bottom: r.bottom,
+          buttons: [...card.querySelectorAll('button')].map((b) => b.textContent),
+          focused: active ? active.textContent : null,
+          inEditor: window.__fixture.editor().contains(host)};
+}"""
+
+UNDERLINE_JS = """(name) => {
+  const hl = CSS.highlights.get(name);
+  if (!hl) return null;
+  const rect = [...hl][0].getClientRects()[0];
+  return {left: rect.left, top: rect.top, right: rect.right, bottom: rect.bottom};
+}"""
+
+EDITOR_FOCUSED_JS = """() => {
+  const ed = window.__fixture.editor();
+  const root = ed.getRootNode();
+  const active = root.activeElement || document.activeElement;
+  return !!active && (active === ed || ed.contains(active));
+}"""
+
+
+def card(composer):
+    return composer.page.evaluate(CARD_JS)
+
+
+def visible_card(composer, message="the hint card"):
+    return poll(lambda: (c := card(composer)) and not c["hidden"] and c, message=message)
+
+
+def editor_html(composer) -> str:
+    return composer.page.evaluate("() => window.__fixture.editor().innerHTML")
+
+
+def caret_into_the_word(composer):
+    """Caret inside "stupid" with the keyboard, as the employee would move it."""
+    page = composer.page
+    page.keyboard.press("End")
+    for _ in range(len(", honestly") + 2):
+        page.keyboard.press("ArrowLeft")
+
+
+@pytest.mark.parametrize("site", SITES)
+def test_hint_card_at_the_underline_by_hover_and_caret(open_composer, site):
+    composer = open_composer(site)
+    page = composer.page
+    type_in_composer(composer, TEXT)
+    underline = poll(
+        lambda: page.evaluate(UNDERLINE_JS, "herald-warning"), message="the warning underline"
+    )
+    page.wait_for_timeout(300)  # the editor settles after typing
+    before = editor_html(composer)
+
+    # Hover: the card opens right under the underlined word.
+    page.mouse.move((underline["left"] + underline["right"]) / 2, underline["top"] + 4)
+    shown = visible_card(composer, "the card on hover")
+    assert shown["rule"] == "respectful-language"
+    assert "Keep it respectful." in shown["text"]
+    assert shown["buttons"] == ["×", "Replace with “unhelpful”", "Replace with “confusing”", "Why?"]
+    assert underline["bottom"] <= shown["top"] <= underline["bottom"] + 16
+    assert abs(shown["left"] - underline["left"]) <= 2
+    assert shown["inEditor"] is False
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"hint-card-hover-{site}.png"))
+    page.mouse.move(5, 5)
+    poll(lambda: card(composer)["hidden"], message="the card hides when the pointer leaves")
+
+    # Caret: the same card, and Tab moves into it.
+    caret_into_the_word(composer)
+    visible_card(composer, "the card at the caret")
+    page.keyboard.press("Tab")
+    assert card(composer)["focused"] == "Replace with “unhelpful”"
+    page.keyboard.press("Tab")
+    assert card(composer)["focused"] == "Replace with “confusing”"
+    page.keyboard.press("Tab")
+    assert card(composer)["focused"] == "Why?"
+    page.keyboard.press("Enter")
+    assert "insults age badly" in visible_card(composer)["text"]
+    page.screenshot(path=str(SHOTS / f"hint-card-caret-why-{site}.png"))
+    # Escape closes it and the employee is back in the editor, text unchanged.
+    page.keyboard.press("Escape")
+    poll(lambda: card(composer)["hidden"], message="Escape closes the card")
+    assert page.evaluate(EDITOR_FOCUSED_JS)
+    assert composer.model_text() == TEXT
+    # Everything so far only read the editor: its DOM is exactly as typing left it.
+    assert editor_html(composer) == before
+
+    # Back into the word: Tab, Enter on the first fix replaces it through the editor.
+    page.keyboard.press("End")
+    page.wait_for_timeout(100)
+    poll(lambda: card(composer)["hidden"], message="no card with the caret at the end")
+    caret_into_the_word(composer)
+    visible_card(composer, "the card at the caret again")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    poll(
+        lambda: composer.model_text() == "That plan was unhelpful, honestly",
+        message=f"the fix in the editor model (model: {composer.model_text()!r})",
+    )
+    poll(lambda: not page.evaluate(UNDERLINE_JS, "herald-warning"), message="underline gone")
+    assert card(composer)["hidden"]
+    assert (
+        page.evaluate(
+            "() => window.__fixture.editor().querySelectorAll('[class*=herald], mark').length"
+        )
+        == 0
+    )
