@@ -15,9 +15,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     config.load(app, test_config)
     os.makedirs(app.instance_path, exist_ok=True)
     config.refuse_default_secret(app)
+    config.check_settings(app)
 
-    from server import api, db, errors
+    from server import api, db, errors, health, input_guard, request_log
 
+    request_log.init_app(app)
+    input_guard.init_app(app)
     db.init_app(app)
     errors.init_app(app)
     CORS(
@@ -27,6 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         max_age=600,
     )
     api.init_app(app)
+    health.init_app(app)
     _init_optional(app)
     from server import jobs
 

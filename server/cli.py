@@ -29,7 +29,19 @@ def _app(*, allow_default_secret: bool = False):
     return create_app()
 
 
-@click.group()
+class _Herald(click.Group):
+    """Settings Herald cannot start with end the command with one line on stderr, exit code 1."""
+
+    def invoke(self, ctx: click.Context):
+        from server.config import ConfigError
+
+        try:
+            return super().invoke(ctx)
+        except ConfigError as err:
+            raise click.ClickException(str(err)) from None
+
+
+@click.group(cls=_Herald)
 def main() -> None:
     """Herald companion server."""
 
@@ -112,15 +124,26 @@ def create_user(email: str, name: str, role: str, teams: tuple[str, ...]) -> Non
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\r\n")
-    if len(password) < 8:
-        raise click.ClickException("The password must have at least 8 characters.")
+    from server.credentials import normalized_email, password_problem
+    from server.errors import APIError
+
+    try:
+        email = normalized_email(email)
+    except APIError as err:
+        raise click.ClickException(
+            f"{email!r} is not a valid email address: {err.details[0]['message']}"
+        ) from None
+    if "\x00" in name or not name.strip():
+        raise click.ClickException("The name must not be empty or contain a NUL character.")
+    problem = password_problem(password, email=email, name=name)
+    if problem:
+        raise click.ClickException(f"Password refused: {problem}")
     app = _app()
     with app.app_context():
         from server.db import db
         from server.models import Membership, Team, User, utcnow
 
         _migrate()
-        email = email.strip().lower()
         if User.get_or_none(User.email == email):
             raise click.ClickException(f"A user with the email {email} already exists.")
         with db.atomic():
@@ -173,7 +196,16 @@ def run(host: str, port: int, workers: int | None, debug: bool) -> None:
         app = create_app()
         app.run(host=host, port=port, debug=True)
         return
-    app = _app()  # fails early, with a clear message, on a default secret
+    app = _app()  # fails early, with a clear message, on a default secret or bad settings
+    from server.config import check_schema_current
+
+    with app.app_context():
+        try:
+            check_schema_current()
+        finally:
+            from server.db import db
+
+            db.obj.close_all()  # no pooled connection may cross gunicorn's fork
     from server.wsgi_server import serve
 
     serve(app, host=host, port=port, workers=workers)
@@ -228,7 +260,10 @@ def openapi(check: bool, output: Path | None) -> None:
 
     # A throwaway config: the document depends on routes and schemas only, never on settings.
     app = create_app(
-        {"SECRET_KEY": "openapi-generation-only", "DATABASE_URL": "sqlite:///:memory:"}
+        {
+            "SECRET_KEY": "openapi-generation-only-never-signs-anything",
+            "DATABASE_URL": "sqlite:///:memory:",
+        }
     )
     path = output or OPENAPI_PATH
     if check:
@@ -284,6 +319,42 @@ def poll_feeds(every_minutes: int | None) -> None:
         limits = feeds.FetchLimits.from_config(app.config)
         for result in feeds.poll_due(limits, every):
             click.echo(feeds.describe(result))
+
+
+@main.command()
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="File to write the backup to.",
+)
+def backup(out: Path) -> None:
+    """Copy the database consistently while the server keeps serving (SQLite: online backup; PostgreSQL: pg_dump)."""
+    from server.backup import BackupError
+    from server.backup import backup as run_backup
+
+    app = _app()
+    try:
+        run_backup(app.config["DATABASE_URL"], out)
+    except BackupError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"Backed up to {out}")
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path))
+def restore(source: Path) -> None:
+    """Load a backup made by `herald backup` into an empty database (a non-empty one is refused)."""
+    from server.backup import BackupError
+    from server.backup import restore as run_restore
+
+    app = _app()
+    try:
+        run_restore(app.config["DATABASE_URL"], source)
+    except BackupError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"Restored {source} into {app.config['DATABASE_URL'].split('@')[-1]}")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,14 @@ from pathlib import Path
 from flask import Flask
 
 DEFAULT_SECRET_KEY = "dev-insecure-change-me"
+# HS256 signs with the secret: shorter than the hash's 32 bytes makes tokens easier to forge.
+MIN_SECRET_BYTES = 32
+
+
+class ConfigError(RuntimeError):
+    """A setting that keeps Herald from starting. `herald` prints the message as one line and exits
+    1 (no traceback): the message names the setting and says how to fix it."""
+
 
 DEFAULTS: dict[str, object] = {
     "SECRET_KEY": DEFAULT_SECRET_KEY,
@@ -22,6 +30,9 @@ DEFAULTS: dict[str, object] = {
     "LOGIN_LOCKOUT_SECONDS": 900,
     "PUBLIC_BASE_URL": None,  # base for tracked links and invite links; None: the request's host
     "SHARE_BATCH_MAX": 500,
+    # Console sessions end after this long without a request, and this long after sign-in at most.
+    "CONSOLE_IDLE_MINUTES": 60,
+    "CONSOLE_MAX_HOURS": 12,
     # /r/: past this many visits a minute from one hashed visitor, stop recording (still redirect).
     "CLICK_RATE_PER_MINUTE": 20,
     # Background jobs (server.jobs): None = SQLite file `queue.sqlite3` in the instance folder;
@@ -70,6 +81,8 @@ _INT_KEYS = {
     "LOGIN_WINDOW_SECONDS",
     "LOGIN_LOCKOUT_SECONDS",
     "SHARE_BATCH_MAX",
+    "CONSOLE_IDLE_MINUTES",
+    "CONSOLE_MAX_HOURS",
     "CLICK_RATE_PER_MINUTE",
     "SMTP_PORT",
     "SMTP_TIMEOUT",
@@ -104,7 +117,10 @@ def from_environment(environ: os._Environ | dict) -> dict:
         if key in _LIST_KEYS:
             values[key] = [part.strip() for part in raw.split(",") if part.strip()]
         elif key in _INT_KEYS:
-            values[key] = int(raw)
+            try:
+                values[key] = int(raw.strip())
+            except ValueError:
+                raise ConfigError(f"{name} must be a whole number, not {raw!r}.") from None
         elif key in _BOOL_KEYS:
             values[key] = raw.strip().lower() in {"1", "true", "yes", "on"}
         elif key in DEFAULTS or key in {"DEBUG"}:
@@ -114,8 +130,21 @@ def from_environment(environ: os._Environ | dict) -> dict:
 
 def refuse_default_secret(app: Flask) -> None:
     """A default secret lets anyone mint tokens: only debug and tests may run with it."""
-    if app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY and not (app.debug or app.testing):
-        raise RuntimeError(
+    secret = app.config["SECRET_KEY"]
+    if secret == DEFAULT_SECRET_KEY and (app.debug or app.testing):
+        return
+    if secret is None or not str(secret).strip():
+        raise ConfigError(
+            "HERALD_SECRET_KEY is empty. Set it to a random value of at least "
+            f"{MIN_SECRET_BYTES} bytes, e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+        )
+    if secret != DEFAULT_SECRET_KEY and len(str(secret).encode()) < MIN_SECRET_BYTES:
+        raise ConfigError(
+            f"HERALD_SECRET_KEY is too short ({len(str(secret).encode())} bytes): use at least "
+            f"{MIN_SECRET_BYTES} random bytes, e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+        )
+    if secret == DEFAULT_SECRET_KEY:
+        raise ConfigError(
             "HERALD_SECRET_KEY is not set. Set it in the environment, or run `herald init-db`, "
             "which writes a random one into the instance folder."
         )
@@ -134,3 +163,57 @@ def ensure_instance_secret(instance_path: str) -> bool:
         fh.write(f"SECRET_KEY = {secrets.token_urlsafe(48)!r}\n")
     path.chmod(0o600)
     return True
+
+
+def check_settings(app: Flask) -> None:
+    """Refuse settings Herald cannot run with, before anything is served (one message each)."""
+    for key in sorted(_INT_KEYS):
+        value = app.config.get(key)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"HERALD_{key} must be a whole number, not {value!r}.")
+    check_database_url(app.config["DATABASE_URL"])
+
+
+def check_database_url(url: str) -> None:
+    """A known scheme, its driver installed, and (SQLite) a folder the file can be made in."""
+    from urllib.parse import urlparse
+
+    scheme = urlparse(url).scheme
+    if scheme == "sqlite":
+        path = (
+            url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else urlparse(url).path
+        )
+        if path and path != ":memory:" and not Path(path).parent.is_dir():
+            raise ConfigError(
+                f"The database folder {Path(path).parent} does not exist (HERALD_DATABASE_URL). "
+                "Create it, or point HERALD_DATABASE_URL elsewhere."
+            )
+    elif scheme in {"postgres", "postgresql"}:
+        try:
+            import psycopg2  # noqa: F401
+        except ImportError:
+            raise ConfigError(
+                "HERALD_DATABASE_URL is a PostgreSQL URL, but the PostgreSQL driver is not installed: "
+                "pip install 'herald[postgres]' (psycopg2-binary)."
+            ) from None
+    else:
+        raise ConfigError(
+            f"HERALD_DATABASE_URL has an unknown scheme {scheme + '://' if scheme else '(none)'}: "
+            "use sqlite:///path/to/herald.sqlite3 or postgresql://user:password@host/dbname."
+        )
+
+
+def check_schema_current() -> None:
+    """`herald run`: the database answers and every migration is applied (else `herald migrate`)."""
+    from server.db import pending_migrations
+
+    try:
+        pending = pending_migrations()
+    except Exception as exc:  # noqa: BLE001 — any failure to open the database stops the start
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise ConfigError(f"Cannot open the database (HERALD_DATABASE_URL): {first}") from None
+    if pending:
+        raise ConfigError(
+            f"The database schema is not up to date: {len(pending)} migration(s) pending "
+            f"({', '.join(pending)}). Run `herald migrate` first."
+        )

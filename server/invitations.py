@@ -15,12 +15,12 @@ from flask import current_app, has_request_context, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import generate_password_hash
 
+from server.credentials import check_password, normalized_email
 from server.errors import APIError
 from server.models import Invitation, Team, User, db, iso, utcnow
-from server.people import admin_user_json, normalize_email, set_memberships
+from server.people import admin_user_json, set_memberships
 
 SALT = "herald.invitation.v1"
-MIN_PASSWORD_LENGTH = 8
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -63,7 +63,7 @@ def invite(
     refused with 409: an invitation must never reset the password of an account someone uses, and
     a disabled one is re-enabled on purpose, not by a side effect.
     """
-    email = normalize_email(email)
+    email = normalized_email(email)
     if role not in ("admin", "employee"):
         raise APIError(
             "validation_failed", "Unknown role.", 422, [{"path": "/role", "message": role}]
@@ -176,15 +176,9 @@ def resolve(token: str) -> Invitation:
 
 def accept(token: str, password: str) -> User:
     """Activate the invited account with its first password; the link works once."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise APIError(
-            "validation_failed",
-            "The password is too short.",
-            422,
-            [{"path": "/password", "message": f"Use at least {MIN_PASSWORD_LENGTH} characters."}],
-        )
     with db.atomic():
         invitation = resolve(token)
+        check_password(password, email=invitation.user.email, name=invitation.user.name)
         now = utcnow()
         # Conditional update: of two concurrent accepts of one link, only one activates.
         claimed = (

@@ -245,6 +245,21 @@ class AuditEntry(BaseModel):
     at = DateTimeField(default=utcnow, index=True)
 
 
+class ConsoleSession(BaseModel):
+    """A console sign-in, kept server-side so that signing out, "sign out everywhere" and disabling
+    end it for good: the cookie holds only the session's random id, and this table its hash."""
+
+    id_hash = CharField(primary_key=True)
+    user = ForeignKeyField(User, backref="console_sessions", on_delete="CASCADE")
+    created_at = DateTimeField(default=utcnow)
+    last_seen_at = DateTimeField(default=utcnow)
+    revoked_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "console_session"
+        indexes = ((("user", "revoked_at"), False),)
+
+
 class OIDCTransaction(BaseModel):
     """One single sign-on attempt: its state, nonce and PKCE verifier, used at most once.
 
@@ -299,6 +314,8 @@ class JobRun(BaseModel):
     started_at = DateTimeField(default=utcnow)
     finished_at = DateTimeField(null=True)
     progress = IntegerField(default=0)  # the last user id enqueued: a resumed run starts after it
+
+
 FEED_STATUSES = ("active", "paused", "failing")
 FEED_NAMING = ("title", "source_and_title")
 
@@ -367,6 +384,7 @@ ALL_MODELS = [
     GuidelineRule,
     Setting,
     AuditEntry,
+    ConsoleSession,
     OIDCTransaction,
     Outbox,
     JobRun,

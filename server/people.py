@@ -78,13 +78,16 @@ def set_memberships(user: User, teams: Iterable[Team]) -> None:
 
 
 def sign_out_everywhere(user: User) -> None:
-    """Access tokens issued until now stop working and every refresh token is revoked."""
+    """Access tokens issued until now stop working, every refresh token and console session is revoked."""
+    from server import console_sessions
+
     now = utcnow()
     with db.atomic():
         User.update(tokens_valid_after=now).where(User.id == user.id).execute()
         RefreshToken.update(revoked_at=now).where(
             RefreshToken.user == user, RefreshToken.revoked_at.is_null()
         ).execute()
+        console_sessions.revoke_all(user)
 
 
 def active_admin_count() -> int:

@@ -12,6 +12,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
 from server.errors import APIError
+from server.input_guard import refuse_nul
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "shared_schemas"
 BASE_ID = "https://herald.invalid/schemas/"
@@ -67,6 +68,7 @@ def json_body() -> Any:
     body = request.get_json(silent=True)
     if body is None:
         raise APIError("invalid_json", "The request body is not valid JSON.", 400)
+    refuse_nul(body)
     return body
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from server.models import Setting
@@ -33,6 +34,18 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         7,
     ],  # automatic reminders to invitees who have not joined, days after the invitation
 }
+
+
+# Browser extension origins, exactly: Chrome's id is 32 letters a-p, Firefox's a UUID. A prefix check
+# ("starts with chrome-extension://") let "chrome-extension://x.evil.test" or any https site through.
+_EXTENSION_ORIGIN = re.compile(
+    r"chrome-extension://[a-p]{32}"
+    r"|moz-extension://[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+)
+
+
+def is_extension_origin(origin: str) -> bool:
+    return isinstance(origin, str) and _EXTENSION_ORIGIN.fullmatch(origin) is not None
 
 
 def get_setting(key: str) -> Any:

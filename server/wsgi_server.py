@@ -35,10 +35,15 @@ def default_workers(database_url: str) -> int:
 
 
 def serve(app: Flask, host: str, port: int, workers: int | None = None, **options) -> None:
+    from server.request_log import configure_stderr
+
+    configure_stderr()
     settings = {
         "bind": f"{host}:{port}",
         "workers": workers or default_workers(app.config["DATABASE_URL"]),
-        "accesslog": "-",
+        # No gunicorn access log: it prints raw paths and query strings (invite tokens, link codes).
+        # server.request_log writes one JSON line per request instead.
+        "accesslog": None,
         "timeout": 30,
     }
     settings.update(options)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import shutil
 
 import pytest
@@ -12,6 +14,7 @@ from server.db import db, make_database, migrate_database
 from server.models import Membership, Team, User, utcnow
 
 PASSWORD = "correct horse battery"
+SECRET_KEY = "test-secret-key-that-is-long-enough-for-hs256"
 
 
 @pytest.fixture(scope="session")
@@ -31,7 +34,7 @@ def app(tmp_path, migrated_template):
     app = create_app(
         {
             "TESTING": True,
-            "SECRET_KEY": "test-secret-key-that-is-long-enough-for-hs256",
+            "SECRET_KEY": SECRET_KEY,
             "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite3'}",
             "PUBLIC_BASE_URL": "http://herald.test",
         }
@@ -80,6 +83,9 @@ class AuthActions:
     def headers(self, email: str, password: str = PASSWORD) -> dict[str, str]:
         resp = self.login(email, password)
         assert resp.status_code == 200, resp.get_json()
+        issued_secrets.extend(
+            resp.get_json()[k] for k in ("access_token", "refresh_token") if resp.get_json().get(k)
+        )
         return {"Authorization": f"Bearer {resp.get_json()['access_token']}"}
 
 
@@ -96,3 +102,40 @@ def admin(app):
 @pytest.fixture
 def employee(app):
     return make_user("eve@acme.test", teams=("Engineering",), name="Eve Employee")
+
+
+# --- No secret in any log, suite-wide (issue 9: "a test greps the logs of the whole suite") ---
+# Every log record any test emits, on any logger, is checked for the suite's known secrets: the
+# test password, the test secret key, and tokens handed out through `auth`. Tests that make other
+# secrets append them to `issued_secrets`.
+issued_secrets: list[str] = []
+
+
+class _EveryRecord(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.NOTSET)
+        self.texts: list[str] = []
+        self._format = logging.Formatter("%(name)s %(message)s")
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = self._format.format(record)  # message, arguments and any traceback
+        fields = getattr(record, "fields", None)
+        self.texts.append(text if fields is None else f"{text} {fields!r}")
+
+
+@pytest.fixture(autouse=True)
+def no_secrets_in_logs():
+    issued_secrets.clear()
+    handler = _EveryRecord()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+    known = {PASSWORD, SECRET_KEY, *issued_secrets, os.environ.get("HERALD_SECRET_KEY") or PASSWORD}
+    for text in handler.texts:
+        for secret in known:
+            assert secret not in text, (
+                f"a secret reached the logs: {secret[:10]}... in {text[:200]!r}"
+            )

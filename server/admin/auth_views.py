@@ -3,15 +3,17 @@ sign-on through server/oidc.py when a provider is configured."""
 
 from __future__ import annotations
 
-from flask import current_app, g, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 
 from server import oidc
 from server.admin.core import (
+    admin_required,
     bp,
     csrf_token,
     public_page,
     safe_next,
     sign_in_session,
+    sign_out_session,
     signed_in_user,
 )
 from server.api.auth import authenticate
@@ -95,5 +97,18 @@ def sso_callback():
 @bp.post("/sign-out")
 @public_page
 def sign_out():
-    session.clear()
+    sign_out_session()
+    return redirect(url_for("admin.sign_in"))
+
+
+@bp.post("/sign-out-everywhere")
+@admin_required
+def sign_out_everywhere():
+    """Every console session of this admin ends (other browsers, a copied cookie), and so do the
+    extension's tokens: for a lost laptop or a shared computer."""
+    from server.people import sign_out_everywhere as revoke_everything
+
+    revoke_everything(g.user)
+    sign_out_session()
+    flash("You are signed out everywhere: in every browser and in the extension.", "ok")
     return redirect(url_for("admin.sign_in"))

@@ -9,9 +9,10 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlparse
 
-from flask import Blueprint, abort, g, redirect, request, session, url_for
+from flask import Blueprint, abort, current_app, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 
+from server import console_sessions
 from server.models import User
 
 bp = Blueprint(
@@ -76,27 +77,38 @@ def check_csrf() -> None:
 
 
 def signed_in_user() -> User | None:
-    """The console session's user, if still allowed to be signed in at all."""
+    """The console session's user, if the server-side session is live and the account active."""
     if "console_user" in g:
         return g.console_user
     user = None
-    uid = session.get("uid")
-    if isinstance(uid, int):
-        user = User.get_or_none(User.id == uid)
-        # Disabled (or otherwise inactive) accounts lose their console session at once.
-        if user is not None and user.status != "active":
-            session.pop("uid", None)
-            user = None
+    sid = session.get("sid")
+    if isinstance(sid, str):
+        user = console_sessions.current_user(
+            sid,
+            idle_minutes=current_app.config["CONSOLE_IDLE_MINUTES"],
+            max_hours=current_app.config["CONSOLE_MAX_HOURS"],
+        )
+        if user is None:
+            # Revoked, timed out, or the account was disabled: the cookie is worth nothing now.
+            session.pop("sid", None)
     g.console_user = user
     return user
 
 
 def sign_in_session(user: User) -> None:
-    """A fresh session on sign-in: no fixation, and a new CSRF token."""
+    """A fresh session on sign-in: no fixation, a new server-side session, and a new CSRF token."""
     session.clear()
-    session["uid"] = user.id
+    session["sid"] = console_sessions.start(user)
     session.permanent = False
     csrf_token()
+
+
+def sign_out_session() -> None:
+    """End this browser's console session on the server, then forget the cookie."""
+    sid = session.get("sid")
+    if isinstance(sid, str):
+        console_sessions.revoke(sid)
+    session.clear()
 
 
 def safe_next(target: str | None) -> str:

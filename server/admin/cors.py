@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Flask, request
 from flask_cors.core import get_cors_options, set_cors_headers
 
-from server.settings import get_setting
+from server.settings import get_setting, is_extension_origin
 
 
 def init_app(app: Flask) -> None:
@@ -26,7 +26,8 @@ def init_app(app: Flask) -> None:
             allowed = get_setting("extension_origins") or []
         except Exception:  # noqa: BLE001 — a missing table (fresh install) must not break the API
             return resp
-        if origin in allowed:
+        # Exact match against a stored list that is itself checked (rows saved before the check too).
+        if is_extension_origin(origin) and origin in allowed:
             options = get_cors_options(
                 app,
                 {"origins": [origin], "expose_headers": ["ETag", "Retry-After"], "max_age": 600},

@@ -6,6 +6,7 @@ from flask import Blueprint, render_template, request
 
 from server import invitations
 from server.admin.core import csrf_token, public_page
+from server.credentials import MIN_PASSWORD_LENGTH
 from server.errors import APIError
 
 invite_bp = Blueprint("invite", __name__)
@@ -38,6 +39,12 @@ def accept(token: str):
                 return render_template("admin/invite_done.html", user=user)
     csrf_token()
     return (
-        render_template("admin/invite.html", invitation=invitation, error=error, problem=None),
+        render_template(
+            "admin/invite.html",
+            invitation=invitation,
+            error=error,
+            problem=None,
+            min_length=MIN_PASSWORD_LENGTH,
+        ),
         422 if error else 200,
     )

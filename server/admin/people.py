@@ -14,7 +14,9 @@ from peewee import JOIN, fn
 from server import invitations
 from server.admin import forms
 from server.admin.core import admin_required, bp
+from server.credentials import email_problem, normalized_email
 from server.errors import APIError
+from server.input_guard import refuse_nul
 from server.models import Invitation, Membership, Team, User, db
 from server.people import (
     active_admin_count,
@@ -72,8 +74,12 @@ def people():
 def invite():
     email, name = forms.text("email"), forms.text("name")
     role = forms.text("role") or "employee"
-    if not email or "@" not in email or not name:
+    if not email or not name:
         flash("Give an email address and a name to invite someone.", "error")
+        return redirect(url_for("admin.people"))
+    problem = email_problem(email)
+    if problem:
+        flash(f"{email!r} is not a valid email address: {problem}", "error")
         return redirect(url_for("admin.people"))
     try:
         with db.atomic():
@@ -99,6 +105,10 @@ def invite():
 
 def _parse_csv(text: str) -> list[dict[str, str]]:
     """Rows as dicts; the header row names the columns (email,name,role,teams) in any order."""
+    if "\x00" in text:
+        raise APIError(
+            "invalid_csv", "The file contains NUL characters: save it as a plain CSV file.", 422
+        )
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     if reader.fieldnames is None or "email" not in [f.strip().lower() for f in reader.fieldnames]:
         raise APIError(
@@ -117,15 +127,19 @@ def import_rows(rows: list[dict[str, Any]], first_line: int) -> list[dict[str, A
     results = []
     for offset, row in enumerate(rows):
         line = first_line + offset
-        email = str(row.get("email") or "").strip().lower()
+        raw_email = str(row.get("email") or "").strip()
+        problem = email_problem(raw_email) if raw_email else "no email address"
+        email = raw_email.lower() if problem else normalized_email(raw_email)
         name = str(row.get("name") or "").strip() or email.split("@")[0]
         role = str(row.get("role") or "employee").strip().lower() or "employee"
         team_names = [
             t for t in str(row.get("teams") or "").replace("|", ";").split(";") if t.strip()
         ]
         result = {"line": line, "email": email}
-        if not email or "@" not in email or " " in email:
-            results.append({**result, "outcome": "skipped", "reason": "not a valid email address"})
+        if problem:
+            results.append(
+                {**result, "outcome": "skipped", "reason": f"not a valid email address: {problem}"}
+            )
             continue
         if role not in ("admin", "employee"):
             results.append({**result, "outcome": "skipped", "reason": f"unknown role {role!r}"})
@@ -170,6 +184,7 @@ def import_csv():
     """Two ways in: JSON chunks from the page's fetch() (progress bar), or the whole file (no JS)."""
     if request.is_json:
         body = request.get_json(silent=True) or {}
+        refuse_nul(body)
         rows = body.get("rows")
         if (
             not isinstance(rows, list)

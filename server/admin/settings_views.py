@@ -9,16 +9,8 @@ from server.admin import forms
 from server.admin.auth_views import sso_redirect_uri
 from server.admin.core import admin_required, bp
 from server.models import NETWORKS, db
-from server.settings import all_settings, set_setting
+from server.settings import all_settings, is_extension_origin, set_setting
 from server.snippets import safe_link
-
-_ORIGIN_PREFIXES = (
-    "chrome-extension://",
-    "moz-extension://",
-    "https://",
-    "http://localhost",
-    "http://127.0.0.1",
-)
 
 
 @bp.get("/settings")
@@ -121,8 +113,11 @@ def settings_save():
     if values["default_expiry_days"] is not None and not 1 <= values["default_expiry_days"] <= 3650:
         errors.append("Default expiry must be between 1 and 3650 days.")
     for origin in values["extension_origins"]:
-        if not origin.startswith(_ORIGIN_PREFIXES) or " " in origin:
-            errors.append(f"{origin!r} is not an extension origin (chrome-extension://<id>).")
+        if not is_extension_origin(origin):
+            errors.append(
+                f"{origin!r} is not an extension origin: use chrome-extension://<the 32-letter id> "
+                "or moz-extension://<the UUID>."
+            )
     if errors:
         merged = {**all_settings(), **values}
         return render_template(

@@ -223,7 +223,10 @@ def test_csv_invites_upload_in_chunks_with_progress_and_a_row_report(admin_page)
     assert page.locator("#csv-bar").evaluate("bar => bar.value") == 232
     assert page.locator("#csv-report tbody tr").count() == 232
     skipped = page.locator("#csv-report tr.outcome-skipped")
-    assert skipped.nth(0).inner_text().split("\t")[2:] == ["skipped", "not a valid email address"]
+    assert skipped.nth(0).inner_text().split("\t")[2:] == [
+        "skipped",
+        "not a valid email address: An email address must have an @-sign.",
+    ]
     assert "already has an account" in skipped.nth(1).inner_text()
 
 

@@ -83,6 +83,7 @@ ROUTES: dict[tuple[str, str], str] = {
     ("/admin/sign-in", "GET"): "public",
     ("/admin/sign-in", "POST"): "public",
     ("/admin/sign-out", "POST"): "public",
+    ("/admin/sign-out-everywhere", "POST"): "admin",
     ("/admin/sign-in/sso", "POST"): "public",
     ("/admin/sign-in/sso/callback", "GET"): "public",
     ("/admin/", "GET"): "admin",
@@ -128,4 +129,7 @@ ROUTES: dict[tuple[str, str], str] = {
     ("/admin/digest/<int:user_id>/email.html", "GET"): "admin",
     ("/unsubscribe/<token>", "GET"): "public",
     ("/unsubscribe/<token>", "POST"): "public",
+    # --- Probes (no data) ---
+    ("/healthz", "GET"): "public",
+    ("/readyz", "GET"): "public",
 }

@@ -134,12 +134,13 @@ def test_accept_activates_the_account_and_signs_in(client, auth, admin_headers):
     assert listed[0]["accepted_at"] is not None
 
 
-def test_accept_needs_eight_characters(client, admin_headers):
+def test_accept_needs_ten_characters(client, admin_headers):
     token = token_of(invite(client, admin_headers))
     resp = accept(client, token, "short")
     assert resp.status_code == 422
     assert resp.get_json()["error"]["details"][0]["path"] == "/password"
-    assert accept(client, token, "exactly8").status_code == 200
+    assert accept(client, token, "9chars-ok").status_code == 422
+    assert accept(client, token, "ten-chars!").status_code == 200
 
 
 def test_accept_function_also_checks_the_password_length(app, client, admin_headers):

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from server import create_app
+from server import console_sessions, create_app
 from server.db import create_tables, db
 from server.models import Membership, Team, User
 from tests.conftest import PASSWORD, AuthActions, make_user
@@ -131,8 +131,9 @@ class ConsoleFlow:
             return Outcome(resp.status_code, None, " ".join(text.split()), None)
         assert resp.location == "/admin/people"  # where the sign-in page was asked to go
         with self.client.session_transaction() as session:
-            uid = session.get("uid")
+            sid = session.get("sid")  # the server-side console session (server.console_sessions)
         with db.connection_context():
+            uid = console_sessions.session_user_id(sid)
             email = User.get_by_id(uid).email if uid else None
         return Outcome(200, None, "", email)
 
@@ -254,7 +255,7 @@ def test_console_callback_in_another_browser_is_refused(app, client):
     assert resp.status_code == 400
     assert "does not belong to a sign-in started here" in resp.get_data(as_text=True)
     with stranger.session_transaction() as session:
-        assert "uid" not in session
+        assert "sid" not in session
 
 
 def test_unverified_email_is_refused(flow):

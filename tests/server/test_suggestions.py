@@ -315,6 +315,8 @@ def test_items_carry_the_snippets_language(client, admin, eve_headers):
     publish(admin, "Launch")
     body = client.get(f"{URL}?network=x", headers=eve_headers).get_json()
     assert {i["title"]: i["language"] for i in body["items"]} == {"Lancio": "it", "Launch": "en"}
+
+
 def test_campaign_window_decides_what_is_suggested(client, admin, eve_headers, monkeypatch):
     now = utcnow()
     with db.connection_context():
