@@ -225,6 +225,9 @@ def worker(workers: int) -> None:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     faulthandler.register(signal.SIGUSR1)  # `kill -USR1 <pid>` prints every thread's stack
+    from server.request_log import configure_stderr
+
+    configure_stderr()  # one JSON line per job, like herald run's per request
     app = _app()
     with app.app_context():
         _migrate()

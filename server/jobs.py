@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import time
 from datetime import UTC, timedelta
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 
 from server.db import db
 from server.models import Outbox, utcnow
+from server.request_log import log_job
 
 log = logging.getLogger(__name__)
 QUEUE_NAME = "herald"
@@ -81,10 +83,18 @@ def next_wake() -> object | None:
 
 def _register(huey: Huey, app: Flask) -> None:
     def in_app(fn):
+        """Runs a task in the app's context and writes its one JSON log line (name, status, duration)."""
+
         @functools.wraps(fn)
         def run(*args, **kwargs):
-            with app.app_context(), db.connection_context():
-                return fn(*args, **kwargs)
+            started, status = time.perf_counter(), "failed"
+            try:
+                with app.app_context(), db.connection_context():
+                    result = fn(*args, **kwargs)
+                status = "ok"
+                return result
+            finally:
+                log_job(fn.__name__, status, (time.perf_counter() - started) * 1000)
 
         return run
 

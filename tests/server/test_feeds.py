@@ -304,7 +304,7 @@ def test_pause_resume_delete_and_list(client, admin_headers, feed_server, feeds_
 
 
 def test_the_workers_tick_polls_each_feed_when_it_is_due(
-    client, admin_headers, feed_server, feeds_app
+    client, admin_headers, feed_server, feeds_app, caplog
 ):
     """`herald worker` polls feeds by itself: the minute tick polls a source not polled for
     FEED_POLL_MINUTES, and leaves one polled more recently alone."""
@@ -315,9 +315,12 @@ def test_the_workers_tick_polls_each_feed_when_it_is_due(
         with db.connection_context():
             return FeedPoll.select().where(FeedPoll.source == feed["id"]).count()
 
-    with feeds_app.app_context():
+    with caplog.at_level("INFO", logger="herald.job"), feeds_app.app_context():
         tick.call_local()
     assert polls() == 1
+    # Each job run is one JSON log line: its name, outcome and duration.
+    (line,) = [r.fields for r in caplog.records if r.name == "herald.job"]
+    assert (line["job"], line["status"]) == ("tick", "ok") and line["duration_ms"] >= 0
     with db.connection_context():
         assert Snippet.select().where(Snippet.source == "feed").count() == 4
     with feeds_app.app_context():
