@@ -22,6 +22,7 @@ DEFAULTS: dict[str, object] = {
     "LOGIN_LOCKOUT_SECONDS": 900,
     "PUBLIC_BASE_URL": None,  # base for tracked links and invite links; None: the request's host
     "SHARE_BATCH_MAX": 500,
+    "SQLITE_BUSY_TIMEOUT_MS": 15000,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
 }
@@ -36,6 +37,7 @@ _INT_KEYS = {
     "LOGIN_WINDOW_SECONDS",
     "LOGIN_LOCKOUT_SECONDS",
     "SHARE_BATCH_MAX",
+    "SQLITE_BUSY_TIMEOUT_MS",
 }
 
 
