@@ -73,7 +73,8 @@ def _editor(port: int, email: str, shared_id: int, rule: dict, rounds: int, out:
 def run(editors: int = 8, rounds: int = 6, workers: int = 3) -> dict:
     """Returns {"requests", "errors_5xx", "failures", "seconds", "examples"}."""
     admins = [f"editor{i}@scenario.test" for i in range(1, editors + 1)]
-    with live_server([(email, "admin") for email in admins], workers=workers) as port:
+    with live_server([(email, "admin") for email in admins], workers=workers) as live:
+        port = live.port
         setup = Client(port)
         auth = setup.bearer(admins[0])
         _, shared, _ = setup.request("POST", SNIPPETS, _snippet("Shared by every editor"), auth)

@@ -17,6 +17,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,11 +95,17 @@ def create_user(instance: Path, email: str, role: str = "employee", env: dict | 
     )
 
 
+@dataclass(frozen=True)
+class Live:
+    port: int
+    database: Path  # the SQLite file, for scripts that check what was stored
+
+
 @contextmanager
 def live_server(
     users: list[tuple[str, str]], workers: int = 3, env: dict[str, str] | None = None
-) -> Iterator[int]:
-    """Start `herald run` on a fresh SQLite instance with `users` [(email, role)]; yield its port."""
+) -> Iterator[Live]:
+    """Start `herald run` on a fresh SQLite instance with `users` [(email, role)]."""
     extra = dict(env or {})
     with tempfile.TemporaryDirectory(prefix="herald-live-") as tmp:
         instance = Path(tmp) / "instance"
@@ -132,7 +139,7 @@ def live_server(
                             + (Path(tmp) / "server.log").read_text(errors="replace")[-3000:]
                         ) from None
                     time.sleep(0.1)
-            yield port
+            yield Live(port, instance / "herald.sqlite3")
         finally:
             proc.terminate()
             try:

@@ -15,6 +15,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     config.load(app, test_config)
     os.makedirs(app.instance_path, exist_ok=True)
     config.refuse_default_secret(app)
+    _trust_proxies(app)
 
     from server import api, db, errors
 
@@ -32,6 +33,19 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     check_every_route_declared(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind N proxies, the client's address is the Nth from the right in X-Forwarded-For.
+
+    Off by default: without a proxy that sets the header, anyone could write it and pick the
+    address the sign-in throttle counts against.
+    """
+    hops = int(app.config["PROXY_FIX_X_FOR"])
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops)  # type: ignore[method-assign]
 
 
 def _instance_path() -> str | None:

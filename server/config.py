@@ -17,12 +17,15 @@ DEFAULTS: dict[str, object] = {
     "ACCESS_TOKEN_MINUTES": 15,
     "REFRESH_TOKEN_DAYS": 30,
     "INVITATION_DAYS": 14,
-    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_MAX_FAILURES": 5,  # per account and address
+    "LOGIN_ACCOUNT_MAX_FAILURES": 20,  # per account, from any address
+    "LOGIN_ADDRESS_MAX_FAILURES": 100,  # per address, any account: a NAT hides a whole company
     "LOGIN_WINDOW_SECONDS": 900,
     "LOGIN_LOCKOUT_SECONDS": 900,
     "PUBLIC_BASE_URL": None,  # base for tracked links and invite links; None: the request's host
     "SHARE_BATCH_MAX": 500,
     "SQLITE_BUSY_TIMEOUT_MS": 15000,
+    "PROXY_FIX_X_FOR": 0,  # trusted proxies in front; 0: X-Forwarded-For is ignored
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
 }
@@ -34,10 +37,13 @@ _INT_KEYS = {
     "REFRESH_TOKEN_DAYS",
     "INVITATION_DAYS",
     "LOGIN_MAX_FAILURES",
+    "LOGIN_ACCOUNT_MAX_FAILURES",
+    "LOGIN_ADDRESS_MAX_FAILURES",
     "LOGIN_WINDOW_SECONDS",
     "LOGIN_LOCKOUT_SECONDS",
     "SHARE_BATCH_MAX",
     "SQLITE_BUSY_TIMEOUT_MS",
+    "PROXY_FIX_X_FOR",
 }
 
 
