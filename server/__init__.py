@@ -17,10 +17,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     config.refuse_default_secret(app)
     _trust_proxies(app)
 
-    from server import api, db, errors
+    from server import api, db, errors, request_limits
 
     db.init_app(app)
     errors.init_app(app)
+    request_limits.init_app(app)  # before the console's hooks, which read form bodies
     CORS(
         app,
         resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"]}},
