@@ -10,11 +10,13 @@ as "\\ud800", which JSON can spell but no database can store) is refused by `tex
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.routing import IntegerConverter
 
 from server.errors import APIError
 
@@ -42,6 +44,32 @@ ROUTE_CLASSES = {
 # are there). Request schemas say "maximum": 2147483647; query and form parsing use this.
 MAX_INT = 2_147_483_647
 MAX_JSON_DEPTH = 32  # the deepest body Herald takes (a guideline rule) is under 10
+
+
+_PLAIN_DIGITS = re.compile(r"[0-9]{1,10}")
+
+
+def strict_int(raw: str | None, lo: int = 0, hi: int = MAX_INT) -> int | None:
+    """A whole number typed in ASCII digits within [lo, hi], or None.
+
+    Not `str.isdigit()` / `int()`: those take "¹", "١٢" or "1_000", and any size, and a number
+    past the database's integer range crashed the query (a 500) instead of being refused.
+    """
+    if raw is None:
+        return None
+    raw = raw.strip()
+    if not _PLAIN_DIGITS.fullmatch(raw):
+        return None
+    value = int(raw)
+    return value if lo <= value <= hi else None
+
+
+class BoundedIntConverter(IntegerConverter):
+    """`<int:id>` in URLs: an id past the database's range is a 404 like any unknown id."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 (Werkzeug's signature)
+        kwargs.setdefault("max", MAX_INT)
+        super().__init__(map, *args, **kwargs)
 
 
 def body_limit(endpoint: str | None) -> int:
@@ -157,6 +185,8 @@ def refuse_bad_text(value: Any) -> None:
 
 
 def init_app(app: Flask) -> None:
+    """Before any blueprint is registered: their `<int:...>` rules take the bounded converter."""
+    app.url_map.converters["int"] = BoundedIntConverter
     app.json = _HeraldJSONProvider(app)
     # The largest class: Werkzeug's own cap for anything read outside a request hook.
     app.config["MAX_CONTENT_LENGTH"] = max(BODY_LIMITS.values())

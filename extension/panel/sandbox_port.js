@@ -228,7 +228,8 @@
           node.setAttribute(name, value === true ? "" : String(value));
         }
       }
-      if (text !== null && text !== undefined) {
+      // (Python's None arrives as an object too: no text, not "[object Object]")
+      if (text !== null && text !== undefined && typeof text !== "object") {
         node.textContent = text;
       }
       if (children) {

@@ -15,6 +15,7 @@
     notifyPrimed: false, // the first sync after sign-in records what is featured without announcing it
     queue: [], // [{event, queued_at}]: share events not yet accepted by the server
     flush: { attempts: 0, next_at: 0 },
+    dropped: 0, // share events the server refused as invalid, dropped from the queue (options page)
   };
 
   const Store = {

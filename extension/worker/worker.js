@@ -53,7 +53,7 @@ importScripts(
   }
 
   async function getState(network) {
-    const { auth, cache, settings, queue } = await Store.get("auth", "cache", "settings", "queue");
+    const { auth, cache, settings, queue, dropped } = await Store.get("auth", "cache", "settings", "queue", "dropped");
     const signedIn = !!(auth && auth.refresh_token);
     const pick = (n) => {
       const entry = cache.suggestions[n];
@@ -69,6 +69,7 @@ importScripts(
       policy: signedIn && cache.policy ? cache.policy.body : null,
       offline: !!cache.offline,
       queue_length: queue.length,
+      queue_dropped: dropped,
       settings,
       unseen: await Content.unseenCount(),
     };

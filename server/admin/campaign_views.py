@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from peewee import JOIN, IntegrityError, fn
 
 from server.admin import forms
@@ -31,7 +31,7 @@ def campaigns():
         .group_by(Campaign)
         .order_by(Campaign.name)
     )
-    edit_id = request.args.get("edit", type=int)
+    edit_id = forms.arg_int("edit")
     editing = Campaign.get_or_none(Campaign.id == edit_id) if edit_id else None
     return render_template(
         "admin/campaigns.html", campaigns=list(rows), editing=editing, to_local=forms.iso_to_local

@@ -23,6 +23,7 @@ from server.people import (
     teams_by_ids,
     teams_by_names,
 )
+from server.schemas import json_body
 
 PER_PAGE = 50
 CSV_CHUNK_MAX = 200  # rows per fetch() from the page; the no-JS path posts the whole file
@@ -34,7 +35,7 @@ CSV_FILE_MAX_ROWS = 20000
 def people():
     status = request.args.get("status") or None
     q = (request.args.get("q") or "").strip()
-    page = max(1, request.args.get("page", 1, type=int))
+    page = forms.arg_int("page", 1)
     query = User.select()
     if status in ("invited", "active", "disabled"):
         query = query.where(User.status == status)
@@ -166,7 +167,7 @@ def import_rows(rows: list[dict[str, Any]], first_line: int) -> list[dict[str, A
 def import_csv():
     """Two ways in: JSON chunks from the page's fetch() (progress bar), or the whole file (no JS)."""
     if request.is_json:
-        body = request.get_json(silent=True) or {}
+        body = json_body()  # depth and text checked like every API body
         rows = body.get("rows")
         if (
             not isinstance(rows, list)
@@ -176,7 +177,14 @@ def import_csv():
             raise APIError(
                 "invalid_chunk", f"Send rows as a list of at most {CSV_CHUNK_MAX} objects.", 422
             )
-        first_line = int(body.get("first_line") or 2)
+        first_line = body.get("first_line", 2)
+        if type(first_line) is not int or not 1 <= first_line <= CSV_FILE_MAX_ROWS + 1:
+            raise APIError(
+                "invalid_chunk",
+                f"first_line must be a whole number from 1 to {CSV_FILE_MAX_ROWS + 1}.",
+                422,
+                [{"path": "/first_line", "message": f"got {first_line!r}"}],
+            )
         return jsonify(results=import_rows(rows, first_line))
     upload = request.files.get("file")
     if upload is None or not upload.filename:

@@ -30,6 +30,7 @@ from server.models import (
     utcnow,
 )
 from server.raw_sql import column, placeholders, table
+from server.request_limits import MAX_INT
 from server.schemas import returns
 from server.snippets import query_int, text_matches
 from server.suggestion_index import live_set, page_for
@@ -121,7 +122,7 @@ def index():
         )
     page = query_int(args, "page", 1, 1, 10_000)
     per_page = query_int(args, "per_page", 20, 1, 100)
-    campaign = query_int(args, "campaign", None, 1, 2**31)
+    campaign = query_int(args, "campaign", None, 1, MAX_INT)
     q = (args.get("q") or "").strip()[:200]
     user_id = g.user.id
     now = utcnow()

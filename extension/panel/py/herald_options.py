@@ -193,6 +193,18 @@ class OptionsController:
         count = self.user().get("follower_count")
         return "" if count is None else str(count)
 
+    def queue_lines(self):
+        """Share events still waiting, and those the server refused (dropped, never resent)."""
+        state = self.state or {}
+        lines = []
+        for key, count in (
+            ("queue_waiting", state.get("queue_length") or 0),
+            ("queue_dropped", state.get("queue_dropped") or 0),
+        ):
+            if count:
+                lines.append((key, self.strings.get(key, count=self.strings.number(count))))
+        return lines
+
     def account_line(self):
         user = (self.state or {}).get("user") or {}
         if self.signed_in():
