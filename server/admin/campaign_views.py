@@ -9,6 +9,7 @@ from server.admin import forms
 from server.admin.core import admin_required, bp
 from server.errors import APIError
 from server.models import Campaign, Snippet, db, iso
+from server.names import name_key
 from server.snippets import parse_time, touch_campaign_snippets
 
 
@@ -68,7 +69,9 @@ def campaign_save(campaign_id: int | None = None):
                 if campaign is None:
                     raise APIError("not_found", "Campaign not found.", 404)
                 before = _json(campaign)
-                Campaign.update(**values).where(Campaign.id == campaign_id).execute()
+                Campaign.update(**values, name_key=name_key(values["name"])).where(
+                    Campaign.id == campaign_id
+                ).execute()
                 touch_campaign_snippets(campaign_id)
                 forms.record(
                     "campaign.update",

@@ -16,6 +16,7 @@ from server.admin import forms
 from server.admin.core import admin_required, bp
 from server.errors import APIError
 from server.models import Invitation, Membership, Team, User, db
+from server.names import name_key
 from server.people import (
     active_admin_count,
     admin_user_json,
@@ -290,7 +291,7 @@ def team_create():
     name = forms.text("name")
     if not name:
         flash("Give the team a name.", "error")
-    elif Team.get_or_none(fn.LOWER(Team.name) == name.lower()):
+    elif Team.get_or_none(Team.name_key == name_key(name)):
         flash(f"A team called {name} already exists.", "error")
     else:
         with db.atomic():

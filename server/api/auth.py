@@ -15,6 +15,7 @@ from server.db import write_transaction
 from server.errors import APIError
 from server.models import LoginFailure, User, db, utcnow
 from server.names import name_key
+from server.people import normalize_email
 from server.schemas import accepts, returns
 from server.serialize import user_json
 from server.tokens import (
@@ -133,8 +134,7 @@ def authenticate(email: str, password: str) -> User:
     stay open to the owner of an account that guessers have locked."""
     limits = _throttle_limits(email)
     reserved = _reserve_attempt(limits)
-    email = email.strip().lower()
-    user = User.get_or_none(User.email == email)
+    user = User.get_or_none(User.email == normalize_email(email))
     ok = check_password_hash(
         user.password_hash if user and user.password_hash else _DUMMY_HASH, password
     )
