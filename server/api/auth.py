@@ -154,6 +154,9 @@ def login(body):
     return token_response(user, issue_refresh_token(user))
 
 
+login.throttled = True  # 429 with Retry-After
+
+
 @bp.post("/refresh")
 @access("public")
 @accepts("auth/refresh-request")

@@ -80,3 +80,14 @@ def approve(snippet_id: int):
 def archive(snippet_id: int):
     snippet = snippets.transition(g.user, snippets.get_snippet(snippet_id), "archive")
     return jsonify(snippets.snippet_json(snippet))
+
+
+index.query_parameters = {
+    "status": {"enum": ["draft", "approved", "archived"]},
+    "campaign": {"type": "integer", "minimum": 1, "maximum": MAX_INT},
+    "team": {"type": "integer", "minimum": 1, "maximum": MAX_INT},
+    "expiring_within_days": {"type": "integer", "minimum": 0, "maximum": 3650},
+    "q": {"type": "string", "description": "Part of the title or a text, any case."},
+    "page": {"type": "integer", "minimum": 1, "maximum": 100_000, "default": 1},
+    "per_page": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
+}

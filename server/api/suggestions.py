@@ -182,3 +182,14 @@ def index():
         body.encode(), headers=headers, content_type="application/json"
     )
     return resp
+
+
+index.conditional = True  # 304 on If-None-Match
+index.required_query_parameters = ("network",)
+index.query_parameters = {
+    "network": {"enum": list(NETWORKS), "description": "Which composer the texts are for."},
+    "q": {"type": "string", "maxLength": 200, "description": "Part of the title or a text."},
+    "campaign": {"type": "integer", "minimum": 1, "maximum": MAX_INT},
+    "page": {"type": "integer", "minimum": 1, "maximum": 10_000, "default": 1},
+    "per_page": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
+}
