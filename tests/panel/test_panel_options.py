@@ -125,3 +125,20 @@ def test_records_list_every_share_event_field_in_every_language():
         fields = record_fields(schema, Strings(catalogs, language))
         assert [name for name, _ in fields] == list(schema["properties"])
         assert all(text and not text.startswith("record_field_") for _, text in fields)
+
+
+def test_the_queue_lines_show_waiting_and_refused_share_events():
+    options, sent = make_options()
+    options.handle({"type": "options:init", "locale": "en"})
+    reply(options, sent, {"signed_in": True, "user": {}, "queue_length": 0, "queue_dropped": 0})
+    assert options.queue_lines() == []
+    options.handle({"type": "options:init", "locale": "ru"})
+    reply(options, sent, {"signed_in": True, "user": {}, "queue_length": 3, "queue_dropped": 1200})
+    assert options.queue_lines() == [
+        ("queue_waiting", "Публикации в очереди на отправку: 3"),
+        (
+            "queue_dropped",
+            "Публикации, отклонённые сервером как некорректные (не записаны, повторно не "
+            "отправляются): 1\u00a0200",
+        ),
+    ]
