@@ -1,10 +1,11 @@
 """Schemathesis over Herald's OpenAPI document, in-process (WSGI), as an admin and as an employee.
 
-Every operation gets EXAMPLES generated cases per role (hypothesis, derandomized: the same cases
-each run). Counts the cases, the 5xx answers, and the responses that break their documented
+Every operation gets up to COVERAGE boundary cases (schemathesis' coverage phase: maximum + 1,
+wrong types, ...) and EXAMPLES generated cases per role (hypothesis, derandomized: the same
+cases each run). Counts the cases, the 5xx answers, and the responses that break their documented
 schema, and prints a few of each:
 
-    .venv/bin/python benchmarks/fuzz_openapi.py [--examples 50]
+    .venv/bin/python benchmarks/fuzz_openapi.py [--examples 50] [--coverage 200]
 
 tests/server/test_fuzz_openapi.py runs it with a small count (scripts/test.sh) and expects zeros.
 """
@@ -12,6 +13,7 @@ tests/server/test_fuzz_openapi.py runs it with a small count (scripts/test.sh) a
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 import tempfile
 from collections import Counter
@@ -71,7 +73,6 @@ class Tally:
 
 def _fuzz(strategy, headers: dict, label: str, examples: int, tally: Tally) -> None:
     from hypothesis import HealthCheck, Phase, given, settings
-    from schemathesis.checks import response_schema_conformance
 
     @given(case=strategy)
     @settings(
@@ -83,16 +84,7 @@ def _fuzz(strategy, headers: dict, label: str, examples: int, tally: Tally) -> N
         suppress_health_check=list(HealthCheck),
     )
     def fuzz(case):
-        tally.cases += 1
-        response = case.call(headers=headers)
-        tally.statuses[f"{response.status_code // 100}xx"] += 1
-        if response.status_code >= 500:
-            tally.server_errors.append(f"{label}: {response.status_code} {case.as_curl_command()}")
-            return
-        try:
-            case.validate_response(response, checks=[response_schema_conformance])
-        except AssertionError as exc:  # schemathesis' failure group is one
-            tally.violations.append(f"{label}: {str(exc)[:300]}")
+        _call(case, headers, label, tally)
 
     try:
         fuzz()
@@ -100,7 +92,59 @@ def _fuzz(strategy, headers: dict, label: str, examples: int, tally: Tally) -> N
         tally.server_errors.append(f"{label}: {type(exc).__name__}: {exc}")
 
 
-def run(examples: int = 12) -> dict:
+def _call(case, headers: dict, label: str, tally: Tally) -> None:
+    from schemathesis.checks import response_schema_conformance
+
+    tally.cases += 1
+    response = case.call(headers=headers)
+    tally.statuses[f"{response.status_code // 100}xx"] += 1
+    if response.status_code >= 500:
+        tally.server_errors.append(f"{label}: {response.status_code} {case.as_curl_command()}")
+        return
+    try:
+        case.validate_response(response, checks=[response_schema_conformance])
+    except AssertionError as exc:  # schemathesis' failure group is one
+        tally.violations.append(f"{label}: {str(exc)[:300]}")
+
+
+def _coverage(schema, operation, headers: dict, label: str, limit: int, tally: Tally) -> None:
+    """Schemathesis' coverage phase: boundary values from the schema (maximum + 1, 0, "AAA", ...)."""
+    from schemathesis import GenerationMode
+
+    cases = schema.iter_coverage_cases(
+        operation,
+        generation_modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
+        generation_config=schema.config.generation,
+    )
+    try:
+        for case in itertools.islice(cases, limit):
+            _call(case, headers, label, tally)
+    except Exception as exc:  # noqa: BLE001 (as in _fuzz)
+        tally.server_errors.append(f"{label} (coverage): {type(exc).__name__}: {exc}")
+
+
+def fresh_tokens(app) -> dict[str, str]:
+    """Both accounts active with their roles again, and new access tokens: a fuzzed logout
+    revokes the tokens handed out so far, and a fuzzed PATCH /users may disable or demote."""
+    from server.db import db
+    from server.models import LoginFailure, User
+
+    with app.app_context(), db.connection_context():
+        for role, email in ROLES.items():
+            User.update(status="active", role=role, tokens_valid_after=None).where(
+                User.email == email
+            ).execute()
+        LoginFailure.delete().execute()
+    client = app.test_client()
+    tokens = {}
+    for role, email in ROLES.items():
+        resp = client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+        assert resp.status_code == 200, resp.get_json()
+        tokens[role] = resp.get_json()["access_token"]
+    return tokens
+
+
+def run(examples: int = 12, coverage: int = 60) -> dict:
     import schemathesis
     from hypothesis import strategies as st
     from schemathesis import GenerationMode
@@ -109,13 +153,6 @@ def run(examples: int = 12) -> dict:
     operations = 0
     with tempfile.TemporaryDirectory(prefix="herald-fuzz-") as tmp:
         app = make_app(Path(tmp))
-        client = app.test_client()
-        tokens = {
-            role: client.post(
-                "/api/v1/auth/login", json={"email": email, "password": PASSWORD}
-            ).get_json()["access_token"]
-            for role, email in ROLES.items()
-        }
         schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
         for result in schema.get_all_operations():
             operation = result.ok()
@@ -125,9 +162,11 @@ def run(examples: int = 12) -> dict:
                 operation.as_strategy(GenerationMode.POSITIVE),
                 operation.as_strategy(GenerationMode.NEGATIVE),
             )
-            for role, token in tokens.items():
+            for role, token in fresh_tokens(app).items():
                 headers = {"Authorization": f"Bearer {token}"}
-                _fuzz(strategy, headers, f"{role} {operation.label}", examples, tally)
+                label = f"{role} {operation.label}"
+                _coverage(schema, operation, headers, label, coverage, tally)
+                _fuzz(strategy, headers, label, examples, tally)
     return {
         "operations": operations,
         "cases": tally.cases,
@@ -140,9 +179,10 @@ def run(examples: int = 12) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--examples", type=int, default=50)
+    parser.add_argument("--examples", type=int, default=50, help="generated cases per operation")
+    parser.add_argument("--coverage", type=int, default=200, help="boundary cases per operation")
     args = parser.parse_args()
-    r = run(args.examples)
+    r = run(args.examples, args.coverage)
     print(
         f"{r['operations']} operations, {r['cases']} cases: {r['server_errors']} server errors, "
         f"{r['schema_violations']} schema violations; statuses {r['statuses']}"
