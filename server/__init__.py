@@ -16,10 +16,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     config.refuse_default_secret(app)
     config.check_settings(app)
+    _trust_proxies(app)
 
-    from server import api, db, errors, health, input_guard, request_log
+    from server import api, db, errors, health, input_guard, request_limits, request_log
 
     request_log.init_app(app)
+    # Before every hook that reads a body (the NUL guard, the console's forms): sizes are checked unread.
+    request_limits.init_app(app)
     input_guard.init_app(app)
     db.init_app(app)
     errors.init_app(app)
@@ -39,6 +42,19 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     check_every_route_declared(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind N proxies, the client's address is the Nth from the right in X-Forwarded-For.
+
+    Off by default: without a proxy that sets the header, anyone could write it and pick the
+    address the sign-in throttle counts against.
+    """
+    hops = int(app.config["PROXY_FIX_X_FOR"])
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops)  # type: ignore[method-assign]
 
 
 def _instance_path() -> str | None:

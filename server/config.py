@@ -25,7 +25,9 @@ DEFAULTS: dict[str, object] = {
     "ACCESS_TOKEN_MINUTES": 15,
     "REFRESH_TOKEN_DAYS": 30,
     "INVITATION_DAYS": 14,
-    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_MAX_FAILURES": 5,  # per account and address
+    "LOGIN_ACCOUNT_MAX_FAILURES": 20,  # per account, from any address
+    "LOGIN_ADDRESS_MAX_FAILURES": 100,  # per address, any account: a NAT hides a whole company
     "LOGIN_WINDOW_SECONDS": 900,
     "LOGIN_LOCKOUT_SECONDS": 900,
     "PUBLIC_BASE_URL": None,  # base for tracked links and invite links; None: the request's host
@@ -57,6 +59,8 @@ DEFAULTS: dict[str, object] = {
     "FEED_POLL_MINUTES": 30,  # `herald worker` polls each active feed source this often
     "FEED_MAX_BYTES": 5_000_000,  # a feed response larger than this is refused
     "FEED_ALLOW_PRIVATE": "0",  # 1: feeds may be fetched from private/loopback/link-local addresses
+    "SQLITE_BUSY_TIMEOUT_MS": 15000,
+    "PROXY_FIX_X_FOR": 0,  # trusted proxies in front; 0: X-Forwarded-For is ignored
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     # Single sign-on (OpenID Connect): on when issuer, client id and client secret are all set.
@@ -78,6 +82,8 @@ _INT_KEYS = {
     "REFRESH_TOKEN_DAYS",
     "INVITATION_DAYS",
     "LOGIN_MAX_FAILURES",
+    "LOGIN_ACCOUNT_MAX_FAILURES",
+    "LOGIN_ADDRESS_MAX_FAILURES",
     "LOGIN_WINDOW_SECONDS",
     "LOGIN_LOCKOUT_SECONDS",
     "SHARE_BATCH_MAX",
@@ -93,6 +99,8 @@ _INT_KEYS = {
     "FEED_TIMEOUT_SECONDS",
     "FEED_POLL_MINUTES",
     "FEED_MAX_BYTES",
+    "SQLITE_BUSY_TIMEOUT_MS",
+    "PROXY_FIX_X_FOR",
 }
 
 

@@ -13,7 +13,7 @@ from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 db = DatabaseProxy()
 
 
-def make_database(url: str):
+def make_database(url: str, busy_timeout_ms: int = 15000):
     """Pooled: opening a connection (and, for SQLite, setting its pragmas) cost more than a whole
     suggestions query, so each worker keeps its connections and requests borrow them."""
     parsed = urlparse(url)
@@ -23,13 +23,16 @@ def make_database(url: str):
         return PooledSqliteDatabase(
             path or ":memory:",
             **pool,
+            # Every transaction takes the write lock when it begins (see write_transaction).
+            lock_type="IMMEDIATE",
             # The pool hands a connection to one thread at a time, but not always the one that opened it.
             check_same_thread=False,
             pragmas={
                 "journal_mode": "wal",
                 "foreign_keys": 1,
                 "synchronous": "normal",
-                "busy_timeout": 5000,
+                # A writer waits this long for the write lock before the request is answered 503.
+                "busy_timeout": busy_timeout_ms,
                 "cache_size": -16000,
             },
         )
@@ -45,8 +48,29 @@ def make_database(url: str):
     raise RuntimeError(f"Unsupported HERALD_DATABASE_URL scheme: {parsed.scheme!r}")
 
 
+def write_transaction():
+    """A transaction that waits its turn to write instead of failing with "database is locked".
+
+    SQLite's default (deferred) transaction starts as a reader; when it then writes while another
+    connection has committed meanwhile, SQLite cannot upgrade it and answers SQLITE_BUSY at once,
+    without waiting for busy_timeout: two admins saving together got a 500. `BEGIN IMMEDIATE` takes
+    the write lock up front, so a second writer waits (busy_timeout) for the first to commit. The
+    SQLite database is made with lock_type="IMMEDIATE", so every `db.atomic()` is one of these;
+    this name says so where it matters. On PostgreSQL it is an ordinary transaction (row locks).
+    """
+    return db.atomic()
+
+
+def is_lock_timeout(exc: BaseException) -> bool:
+    """SQLite gave up waiting for the write lock (busy_timeout passed): the server is busy."""
+    text = str(exc).lower()
+    return "database is locked" in text or "database table is locked" in text
+
+
 def init_app(app: Flask) -> None:
-    db.initialize(make_database(app.config["DATABASE_URL"]))
+    db.initialize(
+        make_database(app.config["DATABASE_URL"], int(app.config["SQLITE_BUSY_TIMEOUT_MS"]))
+    )
 
     @app.before_request
     def _open() -> None:

@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, jsonify, request
-from werkzeug.exceptions import HTTPException
+from peewee import OperationalError
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
+
+BUSY_RETRY_SECONDS = 2
 
 
 class APIError(Exception):
@@ -54,6 +57,27 @@ def init_app(app: Flask) -> None:
         if getattr(err, "valid_methods", None):
             resp.headers["Allow"] = ", ".join(err.valid_methods)
         return resp
+
+    @app.errorhandler(OperationalError)
+    def _database_busy(err: OperationalError):
+        """A write that waited the whole busy_timeout is a busy server, not a broken one: 503."""
+        from server.db import is_lock_timeout
+
+        if not is_lock_timeout(err):
+            return _unexpected(err)
+        app.logger.warning("Database busy: %s", err)
+        if wants_html() and "admin_html_error" in app.view_functions:
+            busy = ServiceUnavailable("The server is busy with other changes. Try again.")
+            resp = app.view_functions["admin_html_error"](busy)
+            resp.headers["Retry-After"] = str(BUSY_RETRY_SECONDS)
+            return resp
+        return APIError(
+            "busy",
+            "The server is busy with other changes. Try again in a moment.",
+            503,
+            {"retry_after": BUSY_RETRY_SECONDS},
+            headers={"Retry-After": str(BUSY_RETRY_SECONDS)},
+        ).response()
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):

@@ -17,6 +17,7 @@ from peewee import (
 )
 
 from server.db import db
+from server.names import name_key
 
 
 def utcnow() -> datetime:
@@ -51,8 +52,24 @@ SNIPPET_SOURCES = ("manual", "feed", "employee")
 LANGUAGES = ("en", "ru", "el", "it", "th")
 
 
-class Team(BaseModel):
+class NameKeyed:
+    """Unique by `name_key` (server.names.name_key: NFC + casefold), set on every save: SQLite's
+    LOWER() folds ASCII only, so "ÉQUIPE-X" and "équipe-x" were two teams, and the second
+    "ÉQUIPE-X" a 500. Updates that change `name` set `name_key` too (`name_fields`)."""
+
+    def save(self, *args, **kwargs):
+        self.name_key = name_key(self.name)
+        return super().save(*args, **kwargs)
+
+
+def name_fields(name: str) -> dict:
+    """The columns to update when a name changes."""
+    return {"name": name, "name_key": name_key(name)}
+
+
+class Team(NameKeyed, BaseModel):
     name = CharField(unique=True)
+    name_key = CharField(unique=True, null=True)  # null only on rows bulk-inserted by scripts
     created_at = DateTimeField(default=utcnow)
 
 
@@ -115,8 +132,9 @@ class Invitation(BaseModel):
     last_sent_at = DateTimeField(default=utcnow)
 
 
-class Campaign(BaseModel):
+class Campaign(NameKeyed, BaseModel):
     name = CharField(unique=True)
+    name_key = CharField(unique=True, null=True)  # see NameKeyed
     hashtag = CharField(null=True)
     starts_at = DateTimeField(null=True)
     ends_at = DateTimeField(null=True)

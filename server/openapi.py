@@ -18,6 +18,7 @@ from typing import Any
 
 from flask import Flask
 
+from server.request_limits import MAX_INT
 from server.schemas import SCHEMA_DIR, registry
 
 OPENAPI_PATH = SCHEMA_DIR / "openapi.json"
@@ -27,7 +28,7 @@ ERROR_SCHEMA = "error"
 
 _ARG = re.compile(r"<(?:(?P<converter>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
 _CONVERTER_TYPES = {
-    "int": {"type": "integer", "minimum": 0},
+    "int": {"type": "integer", "minimum": 0, "maximum": MAX_INT},
     "float": {"type": "number"},
     "uuid": {"type": "string", "format": "uuid"},
 }
@@ -41,7 +42,9 @@ ERROR_RESPONSES = {
     "Conflict": "The change clashes with existing data (e.g. a name already taken).",
     "UnsupportedMediaType": "Send the body as application/json.",
     "ValidationFailed": "The body or query does not match its schema; details lists [{path, message}].",
+    "PayloadTooLarge": "The body is larger than this endpoint takes (details.max_bytes).",
     "TooManyRequests": "Too many attempts; wait Retry-After seconds.",
+    "Busy": "The database was busy with other changes too long; retry after Retry-After seconds.",
     "Error": "Any other failure, in the one error shape.",
 }
 
@@ -133,8 +136,9 @@ def _operation(endpoint: str, method: str, view, path_params: list[dict], many: 
         op["summary"] = summary
     op["x-herald-access"] = level
     op["security"] = [] if level == "public" else [{"bearerAuth": []}]
+    required = set(getattr(view, "required_query_parameters", ()))
     parameters = list(path_params) + [
-        {"name": name, "in": "query", "required": False, "schema": dict(schema)}
+        {"name": name, "in": "query", "required": name in required, "schema": dict(schema)}
         for name, schema in query.items()
     ]
     if parameters:
@@ -151,6 +155,10 @@ def _operation(endpoint: str, method: str, view, path_params: list[dict], many: 
             "description": "Success.",
             "content": {"application/json": {"schema": _ref(response_schema)}},
         }
+        if getattr(view, "conditional", False):
+            responses["304"] = {
+                "description": "Not modified: the ETag in If-None-Match is current."
+            }
     elif status == 204:
         responses["204"] = {"description": "Done; no content."}
     elif status:
@@ -166,9 +174,14 @@ def _operation(endpoint: str, method: str, view, path_params: list[dict], many: 
     if path_params:
         responses["404"] = _error_ref("NotFound")
     if request_schema:
+        responses["413"] = _error_ref("PayloadTooLarge")
         responses["415"] = _error_ref("UnsupportedMediaType")
     if request_schema or query:
         responses["422"] = _error_ref("ValidationFailed")
+    if getattr(view, "throttled", False):
+        responses["429"] = _error_ref("TooManyRequests")
+    if method != "get":
+        responses["503"] = _error_ref("Busy")
     responses["default"] = _error_ref("Error")
     op["responses"] = responses
     return op

@@ -9,13 +9,14 @@ from flask import request
 from peewee import ModelSelect
 
 from server.errors import APIError
+from server.request_limits import MAX_INT, strict_int
 
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
 
 # Query parameters every paginated list documents in the OpenAPI document.
 PAGINATION_PARAMETERS = {
-    "page": {"type": "integer", "minimum": 1, "default": 1},
+    "page": {"type": "integer", "minimum": 1, "maximum": MAX_INT, "default": 1},
     "per_page": {
         "type": "integer",
         "minimum": 1,
@@ -30,22 +31,22 @@ def query_error(problems: list[dict]) -> APIError:
     return APIError("validation_failed", "The query parameters are not valid.", 422, problems)
 
 
-def _int_arg(name: str, default: int, low: int, high: int | None) -> tuple[int, dict | None]:
+def _int_arg(name: str, default: int, low: int, high: int) -> tuple[int, dict | None]:
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default, None
-    if not raw.strip().isdigit():
-        return default, {"path": f"/{name}", "message": f"{name} must be a whole number."}
-    value = int(raw)
-    if value < low or (high is not None and value > high):
-        bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
-        return default, {"path": f"/{name}", "message": f"{name} must be {bounds}."}
+    value = strict_int(raw, low, high)
+    if value is None:
+        return default, {
+            "path": f"/{name}",
+            "message": f"{name} must be a whole number between {low} and {high}.",
+        }
     return value, None
 
 
 def page_args(default_per_page: int = DEFAULT_PER_PAGE) -> tuple[int, int]:
     """`page` (from 1) and `per_page` (1..100) from the query string; 422 on anything else."""
-    page, page_problem = _int_arg("page", 1, 1, None)
+    page, page_problem = _int_arg("page", 1, 1, MAX_INT)
     per_page, per_page_problem = _int_arg("per_page", default_per_page, 1, MAX_PER_PAGE)
     problems = [p for p in (page_problem, per_page_problem) if p]
     if problems:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
-
-from peewee import fn
 
 from server.errors import APIError
 from server.models import Membership, RefreshToken, Team, User, db, iso, utcnow
+from server.names import name_key
 from server.serialize import user_json
 
 
@@ -23,8 +23,9 @@ def admin_user_json(user: User) -> dict:
 
 
 def normalize_email(email: str) -> str:
-    """Emails are stored lower-cased, so sign-in and uniqueness ignore case."""
-    return email.strip().lower()
+    """Emails are stored lower-cased (Python's Unicode lower(), not SQL's ASCII LOWER()) and in
+    NFC, so sign-in and the unique index ignore case and how an accent was typed."""
+    return unicodedata.normalize("NFC", email.strip()).lower()
 
 
 def teams_by_ids(ids: Iterable[int], path: str = "/teams") -> list[Team]:
@@ -51,7 +52,7 @@ def teams_by_names(names: Iterable[str], create: bool = True) -> list[Team]:
         name = raw.strip()
         if not name:
             continue
-        team = Team.get_or_none(fn.LOWER(Team.name) == name.lower())
+        team = Team.get_or_none(Team.name_key == name_key(name))
         if team is None:
             if not create:
                 raise APIError("not_found", f"Team {name!r} not found.", 404)

@@ -13,6 +13,7 @@ from referencing import Registry, Resource
 
 from server.errors import APIError
 from server.input_guard import refuse_nul
+from server.request_limits import refuse_bad_text
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "shared_schemas"
 BASE_ID = "https://herald.invalid/schemas/"
@@ -62,13 +63,18 @@ def validate(name: str, instance: Any) -> None:
         )
 
 
-def json_body() -> Any:
+def json_body(check_text: bool = True) -> Any:
+    """The decoded body (depth-checked by server.request_limits); with `check_text`, a 422 when a
+    string is not valid Unicode. Share batches check that per event instead (one bad event must
+    not cost the others)."""
     if not request.is_json:
         raise APIError("unsupported_media_type", "Send the body as application/json.", 415)
     body = request.get_json(silent=True)
     if body is None:
         raise APIError("invalid_json", "The request body is not valid JSON.", 400)
     refuse_nul(body)
+    if check_text:
+        refuse_bad_text(body)
     return body
 
 

@@ -29,6 +29,7 @@ from server.models import (
     iso,
     utcnow,
 )
+from server.request_limits import strict_int
 from server.schemas import validate
 from server.settings import get_setting
 
@@ -58,11 +59,8 @@ def query_int(args: Mapping, name: str, default: int | None, lo: int, hi: int) -
     raw = args.get(name)
     if raw in (None, ""):
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = None
-    if value is None or not lo <= value <= hi:
+    value = strict_int(raw, lo, hi)
+    if value is None:
         raise APIError(
             "validation_failed",
             f"`{name}` must be a whole number from {lo} to {hi}.",

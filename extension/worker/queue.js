@@ -1,7 +1,11 @@
 /* Durable share queue. An event is written to chrome.storage.local before the bridge gets its
  * reply, and leaves the queue only when the server answered created, duplicate (already stored)
- * or rejected (final). Anything else keeps it, with exponential backoff. Exactly-once comes from
- * the Python-chosen event_id: a batch re-sent after an eviction mid-flush comes back "duplicate". */
+ * or refused it as invalid: a per-event "rejected", or a 400/413/415/422 for a batch of one (a
+ * refused larger batch is split in halves until the culprit is alone, so the rest still go).
+ * Refused events are dropped and counted (`dropped`, shown on the options page): resending what
+ * the server refuses would block the queue for ever. Anything else (network errors, 5xx, 429,
+ * auth) keeps them, with exponential backoff. Exactly-once comes from the Python-chosen
+ * event_id: a batch re-sent after an eviction mid-flush comes back "duplicate". */
 (function (root) {
   "use strict";
   const Store = root.HeraldStore;
@@ -9,7 +13,11 @@
   const BATCH = 500;
   const BASE_DELAY = 2000;
   const MAX_DELAY = 5 * 60 * 1000;
-  const FINAL = new Set(["created", "duplicate", "rejected"]);
+  const STORED = new Set(["created", "duplicate"]);
+  // Statuses by which the server refuses the content itself: sending it again cannot help.
+  const REFUSED = new Set([400, 413, 415, 422]);
+
+  class Retry extends Error {}
   let flushing = null;
   let timer = 0;
 
@@ -48,31 +56,61 @@
     if (!queue.length) return { sent: 0, remaining: 0 };
     if (!auth || !auth.refresh_token) return { sent: 0, remaining: queue.length };
     const batch = queue.slice(0, BATCH);
+    const done = new Set();
+    const dropped = new Set();
+    let error = null;
+    try {
+      await send(batch, done, dropped);
+    } catch (e) {
+      error = String((e && e.message) || e);
+    }
+    // What was settled before an error is kept settled: those events never go again.
+    const remaining = await Store.withLock(async () => {
+      const { queue: now, dropped: count, sent } = await Store.get("queue", "dropped", "sent");
+      const left = now.filter((q) => !done.has(q.event.event_id) && !dropped.has(q.event.event_id));
+      // The toolbar popup shows how many shares reached the server from this browser.
+      const values = { queue: left, dropped: count + countIn(now, dropped), sent: sent + countIn(now, done) };
+      if (!error) values.flush = { attempts: 0, next_at: 0 };
+      await Store.set(values);
+      return left.length;
+    });
+    if (error) {
+      await backoff();
+      return { sent: done.size, dropped: dropped.size, remaining, error };
+    }
+    return { sent: done.size + dropped.size, dropped: dropped.size, remaining };
+  }
+
+  function countIn(items, ids) {
+    return items.filter((q) => ids.has(q.event.event_id)).length;
+  }
+
+  /** POST `batch`; add stored ids to `done` and refused ones to `dropped`. Throws to retry later. */
+  async function send(batch, done, dropped) {
     let res;
     try {
       res = await Api.request("/shares", { method: "POST", body: { events: batch.map((q) => q.event) } });
     } catch (e) {
-      await backoff();
-      return { sent: 0, remaining: queue.length, error: String(e.message || e) };
+      throw new Retry(String(e.message || e));
     }
-    if (!res.ok) {
-      await backoff();
-      return { sent: 0, remaining: queue.length, error: `http_${res.status}` };
+    if (res.ok) {
+      const body = await res.json();
+      for (const r of body.results || []) {
+        const item = batch[r.index];
+        if (!item) continue;
+        if (STORED.has(r.outcome)) done.add(item.event.event_id);
+        else if (r.outcome === "rejected") dropped.add(item.event.event_id);
+      }
+      return;
     }
-    const body = await res.json();
-    const done = new Set();
-    for (const r of body.results || []) {
-      const item = batch[r.index];
-      if (item && FINAL.has(r.outcome)) done.add(item.event.event_id);
+    if (!REFUSED.has(res.status)) throw new Retry(`http_${res.status}`);
+    if (batch.length === 1) {
+      dropped.add(batch[0].event.event_id);
+      return;
     }
-    const remaining = await Store.withLock(async () => {
-      const { queue: now, sent } = await Store.get("queue", "sent");
-      const left = now.filter((q) => !done.has(q.event.event_id));
-      // The toolbar popup shows how many shares reached the server from this browser.
-      await Store.set({ queue: left, sent: sent + (now.length - left.length), flush: { attempts: 0, next_at: 0 } });
-      return left.length;
-    });
-    return { sent: done.size, remaining };
+    const half = Math.ceil(batch.length / 2);
+    await send(batch.slice(0, half), done, dropped);
+    await send(batch.slice(half), done, dropped);
   }
 
   /** Flush everything that is due; single-flight within this worker instance. An event queued

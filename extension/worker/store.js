@@ -16,6 +16,7 @@
     queue: [], // [{event, queued_at}]: share events not yet accepted by the server
     sent: 0, // share events the server accepted from this browser (the popup shows it)
     flush: { attempts: 0, next_at: 0 },
+    dropped: 0, // share events the server refused as invalid, dropped from the queue (options page)
   };
 
   const Store = {

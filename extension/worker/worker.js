@@ -65,7 +65,7 @@ importScripts(
   }
 
   async function getState(network) {
-    const { auth, cache, settings, queue, sent } = await Store.get("auth", "cache", "settings", "queue", "sent");
+    const { auth, cache, settings, queue, sent, dropped } = await Store.get("auth", "cache", "settings", "queue", "sent", "dropped");
     const signedIn = !!(auth && auth.refresh_token);
     const pick = (n) => {
       const entry = cache.suggestions[n];
@@ -84,6 +84,7 @@ importScripts(
       offline: !!cache.offline,
       queue_length: queue.length,
       sent_count: sent,
+      queue_dropped: dropped,
       settings,
       unseen: await Content.unseenCount(),
     };

@@ -8,6 +8,7 @@ from math import ceil
 from flask import render_template, request
 from peewee import JOIN
 
+from server.admin import forms
 from server.admin.core import admin_required, bp
 from server.models import AuditEntry, User
 
@@ -38,7 +39,7 @@ def _diff(before, after) -> list[dict[str, str]]:
 @bp.get("/audit")
 @admin_required
 def audit():
-    page = max(1, request.args.get("page", 1, type=int))
+    page = forms.arg_int("page", 1)
     object_type = request.args.get("type") or None
     query = AuditEntry.select(AuditEntry, User).join(
         User, join_type=JOIN.LEFT_OUTER, on=AuditEntry.actor

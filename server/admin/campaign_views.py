@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from peewee import JOIN, IntegrityError, fn
 
 from server.admin import forms
 from server.admin.core import admin_required, bp
 from server.errors import APIError
 from server.models import Campaign, Snippet, db, iso
+from server.names import name_key
 from server.snippets import campaign_window_reason, parse_time, touch_campaign_snippets
 
 
@@ -31,7 +32,7 @@ def campaigns():
         .group_by(Campaign)
         .order_by(Campaign.name)
     )
-    edit_id = request.args.get("edit", type=int)
+    edit_id = forms.arg_int("edit")
     editing = Campaign.get_or_none(Campaign.id == edit_id) if edit_id else None
     return render_template(
         "admin/campaigns.html",
@@ -72,7 +73,9 @@ def campaign_save(campaign_id: int | None = None):
                 if campaign is None:
                     raise APIError("not_found", "Campaign not found.", 404)
                 before = _json(campaign)
-                Campaign.update(**values).where(Campaign.id == campaign_id).execute()
+                Campaign.update(**values, name_key=name_key(values["name"])).where(
+                    Campaign.id == campaign_id
+                ).execute()
                 touch_campaign_snippets(campaign_id)
                 forms.record(
                     "campaign.update",

@@ -9,6 +9,7 @@ from flask import abort, g, request
 
 from server import audit
 from server.models import User
+from server.request_limits import strict_int
 
 
 def text(name: str) -> str:
@@ -16,19 +17,27 @@ def text(name: str) -> str:
 
 
 def optional_int(name: str) -> int | None:
+    """An id or count from a form field; out of the database's range is refused like a typo."""
     raw = text(name)
     if not raw:
         return None
-    if not raw.isdigit():
-        abort(400, description=f"{name} must be a number.")
-    return int(raw)
+    value = strict_int(raw)
+    if value is None:
+        abort(400, description=f"{name} must be a whole number.")
+    return value
 
 
 def int_list(name: str) -> list[int]:
-    values = request.form.getlist(name)
-    if any(not v.strip().isdigit() for v in values):
-        abort(400, description=f"{name} must be numbers.")
-    return [int(v) for v in values]
+    values = [strict_int(v) for v in request.form.getlist(name)]
+    if any(v is None for v in values):
+        abort(400, description=f"{name} must be whole numbers.")
+    return [v for v in values if v is not None]
+
+
+def arg_int(name: str, default: int | None = None, lo: int = 1) -> int | None:
+    """A number in the console's query string (page, filters, ?edit=): anything odd is ignored."""
+    value = strict_int(request.args.get(name), lo)
+    return default if value is None else value
 
 
 def split_tags(raw: str) -> list[str]:

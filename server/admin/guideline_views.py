@@ -15,6 +15,7 @@ from server.admin import forms
 from server.admin.core import admin_required, allow_eval, bp
 from server.admin.policy_embed import policy_for_page
 from server.errors import APIError
+from server.request_limits import strict_int
 
 KINDS = ("terms", "pattern", "detector", "require", "limit")
 SEVERITIES = ("error", "warning", "info")
@@ -74,12 +75,14 @@ def doc_from_form() -> dict[str, Any]:
         doc["detectors"] = detectors
     if forms.text("fix_append"):
         doc["fix_append"] = request.form.get("fix_append", "")
-    max_length = {n: int(v) for n in NETWORKS if (v := forms.text(f"max_length_{n}")).isdigit()}
+    max_length = {
+        n: v for n in NETWORKS if (v := strict_int(forms.text(f"max_length_{n}"), 1)) is not None
+    }
     if max_length:
         doc["max_length"] = max_length
     for key in ("max_hashtags", "max_mentions"):
-        if forms.text(key).isdigit():
-            doc[key] = int(forms.text(key))
+        if (number := strict_int(forms.text(key))) is not None:
+            doc[key] = number
     examples = {"flag": _example_lines("examples_flag"), "pass": _example_lines("examples_pass")}
     if examples["flag"] or examples["pass"]:
         doc["examples"] = examples

@@ -16,8 +16,8 @@ from server.admin import forms
 from server.admin.core import admin_required, bp
 from server.credentials import email_problem, normalized_email
 from server.errors import APIError
-from server.input_guard import refuse_nul
 from server.models import Invitation, Membership, Team, User, db
+from server.names import name_key
 from server.people import (
     active_admin_count,
     admin_user_json,
@@ -25,6 +25,7 @@ from server.people import (
     teams_by_ids,
     teams_by_names,
 )
+from server.schemas import json_body
 
 PER_PAGE = 50
 CSV_CHUNK_MAX = 200  # rows per fetch() from the page; the no-JS path posts the whole file
@@ -36,7 +37,7 @@ CSV_FILE_MAX_ROWS = 20000
 def people():
     status = request.args.get("status") or None
     q = (request.args.get("q") or "").strip()
-    page = max(1, request.args.get("page", 1, type=int))
+    page = forms.arg_int("page", 1)
     query = User.select()
     if status in ("invited", "active", "disabled"):
         query = query.where(User.status == status)
@@ -183,8 +184,7 @@ def import_rows(rows: list[dict[str, Any]], first_line: int) -> list[dict[str, A
 def import_csv():
     """Two ways in: JSON chunks from the page's fetch() (progress bar), or the whole file (no JS)."""
     if request.is_json:
-        body = request.get_json(silent=True) or {}
-        refuse_nul(body)
+        body = json_body()  # depth and text checked like every API body
         rows = body.get("rows")
         if (
             not isinstance(rows, list)
@@ -194,7 +194,14 @@ def import_csv():
             raise APIError(
                 "invalid_chunk", f"Send rows as a list of at most {CSV_CHUNK_MAX} objects.", 422
             )
-        first_line = int(body.get("first_line") or 2)
+        first_line = body.get("first_line", 2)
+        if type(first_line) is not int or not 1 <= first_line <= CSV_FILE_MAX_ROWS + 1:
+            raise APIError(
+                "invalid_chunk",
+                f"first_line must be a whole number from 1 to {CSV_FILE_MAX_ROWS + 1}.",
+                422,
+                [{"path": "/first_line", "message": f"got {first_line!r}"}],
+            )
         return jsonify(results=import_rows(rows, first_line))
     upload = request.files.get("file")
     if upload is None or not upload.filename:
@@ -300,7 +307,7 @@ def team_create():
     name = forms.text("name")
     if not name:
         flash("Give the team a name.", "error")
-    elif Team.get_or_none(fn.LOWER(Team.name) == name.lower()):
+    elif Team.get_or_none(Team.name_key == name_key(name)):
         flash(f"A team called {name} already exists.", "error")
     else:
         with db.atomic():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from flask import flash, redirect, render_template, request, url_for
 
 from server import oidc
@@ -9,6 +11,7 @@ from server.admin import forms
 from server.admin.auth_views import sso_redirect_uri
 from server.admin.core import admin_required, bp
 from server.models import NETWORKS, db
+from server.request_limits import MAX_INT, strict_int
 from server.settings import all_settings, is_extension_origin, set_setting
 from server.snippets import safe_link
 
@@ -29,8 +32,10 @@ def _sso() -> dict:
 def _number(name: str, errors: list[str], integer: bool = False) -> float | int | None:
     raw = forms.text(name)
     try:
-        value = int(raw) if integer else float(raw)
+        value = (strict_int(raw) if integer else float(raw)) if raw.isascii() else None
     except ValueError:
+        value = None
+    if value is None or not math.isfinite(value) or value > MAX_INT:
         errors.append(f"{name.replace('_', ' ')} must be a {'whole ' if integer else ''}number.")
         return None
     if value < 0:

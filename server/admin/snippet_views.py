@@ -37,11 +37,11 @@ def snippets():
     status = request.args.get("status") or None
     if status not in (None, *SNIPPET_STATUSES):
         status = None
-    campaign = request.args.get("campaign", type=int)
-    team = request.args.get("team", type=int)
+    campaign = forms.arg_int("campaign")
+    team = forms.arg_int("team")
     expiring = request.args.get("expiring") == "1"
     q = (request.args.get("q") or "").strip() or None
-    page = max(1, request.args.get("page", 1, type=int))
+    page = forms.arg_int("page", 1)
     items, total = snippet_rules.list_snippets(
         status=status,
         campaign=campaign,

@@ -18,3 +18,9 @@ bp = Blueprint("analytics", __name__, url_prefix="/api/v1/analytics")
 def summary():
     period = analytics.parse_period(request.args.get("from"), request.args.get("to"))
     return jsonify(analytics.summary(period))
+
+
+summary.query_parameters = {
+    "from": {"type": "string", "format": "date", "description": "First UTC day (YYYY-MM-DD)."},
+    "to": {"type": "string", "format": "date", "description": "Last UTC day; default today."},
+}

@@ -1,15 +1,21 @@
-"""Sign in, refresh and sign out. Failed sign-ins are throttled per email and per address."""
+"""Sign in, refresh and sign out. Failed sign-ins are throttled per account, per account and address,
+and (with a much higher ceiling) per address."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 from flask import Blueprint, current_app, jsonify, request
+from peewee import PostgresqlDatabase
 from werkzeug.security import check_password_hash
 
 from server.access import access
+from server.db import write_transaction
 from server.errors import APIError
 from server.models import LoginFailure, User, db, utcnow
+from server.names import name_key
+from server.people import normalize_email
 from server.schemas import accepts, returns
 from server.serialize import user_json
 from server.tokens import (
@@ -37,48 +43,104 @@ def token_response(user: User, refresh_token: str):
     )
 
 
-def _throttle_keys(email: str) -> list[str]:
-    return [f"email:{email}", f"ip:{request.remote_addr or 'unknown'}"]
+def _throttle_limits(email: str) -> dict[str, int]:
+    """Failure counters this sign-in is judged by, each with its ceiling within the window.
 
-
-def _check_throttle(keys: list[str]) -> None:
+    Per account and address: the usual lock, after a few wrong passwords. Per account from any
+    address: guessing spread over many machines. Per address: a password spray over many accounts
+    from one place. The address ceiling is much higher because a whole company can sit behind one
+    NAT or TLS proxy address: a few wrong passwords must never lock every colleague out.
+    """
     cfg = current_app.config
-    since = utcnow() - timedelta(seconds=int(cfg["LOGIN_WINDOW_SECONDS"]))
-    for key in keys:
-        recent = (
-            LoginFailure.select(LoginFailure.at)
+    account = name_key(email)
+    address = request.remote_addr or "unknown"
+    return {
+        f"pair:{account}|{address}": int(cfg["LOGIN_MAX_FAILURES"]),
+        f"account:{account}": int(cfg["LOGIN_ACCOUNT_MAX_FAILURES"]),
+        f"address:{address}": int(cfg["LOGIN_ADDRESS_MAX_FAILURES"]),
+    }
+
+
+def _serialize_attempts(account_key: str) -> None:
+    """SQLite: write_transaction() already holds the database's write lock. PostgreSQL: a
+    transaction-scoped advisory lock per account, so concurrent guesses are counted one by one."""
+    if isinstance(db.obj, PostgresqlDatabase):
+        digest = hashlib.blake2b(account_key.encode(), digest_size=8).digest()
+        db.execute_sql(
+            "SELECT pg_advisory_xact_lock(%s)", (int.from_bytes(digest, "big", signed=True),)
+        )
+
+
+def _locked_for(limits: dict[str, int], now) -> int | None:
+    """Seconds until the first lock among `limits` lifts, or None when none is locked."""
+    cfg = current_app.config
+    since = now - timedelta(seconds=int(cfg["LOGIN_WINDOW_SECONDS"]))
+    for key, limit in limits.items():
+        times = [
+            at
+            for (at,) in LoginFailure.select(LoginFailure.at)
             .where(LoginFailure.key == key, LoginFailure.at > since)
             .order_by(LoginFailure.at.desc())
-            .limit(int(cfg["LOGIN_MAX_FAILURES"]))
-        )
-        times = [row.at for row in recent]
-        if len(times) >= int(cfg["LOGIN_MAX_FAILURES"]):
+            .limit(limit)
+            .tuples()
+        ]
+        if len(times) >= limit:
             unlock = times[0] + timedelta(seconds=int(cfg["LOGIN_LOCKOUT_SECONDS"]))
-            wait = max(1, int((unlock - utcnow()).total_seconds()))
-            if unlock > utcnow():
-                raise APIError(
-                    "too_many_attempts",
-                    "Too many failed sign-ins. Wait a few minutes and try again.",
-                    429,
-                    {"retry_after": wait},
-                    headers={"Retry-After": str(wait)},
-                )
+            if unlock > now:
+                return max(1, int((unlock - now).total_seconds()))
+    return None
+
+
+def _reserve_attempt(limits: dict[str, int]) -> list[int]:
+    """Check the counters and, in the same write transaction, count this attempt as a failure.
+
+    Counting before the (slow) password check is what makes concurrent guesses count: checking
+    first and recording afterwards let 40 simultaneous guesses all pass a check that saw none of
+    the others. A successful sign-in takes its reservation back (`_forget_failures`).
+    """
+    now = utcnow()
+    window = timedelta(seconds=int(current_app.config["LOGIN_WINDOW_SECONDS"]))
+    with write_transaction():
+        _serialize_attempts(next(iter(limits)))
+        wait = _locked_for(limits, now)
+        if wait is not None:
+            raise APIError(
+                "too_many_attempts",
+                "Too many failed sign-ins. Wait a few minutes and try again.",
+                429,
+                {"retry_after": wait},
+                headers={"Retry-After": str(wait)},
+            )
+        # Failures older than the window never count again.
+        LoginFailure.delete().where(
+            LoginFailure.key.in_(list(limits)), LoginFailure.at <= now - window
+        ).execute()
+        return [LoginFailure.insert(key=key, at=now).execute() for key in limits]
+
+
+def _forget_failures(limits: dict[str, int], reserved: list[int]) -> None:
+    """The owner proved the password: this attempt and the account's earlier failures are
+    forgotten; the address keeps its other failures (they may be someone else's)."""
+    account_keys = [key for key in limits if not key.startswith("address:")]
+    with write_transaction():
+        LoginFailure.delete().where(
+            LoginFailure.id.in_(reserved) | LoginFailure.key.in_(account_keys)
+        ).execute()
 
 
 def authenticate(email: str, password: str) -> User:
-    """Shared by the API and the admin console: throttling, constant-time miss, active accounts only."""
-    email = email.strip().lower()
-    keys = _throttle_keys(email)
-    _check_throttle(keys)
-    user = User.get_or_none(User.email == email)
+    """The password sign-in, shared by the API and the admin console: throttling, constant-time
+    miss, active accounts only. Only this path is throttled: other ways in (SSO, a mailed link)
+    stay open to the owner of an account that guessers have locked."""
+    limits = _throttle_limits(email)
+    reserved = _reserve_attempt(limits)
+    user = User.get_or_none(User.email == normalize_email(email))
     ok = check_password_hash(
         user.password_hash if user and user.password_hash else _DUMMY_HASH, password
     )
     if not ok or user is None or user.status != "active":
-        with db.atomic():
-            LoginFailure.insert_many([{"key": k, "at": utcnow()} for k in keys]).execute()
         raise APIError("invalid_credentials", "Email or password is wrong.", 401)
-    LoginFailure.delete().where(LoginFailure.key == keys[0]).execute()
+    _forget_failures(limits, reserved)
     User.update(last_login_at=utcnow()).where(User.id == user.id).execute()
     return user
 
@@ -90,6 +152,9 @@ def authenticate(email: str, password: str) -> User:
 def login(body):
     user = authenticate(body["email"], body["password"])
     return token_response(user, issue_refresh_token(user))
+
+
+login.throttled = True  # 429 with Retry-After
 
 
 @bp.post("/refresh")

@@ -10,7 +10,8 @@ from peewee import JOIN, Case, fn
 from server import audit
 from server.access import access
 from server.errors import APIError, not_found
-from server.models import Campaign, Snippet, db, iso, utcnow
+from server.models import Campaign, Snippet, db, iso, name_fields, utcnow
+from server.names import name_key
 from server.pagination import PAGINATION_PARAMETERS, paginate
 from server.schemas import accepts, returns
 from server.snippets import touch_campaign_snippets
@@ -68,7 +69,7 @@ def _get_campaign(campaign_id: int) -> Campaign:
 
 
 def _check_name_free(name: str, except_id: int | None = None) -> None:
-    clash = Campaign.select().where(fn.LOWER(Campaign.name) == name.lower())
+    clash = Campaign.select().where(Campaign.name_key == name_key(name))
     if except_id is not None:
         clash = clash.where(Campaign.id != except_id)
     if clash.exists():
@@ -84,7 +85,7 @@ def _fields(body: dict, current: Campaign | None = None) -> dict:
     """Body to model fields; the window is checked as it will be after the change."""
     fields: dict = {}
     if "name" in body:
-        fields["name"] = body["name"].strip()
+        fields.update(name_fields(body["name"].strip()))
     if "hashtag" in body:
         fields["hashtag"] = body["hashtag"]
     for key in ("starts_at", "ends_at"):

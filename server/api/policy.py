@@ -26,6 +26,9 @@ def show():
     return resp
 
 
+show.conditional = True  # 304 on If-None-Match
+
+
 @bp.post("/check")
 @access("admin")  # employees' drafts never leave the browser; this is the console's tool
 @accepts("guidelines/check-request")

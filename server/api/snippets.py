@@ -6,6 +6,7 @@ from flask import Blueprint, g, jsonify, request
 
 from server import snippets
 from server.access import access
+from server.request_limits import MAX_INT
 from server.schemas import accepts, returns
 
 bp = Blueprint("snippets", __name__, url_prefix="/api/v1/snippets")
@@ -20,8 +21,8 @@ def index():
     per_page = snippets.query_int(args, "per_page", 20, 1, 100)
     items, total = snippets.list_snippets(
         status=args.get("status") or None,
-        campaign=snippets.query_int(args, "campaign", None, 1, 2**31),
-        team=snippets.query_int(args, "team", None, 1, 2**31),
+        campaign=snippets.query_int(args, "campaign", None, 1, MAX_INT),
+        team=snippets.query_int(args, "team", None, 1, MAX_INT),
         expiring_within_days=snippets.query_int(args, "expiring_within_days", None, 0, 3650),
         q=(args.get("q") or "").strip() or None,
         page=page,
@@ -88,3 +89,14 @@ def restore(snippet_id: int):
     """An archived snippet comes back as a draft, to be approved again."""
     snippet = snippets.transition(g.user, snippets.get_snippet(snippet_id), "restore")
     return jsonify(snippets.snippet_json(snippet))
+
+
+index.query_parameters = {
+    "status": {"enum": ["draft", "approved", "archived"]},
+    "campaign": {"type": "integer", "minimum": 1, "maximum": MAX_INT},
+    "team": {"type": "integer", "minimum": 1, "maximum": MAX_INT},
+    "expiring_within_days": {"type": "integer", "minimum": 0, "maximum": 3650},
+    "q": {"type": "string", "description": "Part of the title or a text, any case."},
+    "page": {"type": "integer", "minimum": 1, "maximum": 100_000, "default": 1},
+    "per_page": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
+}

@@ -31,6 +31,7 @@ from server.models import (
     utcnow,
 )
 from server.raw_sql import column, placeholders, table
+from server.request_limits import MAX_INT
 from server.schemas import returns
 from server.snippets import query_int, text_matches
 from server.suggestion_index import live_set, page_for
@@ -130,7 +131,7 @@ def index():
         )
     page = query_int(args, "page", 1, 1, 10_000)
     per_page = query_int(args, "per_page", 20, 1, 100)
-    campaign = query_int(args, "campaign", None, 1, 2**31)
+    campaign = query_int(args, "campaign", None, 1, MAX_INT)
     q = (args.get("q") or "").strip()[:200]
     user_id = g.user.id
     now = utcnow()
@@ -190,3 +191,14 @@ def index():
         body.encode(), headers=headers, content_type="application/json"
     )
     return resp
+
+
+index.conditional = True  # 304 on If-None-Match
+index.required_query_parameters = ("network",)
+index.query_parameters = {
+    "network": {"enum": list(NETWORKS), "description": "Which composer the texts are for."},
+    "q": {"type": "string", "maxLength": 200, "description": "Part of the title or a text."},
+    "campaign": {"type": "integer", "minimum": 1, "maximum": MAX_INT},
+    "page": {"type": "integer", "minimum": 1, "maximum": 10_000, "default": 1},
+    "per_page": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
+}

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
-from peewee import JOIN, fn
+from peewee import JOIN, IntegrityError, fn
 
 from server import audit
 from server.access import access
 from server.errors import APIError, not_found
-from server.models import Membership, Team, User, db, iso
+from server.models import Membership, Team, User, db, iso, name_fields
+from server.names import name_key
 from server.pagination import PAGINATION_PARAMETERS, paginate
 from server.schemas import accepts, returns
 
@@ -56,7 +57,7 @@ def _get_team(team_id: int) -> Team:
 
 def _check_name_free(name: str, except_id: int | None = None) -> None:
     """Team names are unique regardless of case, so "Sales" and "sales" never both exist."""
-    clash = Team.select().where(fn.LOWER(Team.name) == name.lower())
+    clash = Team.select().where(Team.name_key == name_key(name))
     if except_id is not None:
         clash = clash.where(Team.id != except_id)
     if clash.exists():
@@ -93,9 +94,15 @@ index.query_parameters = {
 def create(body):
     name = body["name"].strip()
     _check_name_free(name)
-    with db.atomic():
-        team = Team.create(name=name)
-        audit.record(g.user, "team.create", "team", team.id, None, {"id": team.id, "name": name})
+    try:
+        with db.atomic():
+            team = Team.create(name=name)
+            audit.record(
+                g.user, "team.create", "team", team.id, None, {"id": team.id, "name": name}
+            )
+    except IntegrityError:  # created by someone else since the check
+        _check_name_free(name)
+        raise
     return jsonify(team_detail_json(team.id)), 201
 
 
@@ -114,9 +121,15 @@ def rename(team_id: int, body):
     team = _get_team(team_id)
     name = body["name"].strip()
     _check_name_free(name, except_id=team.id)
-    with db.atomic():
-        Team.update(name=name).where(Team.id == team.id).execute()
-        audit.record(g.user, "team.rename", "team", team.id, {"name": team.name}, {"name": name})
+    try:
+        with db.atomic():
+            Team.update(**name_fields(name)).where(Team.id == team.id).execute()
+            audit.record(
+                g.user, "team.rename", "team", team.id, {"name": team.name}, {"name": name}
+            )
+    except IntegrityError:
+        _check_name_free(name, except_id=team.id)
+        raise
     return jsonify(team_detail_json(team.id))
 
 

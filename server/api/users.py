@@ -17,6 +17,7 @@ from server.people import (
     sign_out_everywhere,
     teams_by_ids,
 )
+from server.request_limits import MAX_INT, strict_int
 from server.schemas import accepts, returns
 
 bp = Blueprint("users", __name__, url_prefix="/api/v1/users")
@@ -46,9 +47,10 @@ def index():
             )
     team = request.args.get("team")
     if team:
-        if team.isdigit():
+        team_id = strict_int(team, 1)
+        if team_id is not None:
             query = query.where(
-                User.id.in_(Membership.select(Membership.user).where(Membership.team == int(team)))
+                User.id.in_(Membership.select(Membership.user).where(Membership.team == team_id))
             )
         else:
             problems.append({"path": "/team", "message": "team must be a team id."})
@@ -64,7 +66,12 @@ def index():
 index.query_parameters = {
     **PAGINATION_PARAMETERS,
     "status": {"enum": list(USER_STATUSES)},
-    "team": {"type": "integer", "description": "Only members of this team."},
+    "team": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": MAX_INT,
+        "description": "Only members of this team.",
+    },
     "q": {"type": "string", "description": "Part of the name or email, any case."},
 }
 

@@ -194,3 +194,20 @@ def test_sign_in_sends_the_completed_url_or_says_what_is_wrong():
     options.sign_in("http://herald.acme.example", "ana@acme.example", "pw")
     assert len(sent) == count, "nothing is sent for an address Herald will not use"
     assert "https://" in options.strings.get(options.error)
+
+
+def test_the_queue_lines_show_waiting_and_refused_share_events():
+    options, sent = make_options()
+    options.handle({"type": "options:init", "locale": "en"})
+    reply(options, sent, {"signed_in": True, "user": {}, "queue_length": 0, "queue_dropped": 0})
+    assert options.queue_lines() == []
+    options.handle({"type": "options:init", "locale": "ru"})
+    reply(options, sent, {"signed_in": True, "user": {}, "queue_length": 3, "queue_dropped": 1200})
+    assert options.queue_lines() == [
+        ("queue_waiting", "Публикации в очереди на отправку: 3"),
+        (
+            "queue_dropped",
+            "Публикации, отклонённые сервером как некорректные (не записаны, повторно не "
+            "отправляются): 1\u00a0200",
+        ),
+    ]

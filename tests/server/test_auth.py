@@ -10,6 +10,8 @@ import uuid
 import jwt
 import pytest
 
+from server import create_app
+from server.db import create_tables
 from tests.conftest import PASSWORD, make_user
 
 ME = "/api/v1/me"
@@ -205,10 +207,10 @@ def _login_from(client, email: str, password: str, address: str):
     )
 
 
-def test_repeated_failures_for_one_email_are_throttled(app, client, employee):
-    limit = app.config["LOGIN_MAX_FAILURES"]
-    # Each attempt from a different address: the email alone triggers the lock.
-    for n in range(limit):
+def test_repeated_failures_for_one_account_from_many_addresses_are_throttled(app, client, employee):
+    app.config.update(LOGIN_ACCOUNT_MAX_FAILURES=7)
+    # Each attempt from a different address: the account alone triggers the lock.
+    for n in range(7):
         assert _login_from(client, "eve@acme.test", "wrong", f"10.0.0.{n + 1}").status_code == 401
     resp = _login_from(client, "eve@acme.test", PASSWORD, "10.0.1.1")
     assert resp.status_code == 429
@@ -221,15 +223,85 @@ def test_repeated_failures_for_one_email_are_throttled(app, client, employee):
     assert _login_from(client, "bob@acme.test", PASSWORD, "10.0.1.1").status_code == 200
 
 
-def test_repeated_failures_from_one_address_are_throttled(app, client, employee):
+def test_wrong_passwords_lock_that_account_at_that_address_only(app, client, employee):
+    """Behind a NAT everyone shares one address: a few wrong passwords for one account must not
+    lock every colleague out, as the old per-address lock after five failures did."""
+    make_user("bob@acme.test")
     limit = app.config["LOGIN_MAX_FAILURES"]
-    # A different email each time: the address alone triggers the lock.
-    for n in range(limit):
-        assert _login_from(client, f"guess{n}@acme.test", "wrong", "192.0.2.7").status_code == 401
-    blocked = _login_from(client, "eve@acme.test", PASSWORD, "192.0.2.7")
+    for _ in range(limit):
+        assert _login_from(client, "eve@acme.test", "wrong", "192.0.2.7").status_code == 401
+    assert _login_from(client, "eve@acme.test", PASSWORD, "192.0.2.7").status_code == 429
+    assert _login_from(client, "bob@acme.test", PASSWORD, "192.0.2.7").status_code == 200
+    # Eve herself, from another address (home, or via SSO when that exists), is not locked yet.
+    assert _login_from(client, "eve@acme.test", PASSWORD, "198.51.100.9").status_code == 200
+
+
+def test_the_account_key_ignores_case_and_unicode_form(app, client, employee):
+    """ "EVE@acme.test" and "eve@acme.test" are one account: guessing with another spelling of
+    the address counts against the same lock."""
+    for spelling in (
+        "EVE@acme.test",
+        "Eve@Acme.test",
+        " eve@ACME.TEST",
+        "eVe@acme.test",
+        "eve@acme.test",
+    ):
+        assert _login_from(client, spelling, "wrong", "192.0.2.70").status_code == 401
+    assert _login_from(client, "eve@acme.test", PASSWORD, "192.0.2.70").status_code == 429
+
+
+def test_a_password_spray_from_one_address_is_throttled_at_a_higher_ceiling(app, client, employee):
+    app.config.update(LOGIN_ADDRESS_MAX_FAILURES=12)
+    # A different account each time: only the address ceiling applies, well above the per-account one.
+    for n in range(12):
+        assert _login_from(client, f"guess{n}@acme.test", "wrong", "192.0.2.8").status_code == 401
+    blocked = _login_from(client, "eve@acme.test", PASSWORD, "192.0.2.8")
     assert blocked.status_code == 429
     assert int(blocked.headers["Retry-After"]) > 0
-    assert _login_from(client, "eve@acme.test", PASSWORD, "192.0.2.8").status_code == 200
+    assert _login_from(client, "eve@acme.test", PASSWORD, "192.0.2.9").status_code == 200
+
+
+def test_forwarded_for_is_ignored_without_a_configured_proxy(app, client, employee):
+    """Otherwise a guesser would write a new X-Forwarded-For on every try and never be counted."""
+    for n in range(app.config["LOGIN_MAX_FAILURES"]):
+        resp = client.post(
+            "/api/v1/auth/login",
+            json={"email": "eve@acme.test", "password": "wrong"},
+            headers={"X-Forwarded-For": f"203.0.113.{n + 1}"},
+            environ_base={"REMOTE_ADDR": "192.0.2.50"},
+        )
+        assert resp.status_code == 401
+    assert _login_from(client, "eve@acme.test", PASSWORD, "192.0.2.50").status_code == 429
+
+
+def test_behind_a_configured_proxy_the_forwarded_client_address_counts(tmp_path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key-that-is-long-enough-for-hs256",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'proxy.sqlite3'}",
+            "PROXY_FIX_X_FOR": 1,
+        }
+    )
+    with app.app_context():
+        create_tables()
+    make_user("eve@acme.test")
+    client = app.test_client()
+
+    def login(password: str, client_address: str):
+        return client.post(
+            "/api/v1/auth/login",
+            json={"email": "eve@acme.test", "password": password},
+            # The proxy appends the address it saw; anything before it the client may have forged.
+            headers={"X-Forwarded-For": f"6.6.6.6, {client_address}"},
+            environ_base={"REMOTE_ADDR": "10.0.0.1"},  # the proxy itself
+        )
+
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        assert login("wrong", "198.51.100.20").status_code == 401
+    assert login(PASSWORD, "198.51.100.20").status_code == 429
+    # Another client behind the same proxy: not locked, though the proxy's address is the same.
+    assert login(PASSWORD, "198.51.100.21").status_code == 200
 
 
 def test_failures_below_the_limit_do_not_block(app, client, employee):

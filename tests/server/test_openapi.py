@@ -59,7 +59,7 @@ def test_documented_shapes(app):
         "name": "user_id",
         "in": "path",
         "required": True,
-        "schema": {"type": "integer", "minimum": 0},
+        "schema": {"type": "integer", "minimum": 0, "maximum": 2_147_483_647},
     }
     listing = doc["paths"]["/api/v1/users"]["get"]
     assert {p["name"] for p in listing["parameters"]} == {"page", "per_page", "status", "team", "q"}

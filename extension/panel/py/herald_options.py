@@ -321,6 +321,18 @@ class OptionsController:
         state = self.state or {}
         return bool((state.get("managed") or {}).get("locked") and state.get("server_url"))
 
+    def queue_lines(self):
+        """Share events still waiting, and those the server refused (dropped, never resent)."""
+        state = self.state or {}
+        lines = []
+        for key, count in (
+            ("queue_waiting", state.get("queue_length") or 0),
+            ("queue_dropped", state.get("queue_dropped") or 0),
+        ):
+            if count:
+                lines.append((key, self.strings.get(key, count=self.strings.number(count))))
+        return lines
+
     def account_line(self):
         user = (self.state or {}).get("user") or {}
         if self.signed_in():

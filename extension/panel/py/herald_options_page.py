@@ -322,6 +322,10 @@ class OptionsView:
         for name, text in record_fields(self.share_event_schema, strings):
             items.append(el("dt", {}, [el("code", text=name)]))
             items.append(el("dd", text=text))
+        queue = [
+            el("p", {"id": key.replace("_", "-"), "class": "queue-status"}, text=line)
+            for key, line in options.queue_lines()
+        ]
         return el(
             "section",
             {"id": "records"},
@@ -331,7 +335,8 @@ class OptionsView:
                 el("dl", {"class": "records"}, items),
                 el("p", {"class": "privacy"}, text=strings.get("records_draft_statement")),
                 self._my_data(options) if options.signed_in() else None,
-            ],
+            ]
+            + queue,
         )
 
     def _table(self, table_id, headers, rows):
