@@ -12,16 +12,12 @@
 from __future__ import annotations
 
 import functools
-import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import threading
-import urllib.error
-import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -41,8 +37,10 @@ from e2e_support import (  # noqa: E402
     SUGGESTION_LINKEDIN,
     SUGGESTION_X,
     VIEWPORT,
+    LiveServer,
     free_port,
     poll,
+    settle_first_run,
 )
 
 # ------------------------------------------------------------------------------------------------
@@ -93,119 +91,6 @@ def site_pages():
 
 # ------------------------------------------------------------------------------------------------
 # Live server
-
-
-@dataclass
-class LiveServer:
-    instance: Path
-    port: int
-    env: dict
-    proc: subprocess.Popen | None = None
-    log_path: Path | None = None
-    snippets: dict = field(default_factory=dict)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def db_path(self) -> Path:
-        return self.instance / "herald.sqlite3"
-
-    def cli(self, *args: str, stdin: str | None = None) -> str:
-        out = subprocess.run(
-            [sys.executable, "-m", "server.cli", *args],
-            cwd=ROOT,
-            env=self.env,
-            input=stdin,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        if out.returncode != 0:
-            raise RuntimeError(f"herald {' '.join(args)} failed:\n{out.stdout}\n{out.stderr}")
-        return out.stdout
-
-    def start(self) -> None:
-        assert self.proc is None
-        code = (
-            "from server import create_app\n"
-            f"create_app().run(host='127.0.0.1', port={self.port}, threaded=True, use_reloader=False)\n"
-        )
-        self.log_path = self.instance / "server.log"
-        log = open(self.log_path, "a")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", code], cwd=ROOT, env=self.env, stdout=log, stderr=log
-        )
-        poll(self._up, timeout=30, message=f"server on {self.url} (log: {self.log_path})")
-
-    def _up(self) -> bool:
-        if self.proc and self.proc.poll() is not None:
-            raise RuntimeError(f"server exited: {self.log_path.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{self.url}/api/v1/program", timeout=1) as r:
-                return r.status == 200
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            return False
-
-    def stop(self) -> None:
-        if self.proc is None:
-            return
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.proc = None
-
-    def api(self, method: str, path: str, body=None, token: str | None = None):
-        req = urllib.request.Request(
-            f"{self.url}/api/v1{path}",
-            method=method,
-            data=json.dumps(body).encode() if body is not None else None,
-            headers={
-                "Content-Type": "application/json",
-                **({"Authorization": f"Bearer {token}"} if token else {}),
-            },
-        )
-        with urllib.request.urlopen(req, timeout=10) as r:
-            raw = r.read()
-            return json.loads(raw) if raw else None
-
-    def login(self, email: str) -> str:
-        return self.api("POST", "/auth/login", {"email": email, "password": PASSWORD})[
-            "access_token"
-        ]
-
-    def approve_snippet(
-        self, title: str, texts: dict[str, list[str]], featured: bool = False
-    ) -> int:
-        """A new snippet created and approved by the admin through the API, as the console does."""
-        token = self.login(ADMIN)
-        body = {"title": title, "variants": texts, "featured": featured}
-        snippet = self.api("POST", "/snippets", body, token)
-        self.api("POST", f"/snippets/{snippet['id']}/approve", {}, token)
-        return snippet["id"]
-
-    def shares(self) -> list[dict]:
-        """Share rows as stored by the server (read straight from its database)."""
-        con = sqlite3.connect(self.db_path)
-        con.row_factory = sqlite3.Row
-        try:
-            rows = con.execute("SELECT * FROM share ORDER BY id").fetchall()
-        finally:
-            con.close()
-        out = []
-        for row in rows:
-            d = dict(row)
-            d["findings"] = (
-                json.loads(d["findings"])
-                if isinstance(d.get("findings"), str)
-                else d.get("findings")
-            )
-            out.append(d)
-        return out
 
 
 @pytest.fixture(scope="session")
@@ -350,12 +235,7 @@ def browser(extension_dir, tmp_path_factory):
             context.wait_for_event("serviceworker", timeout=15000)
         ]
         extension_id = workers[0].url.split("/")[2]
-        # On install the extension opens its options page (first run): let that navigation land
-        # before a test opens pages of its own, or it may interrupt theirs.
-        for _ in range(100):
-            if any("options/options.html" in p.url for p in context.pages):
-                break
-            context.pages[0].wait_for_timeout(50)
+        settle_first_run(context)
         yield Browser(context=context, extension_id=extension_id)
         context.close()
 

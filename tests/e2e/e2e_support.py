@@ -3,8 +3,15 @@ test directories without packages, so `from e2e_support import ...` works from b
 
 from __future__ import annotations
 
+import json
 import socket
+import sqlite3
+import subprocess
+import sys
 import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,3 +64,129 @@ def run_sync_alarm(worker) -> None:
 def badge_text(worker) -> str:
     """What the toolbar badge shows."""
     return worker.evaluate("() => chrome.action.getBadgeText({})")
+
+
+# ------------------------------------------------------------------------------------------------
+# Live server (here, not in conftest.py: tests import it, and "conftest" names several modules)
+
+
+@dataclass
+class LiveServer:
+    instance: Path
+    port: int
+    env: dict
+    proc: subprocess.Popen | None = None
+    log_path: Path | None = None
+    snippets: dict = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def db_path(self) -> Path:
+        return self.instance / "herald.sqlite3"
+
+    def cli(self, *args: str, stdin: str | None = None) -> str:
+        out = subprocess.run(
+            [sys.executable, "-m", "server.cli", *args],
+            cwd=ROOT,
+            env=self.env,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        if out.returncode != 0:
+            raise RuntimeError(f"herald {' '.join(args)} failed:\n{out.stdout}\n{out.stderr}")
+        return out.stdout
+
+    def start(self) -> None:
+        assert self.proc is None
+        code = (
+            "from server import create_app\n"
+            f"create_app().run(host='127.0.0.1', port={self.port}, threaded=True, use_reloader=False)\n"
+        )
+        self.log_path = self.instance / "server.log"
+        log = open(self.log_path, "a")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", code], cwd=ROOT, env=self.env, stdout=log, stderr=log
+        )
+        poll(self._up, timeout=30, message=f"server on {self.url} (log: {self.log_path})")
+
+    def _up(self) -> bool:
+        if self.proc and self.proc.poll() is not None:
+            raise RuntimeError(f"server exited: {self.log_path.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{self.url}/api/v1/program", timeout=1) as r:
+                return r.status == 200
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            return False
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc = None
+
+    def api(self, method: str, path: str, body=None, token: str | None = None):
+        req = urllib.request.Request(
+            f"{self.url}/api/v1{path}",
+            method=method,
+            data=json.dumps(body).encode() if body is not None else None,
+            headers={
+                "Content-Type": "application/json",
+                **({"Authorization": f"Bearer {token}"} if token else {}),
+            },
+        )
+        with urllib.request.urlopen(req, timeout=10) as r:
+            raw = r.read()
+            return json.loads(raw) if raw else None
+
+    def login(self, email: str) -> str:
+        return self.api("POST", "/auth/login", {"email": email, "password": PASSWORD})[
+            "access_token"
+        ]
+
+    def approve_snippet(
+        self, title: str, texts: dict[str, list[str]], featured: bool = False
+    ) -> int:
+        """A new snippet created and approved by the admin through the API, as the console does."""
+        token = self.login(ADMIN)
+        body = {"title": title, "variants": texts, "featured": featured}
+        snippet = self.api("POST", "/snippets", body, token)
+        self.api("POST", f"/snippets/{snippet['id']}/approve", {}, token)
+        return snippet["id"]
+
+    def shares(self) -> list[dict]:
+        """Share rows as stored by the server (read straight from its database)."""
+        con = sqlite3.connect(self.db_path)
+        con.row_factory = sqlite3.Row
+        try:
+            rows = con.execute("SELECT * FROM share ORDER BY id").fetchall()
+        finally:
+            con.close()
+        out = []
+        for row in rows:
+            d = dict(row)
+            d["findings"] = (
+                json.loads(d["findings"])
+                if isinstance(d.get("findings"), str)
+                else d.get("findings")
+            )
+            out.append(d)
+        return out
+
+
+def settle_first_run(context, timeout_ms: int = 5000) -> None:
+    """On install the extension opens its options page (first run): let that navigation land
+    before a test opens pages of its own, or it may interrupt theirs. A relaunch opens none."""
+    for _ in range(timeout_ms // 50):
+        if any("options/options.html" in p.url for p in context.pages):
+            return
+        context.pages[0].wait_for_timeout(50)

@@ -16,7 +16,7 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
-from e2e_support import EMPLOYEE, PASSWORD, VIEWPORT, poll
+from e2e_support import EMPLOYEE, PASSWORD, VIEWPORT, poll, settle_first_run
 
 from guidelines.browser_harness import extension_args
 
@@ -44,6 +44,8 @@ class Chromium:
         ]
         extension_id = workers[0].url.split("/")[2]
         assert self.extension_id in (None, extension_id)  # same unpacked extension, same id
+        if self.extension_id is None:
+            settle_first_run(self.context)  # installed now: its options page opens
         self.extension_id = extension_id
 
     def close(self):

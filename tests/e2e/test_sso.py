@@ -35,7 +35,7 @@ def sso_provider(browser, tmp_path_factory):
 @pytest.fixture(scope="module")
 def sso_server(sso_provider, tmp_path_factory):
     """A Herald server of its own, configured for the provider through HERALD_OIDC_* variables."""
-    from conftest import LiveServer
+    from e2e_support import LiveServer
 
     instance: Path = tmp_path_factory.mktemp("sso-instance")
     env = {
