@@ -5,7 +5,7 @@ The scripts live in benchmarks/ so anyone can rerun them with bigger numbers and
 
 from __future__ import annotations
 
-from benchmarks import concurrent_editors, lockout_scenario
+from benchmarks import concurrent_editors, lockout_scenario, share_kill_rounds
 
 
 def test_eight_concurrent_editors_get_no_errors():
@@ -30,3 +30,14 @@ def test_forty_concurrent_wrong_logins_are_all_counted_and_colleagues_still_sign
     assert 0 < int(r["victim_retry_after"]) <= 900, r
     assert r["spray_statuses"] == {401: 20}, r
     assert r["colleague_after_spray"] == 200, r
+
+
+def test_share_events_survive_kill_9_rounds_none_lost_none_doubled():
+    """Three SIGKILLs of the whole server mid-burst while employees' queues keep sending (and
+    resending what got no answer): every event is stored exactly once."""
+    r = share_kill_rounds.run(events=3000, rounds=3, clients=4)
+    assert len(r["killed_after"]) == 3 and all(0 < k < 3000 for k in r["killed_after"]), r
+    assert r["retried_batches"] > 0, r  # the kills really cut requests off
+    assert r["answered"] == 3000, r
+    assert (r["lost"], r["doubled"], r["unknown_rows"]) == (0, 0, 0), r
+    assert r["stored_rows"] == 3000, r
