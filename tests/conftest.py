@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from werkzeug.security import generate_password_hash
 
@@ -12,13 +14,55 @@ from server.models import Membership, Team, User, utcnow
 PASSWORD = "correct horse battery"
 
 
+def on_postgres() -> bool:
+    """HERALD_TEST_DATABASE=postgresql (scripts/test.sh's second pass) runs the server tests on a
+    real PostgreSQL server started for the session; otherwise each test gets a SQLite file."""
+    return os.environ.get("HERALD_TEST_DATABASE", "sqlite").lower() in {"postgresql", "postgres"}
+
+
+class SqliteDatabases:
+    """The SQLite twin of tests.pg_support.Databases: a file in the test's own temp dir."""
+
+    def __init__(self, tmp_path_factory):
+        self._factory = tmp_path_factory
+
+    def new(self, empty: bool = False) -> str:
+        return f"sqlite:///{self._factory.mktemp('db') / 'test.sqlite3'}"
+
+    def drop(self, url: str) -> None:
+        if not db.is_closed():
+            db.close()
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory):
+    """Fresh databases on demand (`new()`, `drop(url)`), on the engine the run is testing."""
+    if not on_postgres():
+        yield SqliteDatabases(tmp_path_factory)
+        return
+    from tests.pg_support import Databases, start_postgres
+
+    url, stop = start_postgres(tmp_path_factory.mktemp("pg"))
+    try:
+        yield Databases(url)
+    finally:
+        stop()
+
+
 @pytest.fixture
-def app(tmp_path):
+def database_url(databases):
+    url = databases.new()
+    yield url
+    databases.drop(url)
+
+
+@pytest.fixture
+def app(database_url):
     app = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test-secret-key-that-is-long-enough-for-hs256",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite3'}",
+            "DATABASE_URL": database_url,
             "PUBLIC_BASE_URL": "http://herald.test",
         }
     )
