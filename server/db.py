@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlparse
+from urllib.parse import parse_qsl, urlparse
 
 from flask import Flask
 from peewee import DatabaseProxy
@@ -18,7 +18,7 @@ def make_database(url: str):
     pool = {"max_connections": 32, "stale_timeout": 300}
     if parsed.scheme == "sqlite":
         path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else parsed.path
-        return PooledSqliteDatabase(
+        database = PooledSqliteDatabase(
             path or ":memory:",
             **pool,
             # The pool hands a connection to one thread at a time, but not always the one that opened it.
@@ -31,6 +31,9 @@ def make_database(url: str):
                 "cache_size": -16000,
             },
         )
+        # SQLite's own LOWER folds ASCII only: server.search compares through this one instead.
+        database.register_function(_lower, "herald_lower", 1, deterministic=True)
+        return database
     if parsed.scheme in {"postgres", "postgresql"}:
         return PooledPostgresqlDatabase(
             parsed.path.lstrip("/"),
@@ -39,8 +42,14 @@ def make_database(url: str):
             password=parsed.password,
             host=parsed.hostname,
             port=parsed.port,
+            # libpq options from the query string: ?sslmode=require, ?host=/run/postgresql ...
+            **dict(parse_qsl(parsed.query)),
         )
     raise RuntimeError(f"Unsupported HERALD_DATABASE_URL scheme: {parsed.scheme!r}")
+
+
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value
 
 
 def init_app(app: Flask) -> None:

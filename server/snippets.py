@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from server import audit
+from server import audit, search
 from server.db import db
 from server.errors import APIError
 from server.models import (
@@ -178,11 +178,11 @@ def get_snippet(snippet_id: int) -> Snippet:
 
 
 def text_matches(q: str):
-    """Title or any variant text contains `q` (case-insensitive for ASCII on SQLite, ILIKE on PostgreSQL)."""
+    """Title or any variant text contains `q`, any case in any script (server.search)."""
     in_variants = SnippetVariant.select(SnippetVariant.snippet).where(
-        SnippetVariant.text.contains(q)
+        search.contains(SnippetVariant.text, q)
     )
-    return Snippet.title.contains(q) | Snippet.id.in_(in_variants)
+    return search.contains(Snippet.title, q) | Snippet.id.in_(in_variants)
 
 
 def list_snippets(

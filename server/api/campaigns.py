@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, g, jsonify, request
 from peewee import JOIN, Case, fn
 
-from server import audit
+from server import audit, search
 from server.access import access
 from server.errors import APIError, not_found
 from server.models import Campaign, Snippet, db, iso, utcnow
@@ -105,7 +105,9 @@ def index():
     query = _with_counts()
     q = request.args.get("q", "").strip()
     if q:
-        query = query.where(Campaign.name.contains(q) | Campaign.hashtag.contains(q))
+        query = query.where(
+            search.contains(Campaign.name, q) | search.contains(Campaign.hashtag, q)
+        )
     # CASE instead of NULLS LAST: the same ordering on SQLite and PostgreSQL.
     undated = Case(None, [(Campaign.starts_at.is_null(), 1)], 0)
     query = query.order_by(undated, Campaign.starts_at.desc(), Campaign.id.desc())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, g, jsonify, request
 from peewee import JOIN, fn
 
-from server import audit
+from server import audit, search
 from server.access import access
 from server.errors import APIError, not_found
 from server.models import Membership, Team, User, db, iso
@@ -56,7 +56,7 @@ def _get_team(team_id: int) -> Team:
 
 def _check_name_free(name: str, except_id: int | None = None) -> None:
     """Team names are unique regardless of case, so "Sales" and "sales" never both exist."""
-    clash = Team.select().where(fn.LOWER(Team.name) == name.lower())
+    clash = Team.select().where(search.equals(Team.name, name))
     if except_id is not None:
         clash = clash.where(Team.id != except_id)
     if clash.exists():
@@ -76,7 +76,7 @@ def index():
     query = _with_counts()
     q = request.args.get("q", "").strip()
     if q:
-        query = query.where(Team.name.contains(q))
+        query = query.where(search.contains(Team.name, q))
     return jsonify(paginate(query.order_by(fn.LOWER(Team.name), Team.id), team_json))
 
 
