@@ -61,7 +61,7 @@ if [ $with_browser = 1 ] && ! command -v chromium >/dev/null; then
   apt_install chromium
 fi
 
-if [ $with_postgres = 1 ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-  echo "Installing Debian's postgresql ..."
+if [ $((with_browser + with_postgres)) -gt 0 ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "Installing Debian's postgresql (the tests start throwaway clusters) ..."
   apt_install postgresql
 fi

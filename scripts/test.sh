@@ -10,6 +10,7 @@ scripts/bootstrap.sh --with-browser --with-postgres
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/herald openapi --check
+.venv/bin/herald migrate --check
 started=$SECONDS
 .venv/bin/pytest "$@"
 echo "SQLite pass: $((SECONDS - started)) s"

@@ -36,14 +36,55 @@ def main() -> None:
 
 @main.command("init-db")
 def init_db() -> None:
-    """Create the tables (idempotent) and load the starter guidelines when none exist."""
+    """Create or upgrade the schema through the migrations (idempotent) and load the starter guidelines."""
     app = _app(allow_default_secret=True)
     with app.app_context():
-        from server.db import create_tables
-
-        create_tables()
+        _migrate()
         _load_starter_policy()
     click.echo(f"Database ready: {app.config['DATABASE_URL']}")
+
+
+def _migrate() -> list[str]:
+    """Run the pending migrations, saying so when an older database is adopted rather than re-created."""
+    from server.db import adopt_legacy_database, migrate_database
+
+    adopted = adopt_legacy_database()
+    if adopted:
+        click.echo(
+            f"Recorded {adopted} as applied: the database predates migrations and has its tables."
+        )
+    applied = migrate_database()
+    for name in applied:
+        click.echo(f"Applied migration {name}")
+    return ([adopted] if adopted else []) + applied
+
+
+@main.command()
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Only verify that the migrations build exactly the models' schema.",
+)
+def migrate(check: bool) -> None:
+    """Apply the pending schema migrations (--check: fail when the models and migrations disagree)."""
+    if check:
+        # Scratch databases only: the check needs no configuration and never touches a real database.
+        from server.db import migration_names, schema_differences
+
+        problems = schema_differences()
+        if problems:
+            raise click.ClickException(
+                "The models and the migrations disagree; add a migration in server/migrations/:\n  "
+                + "\n  ".join(problems)
+            )
+        count = len(migration_names())
+        click.echo(f"The models and the migrations agree ({count} migration{'s' * (count != 1)}).")
+        return
+    app = _app(allow_default_secret=True)
+    with app.app_context():
+        applied = _migrate()
+    if not applied:
+        click.echo("Nothing to migrate: the database is up to date.")
 
 
 def _load_starter_policy() -> None:
@@ -75,10 +116,10 @@ def create_user(email: str, name: str, role: str, teams: tuple[str, ...]) -> Non
         raise click.ClickException("The password must have at least 8 characters.")
     app = _app()
     with app.app_context():
-        from server.db import create_tables, db
+        from server.db import db
         from server.models import Membership, Team, User, utcnow
 
-        create_tables()
+        _migrate()
         email = email.strip().lower()
         if User.get_or_none(User.email == email):
             raise click.ClickException(f"A user with the email {email} already exists.")
@@ -102,10 +143,9 @@ def demo() -> None:
     """Load demo data (idempotent) and print how to sign in."""
     app = _app(allow_default_secret=True)
     with app.app_context():
-        from server.db import create_tables
         from server.demo import load_demo
 
-        create_tables()
+        _migrate()
         _load_starter_policy()
         summary = load_demo()
     for line in summary:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 
 import pytest
 from werkzeug.security import generate_password_hash
 
 from server import create_app
-from server.db import create_tables, db
+from server.db import db, make_database, migrate_database
 from server.models import Membership, Team, User, utcnow
 
 PASSWORD = "correct horse battery"
@@ -21,13 +22,24 @@ def on_postgres() -> bool:
 
 
 class SqliteDatabases:
-    """The SQLite twin of tests.pg_support.Databases: a file in the test's own temp dir."""
+    """The SQLite twin of tests.pg_support.Databases: a file in a temp dir of its own, copied from
+    one built through the migrations (~1.5 ms instead of ~75 ms to create the tables), so every
+    test runs on the schema real databases get."""
 
     def __init__(self, tmp_path_factory):
         self._factory = tmp_path_factory
+        self._template = None
 
     def new(self, empty: bool = False) -> str:
-        return f"sqlite:///{self._factory.mktemp('db') / 'test.sqlite3'}"
+        path = self._factory.mktemp("db") / "test.sqlite3"
+        if not empty:
+            if self._template is None:
+                self._template = self._factory.mktemp("schema") / "migrated.sqlite3"
+                database = make_database(f"sqlite:///{self._template}")
+                migrate_database(database)
+                database.close_all()  # checkpoints the WAL into the file
+            shutil.copyfile(self._template, path)
+        return f"sqlite:///{path}"
 
     def drop(self, url: str) -> None:
         if not db.is_closed():
@@ -78,8 +90,6 @@ def app(database_url):
             "PUBLIC_BASE_URL": "http://herald.test",
         }
     )
-    with app.app_context():
-        create_tables()
     yield app
     if not db.is_closed():
         db.close()

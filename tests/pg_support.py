@@ -43,6 +43,9 @@ def bin_dir() -> Path:
     raise RuntimeError("PostgreSQL is not installed: run scripts/bootstrap.sh --with-postgres")
 
 
+postgres_bin_dir = bin_dir  # the name tests/server/test_migrations.py and make_legacy_dumps use
+
+
 def available() -> bool:
     try:
         bin_dir()
@@ -64,7 +67,8 @@ def _as_owner(owner: str | None, argv: list[str]) -> list[str]:
 def start_postgres(
     tmpdir: str | os.PathLike, settings: dict[str, str] | None = None
 ) -> tuple[str, Callable[[], None]]:
-    """(URL of the `postgres` database as superuser SUPERUSER, a function that stops and removes it).
+    """(URL of an empty database `herald`, superuser SUPERUSER, trust authentication on loopback;
+    a function that stops the server and removes its directory).
 
     `settings` are postgresql.conf parameters on top of FAST_SETTINGS (pass
     {"fsync": "on", ...} to measure something durable).
@@ -152,9 +156,11 @@ def start_postgres(
         )
         shutil.rmtree(base, ignore_errors=True)
 
-    url = f"postgresql://{SUPERUSER}@127.0.0.1:{port}/postgres"
+    url = f"postgresql://{SUPERUSER}@127.0.0.1:{port}/herald"
     try:
-        _wait_ready(url)
+        _wait_ready(with_database(url, "postgres"))
+        with admin_connection(with_database(url, "postgres")) as cur:
+            cur.execute("CREATE DATABASE herald")
     except Exception:
         stop()
         raise
@@ -212,19 +218,26 @@ class Databases:
         self._reset_sql: str | None = None
 
     def _build_template(self) -> None:
-        from server.db import create_tables, db, make_database
+        """The schema as the migrations build it: what real databases get."""
+        from server.db import HISTORY_TABLE, make_database, migrate_database
 
         with admin_connection(self.server_url) as cur:
             cur.execute(f"CREATE DATABASE {self.TEMPLATE}")
         database = make_database(with_database(self.server_url, self.TEMPLATE))
-        db.initialize(database)
-        create_tables()
+        migrate_database(database)
         database.close_all()  # a template must have no one connected while it is copied
         with admin_connection(with_database(self.server_url, self.TEMPLATE)) as cur:
-            cur.execute("SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = 'public'")
+            # Data only: the record of applied migrations stays, as it does in a real database.
+            cur.execute(
+                "SELECT quote_ident(tablename) FROM pg_tables "
+                "WHERE schemaname = 'public' AND tablename <> %s",
+                (HISTORY_TABLE,),
+            )
             tables = [row[0] for row in cur.fetchall()]
             cur.execute(
-                "SELECT quote_ident(sequencename) FROM pg_sequences WHERE schemaname = 'public'"
+                "SELECT quote_ident(sequencename) FROM pg_sequences "
+                "WHERE schemaname = 'public' AND sequencename NOT LIKE %s",
+                (HISTORY_TABLE + "%",),
             )
             sequences = [row[0] for row in cur.fetchall()]
         # replica role: no foreign-key triggers, so the order of the deletes does not matter.

@@ -14,7 +14,7 @@ from flask import Flask
 from werkzeug.test import TestResponse
 
 from server import create_app
-from server.db import create_tables, db
+from server.db import db, migrate_database
 from server.models import User
 from server.tokens import issue_access_token
 from tests.conftest import make_user
@@ -62,7 +62,7 @@ def walk_app(databases):
         }
     )
     with app.app_context():
-        create_tables()
+        migrate_database()  # the app must work on the schema the migrations build
     make_user("ada@acme.test", role="admin")
     make_user("eve@acme.test", teams=("Engineering",))
     yield app

@@ -1,0 +1,1 @@
+"""Numbered schema migrations (peewee-migrate files `NNN_<what>.py`), run by `herald migrate`."""
