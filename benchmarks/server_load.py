@@ -616,7 +616,7 @@ def _sample(url: str, token: str) -> dict:
     import urllib.request
 
     request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
-    with urllib.request.urlopen(request, timeout=10) as resp:
+    with urllib.request.urlopen(request, timeout=60) as resp:  # builds the first live set
         body = resp.read()
     return {"items": len(json.loads(body)["items"]), "bytes": len(body)}
 

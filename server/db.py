@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+import time
 from pathlib import Path
 from urllib.parse import parse_qsl, urlparse
 
@@ -11,6 +12,35 @@ from peewee import Database, DatabaseProxy, SqliteDatabase
 from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 
 db = DatabaseProxy()
+
+
+class _PostgresPool(PooledPostgresqlDatabase):
+    """peewee's pool asks the server (SELECT 1) every time it hands out a connection: a fifth of
+    a suggestions request's time on PostgreSQL. Here it asks only of connections that sat idle
+    for IDLE_PING_AFTER seconds, which is when a server restart or a dropped idle connection may
+    have ended them; under load a connection goes back out within milliseconds of its return."""
+
+    IDLE_PING_AFTER = 1.0
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._returned_at: dict[int, float] = {}
+
+    def _can_reuse(self, conn) -> bool:  # on check-in
+        reusable = super()._can_reuse(conn)
+        if reusable:
+            self._returned_at[id(conn)] = time.monotonic()
+        else:
+            self._returned_at.pop(id(conn), None)
+        return reusable
+
+    def _is_closed(self, conn) -> bool:  # on check-out
+        if conn.closed:
+            return True
+        returned = self._returned_at.get(id(conn))
+        if returned is not None and time.monotonic() - returned < self.IDLE_PING_AFTER:
+            return self._adapter.txn_status(conn) == self._adapter.txn_unknown
+        return super()._is_closed(conn)
 
 
 def make_database(url: str):
@@ -37,7 +67,7 @@ def make_database(url: str):
         database.register_function(_lower, "herald_lower", 1, deterministic=True)
         return database
     if parsed.scheme in {"postgres", "postgresql"}:
-        return PooledPostgresqlDatabase(
+        return _PostgresPool(
             parsed.path.lstrip("/"),
             **pool,
             user=parsed.username,
