@@ -553,13 +553,13 @@ def measure_herald(engine: str, db_url: str, args, tmp: Path) -> dict:
 
 def report(engines, base: dict, runs: dict) -> int:
     """One column per engine, the bare baseline beside them."""
-    width = 20
+    width = 26
     print()
     print(f"{'':36}" + "".join(f"{e:>{width}}" for e in engines))
-    print(f"{'  req/s   p50 ms   p99 ms':>36}" + "".join(f"{'':>{width}}" for _ in engines))
+    print(f"{'':36}" + f"{'req/s  p50 ms  p99 ms':>{width}}" * len(engines))
 
     def cells(result: dict) -> str:
-        return f"{result['rps']:8.0f} {result['p50']:5.2f} {result['p99']:5.2f}".rjust(width)
+        return f"{result['rps']:8.0f} {result['p50']:7.1f} {result['p99']:7.1f}".rjust(width)
 
     print(
         f"{'bare Flask GET /ping':36}" + cells(base) + f"{'(same)':>{width}}" * (len(engines) - 1)

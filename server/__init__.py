@@ -15,6 +15,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     config.load(app, test_config)
     os.makedirs(app.instance_path, exist_ok=True)
     config.refuse_default_secret(app)
+    _trust_proxies(app)
 
     from server import api, db, errors
 
@@ -32,6 +33,17 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     check_every_route_declared(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind nginx every request comes from 127.0.0.1 over plain HTTP: without this, sign-in
+    throttling would count everyone as one address and links would say http:// and the
+    upstream's host. Only as many hops as configured are believed, so clients cannot spoof."""
+    hops = int(app.config["PROXY_HOPS"])
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def _instance_path() -> str | None:

@@ -22,6 +22,8 @@ DEFAULTS: dict[str, object] = {
     "LOGIN_LOCKOUT_SECONDS": 900,
     "PUBLIC_BASE_URL": None,  # base for tracked links and invite links; None: the request's host
     "SHARE_BATCH_MAX": 500,
+    # Reverse proxies in front (nginx: 1) whose X-Forwarded-For/-Proto/-Host are trusted; 0: none.
+    "PROXY_HOPS": 0,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
 }
@@ -36,6 +38,7 @@ _INT_KEYS = {
     "LOGIN_WINDOW_SECONDS",
     "LOGIN_LOCKOUT_SECONDS",
     "SHARE_BATCH_MAX",
+    "PROXY_HOPS",
 }
 
 

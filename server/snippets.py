@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from collections import defaultdict
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
@@ -18,6 +19,7 @@ from server.models import (
     SNIPPET_SOURCES,
     SNIPPET_STATUSES,
     Campaign,
+    Setting,
     Snippet,
     SnippetTeam,
     SnippetVariant,
@@ -165,6 +167,27 @@ def snippets_json(snippets: list[Snippet]) -> list[dict]:
 
 def snippet_json(snippet: Snippet) -> dict:
     return snippets_json([snippet])[0]
+
+
+# --- the change token --------------------------------------------------------------------------
+
+# Setting row whose value every change to snippets replaces, in the change's own transaction.
+CHANGE_KEY = "snippets.changed"
+
+
+def mark_snippets_changed() -> None:
+    """Tell every worker on every node that its live sets are stale (server.suggestion_index).
+
+    MAX(updated_at) alone misses changes: a node whose clock lags writes an older time than the
+    newest one, and on PostgreSQL two edits may commit in the other order than they took their
+    timestamps, so the later commit leaves MAX unchanged. Replacing one row fixes both: its row
+    lock makes concurrent changes commit one after another, and each commit leaves a new value.
+    Call it inside the transaction that makes the change.
+    """
+    token = uuid.uuid4().hex
+    Setting.insert(key=CHANGE_KEY, value=token).on_conflict(
+        conflict_target=[Setting.key], update={Setting.value: token}
+    ).execute()
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -375,6 +398,7 @@ def create_snippet(actor: User | None, data: Mapping[str, Any]) -> Snippet:
             updated_at=now,
         )
         _write_children(snippet, values)
+        mark_snippets_changed()
         audit.record(actor, "snippet.create", "snippet", snippet.id, None, snippet_json(snippet))
     return snippet
 
@@ -393,6 +417,7 @@ def update_snippet(actor: User | None, snippet: Snippet, data: Mapping[str, Any]
         fields["updated_at"] = utcnow()
         Snippet.update(**fields).where(Snippet.id == snippet.id).execute()
         _write_children(snippet, values)
+        mark_snippets_changed()
         new_link = values.get("link_url")
         if new_link and new_link != snippet.link_url:
             TrackedLink.update(target_url=new_link).where(
@@ -428,6 +453,7 @@ def transition(actor: User | None, snippet: Snippet, action: str) -> Snippet:
         )
         if changed != 1:  # someone else moved it first
             raise APIError("invalid_transition", "The snippet changed meanwhile; reload it.", 409)
+        mark_snippets_changed()
         snippet = Snippet.get_by_id(snippet.id)
         audit.record(
             actor, f"snippet.{action}", "snippet", snippet.id, before, snippet_json(snippet)
@@ -438,7 +464,9 @@ def transition(actor: User | None, snippet: Snippet, action: str) -> Snippet:
 def touch_campaign_snippets(campaign_id: int) -> None:
     """Suggestions show their campaign's name and hashtag: marking the campaign's snippets changed
     makes every worker's cached suggestions (server.suggestion_index) refresh at once."""
-    Snippet.update(updated_at=utcnow()).where(Snippet.campaign == campaign_id).execute()
+    with db.atomic():
+        Snippet.update(updated_at=utcnow()).where(Snippet.campaign == campaign_id).execute()
+        mark_snippets_changed()
 
 
 def delete_snippet(actor: User | None, snippet: Snippet) -> None:
@@ -452,4 +480,5 @@ def delete_snippet(actor: User | None, snippet: Snippet) -> None:
     with db.atomic():
         before = snippet_json(snippet)
         snippet.delete_instance()
+        mark_snippets_changed()
         audit.record(actor, "snippet.delete", "snippet", before["id"], before, None)
