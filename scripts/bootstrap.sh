@@ -56,6 +56,16 @@ if [ -f tests/fixtures/sites/package-lock.json ]; then
   fi
 fi
 
+if [ -f tests/fixtures/oidc/package-lock.json ]; then
+  if ! command -v npm >/dev/null; then echo "Installing Debian's npm ..."; apt_install nodejs npm; fi
+  lock=tests/fixtures/oidc/package-lock.json
+  if [ ! -d tests/fixtures/oidc/node_modules ] || [ "$lock" -nt tests/fixtures/oidc/node_modules ]; then
+    echo "Installing the OpenID Connect provider fixture's npm packages ..."
+    (cd tests/fixtures/oidc && npm ci --no-audit --no-fund --loglevel=error)
+    touch tests/fixtures/oidc/node_modules
+  fi
+fi
+
 if [ $with_browser = 1 ] && ! command -v chromium >/dev/null; then
   echo "Installing Debian's chromium ..."
   apt_install chromium

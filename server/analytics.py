@@ -129,9 +129,27 @@ def _week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())  # ISO weeks start on Monday
 
 
+def counted_shares(period: Period):
+    """Shares of the period that count: suspect (forged) events are stored but count nowhere
+    (server.share_validation)."""
+    return (
+        (Share.shared_at >= period.lower)
+        & (Share.shared_at < period.upper)
+        & Share.suspect_reason.is_null()
+    )
+
+
+def leaderboard_rank(period: Period, user_id: int) -> int | None:
+    """Where the employee stands on the dashboard's leaderboard for the period, if listed."""
+    for row in _leaderboard(counted_shares(period), Counter()):
+        if row["user_id"] == user_id:
+            return row["rank"]
+    return None
+
+
 def summary(period: Period) -> dict[str, Any]:
     """Everything the dashboard shows, as plain JSON-ready data (schema: analytics/summary)."""
-    in_period = (Share.shared_at >= period.lower) & (Share.shared_at < period.upper)
+    in_period = counted_shares(period)
 
     # One narrow pass over the period's shares; days and weeks are bucketed here, not in SQL.
     share_rows = list(
@@ -169,8 +187,16 @@ def summary(period: Period) -> dict[str, Any]:
 
     # Clicks are real; each is put on a network by its referrer, else by where that employee
     # shared that snippet (most shares wins), else it stays unattributed and earns no EMV.
+    # Bot/preview fetches and a visitor's repeats are stored but never counted (server.tracked_links).
     click_rows = list(
-        Click.select(Click.at, Click.referrer_host, TrackedLink.user, TrackedLink.snippet)
+        Click.select(
+            Click.at,
+            Click.referrer_host,
+            TrackedLink.user,
+            TrackedLink.snippet,
+            Click.bot,
+            Click.repeat,
+        )
         .join(TrackedLink)
         .where((Click.at >= period.lower) & (Click.at < period.upper))
         .tuples()
@@ -179,7 +205,15 @@ def summary(period: Period) -> dict[str, Any]:
     clicks_by_network: Counter = Counter()
     clicks_by_snippet: Counter = Counter()
     clicks_by_user: Counter = Counter()
-    for at, referrer, user_id, snippet_id in click_rows:
+    bots = repeats = counted = 0
+    for at, referrer, user_id, snippet_id, bot, repeat in click_rows:
+        if bot:
+            bots += 1
+            continue
+        if repeat:
+            repeats += 1
+            continue
+        counted += 1
         clicks_per_day[at.date()] += 1
         clicks_by_snippet[snippet_id] += 1
         clicks_by_user[user_id] += 1
@@ -203,7 +237,9 @@ def summary(period: Period) -> dict[str, Any]:
             "per_day": shares_per_day,
         },
         "clicks": {
-            "total": len(click_rows),
+            "total": counted,
+            "bots": bots,
+            "repeats": repeats,
             "by_network": {n: clicks_by_network.get(n, 0) for n in NETWORKS},
             "unattributed": clicks_by_network.get("unattributed", 0),
             "per_day": [

@@ -24,12 +24,24 @@ DEFAULTS: dict[str, object] = {
     "SHARE_BATCH_MAX": 500,
     # Reverse proxies in front (nginx: 1) whose X-Forwarded-For/-Proto/-Host are trusted; 0: none.
     "PROXY_HOPS": 0,
+    # /r/: past this many visits a minute from one hashed visitor, stop recording (still redirect).
+    "CLICK_RATE_PER_MINUTE": 20,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
+    # Single sign-on (OpenID Connect): on when issuer, client id and client secret are all set.
+    "OIDC_ISSUER": None,
+    "OIDC_CLIENT_ID": None,
+    "OIDC_CLIENT_SECRET": None,  # from the environment or instance config only; never shown
+    "OIDC_ALLOWED_DOMAINS": [],  # empty: any e-mail domain the provider vouches for
+    "OIDC_JIT": False,  # create unknown people on first sign-in; off: invited people only
+    "OIDC_TEAMS_CLAIM": None,  # e.g. "groups": the person's teams follow this claim
+    "OIDC_PROVIDER_NAME": "single sign-on",  # the button reads "Sign in with <name>"
+    "OIDC_SCOPES": "openid email profile",
 }
 
 # Environment variables that hold lists or numbers rather than strings.
-_LIST_KEYS = {"CORS_ORIGINS"}
+_LIST_KEYS = {"CORS_ORIGINS", "OIDC_ALLOWED_DOMAINS"}
+_BOOL_KEYS = {"OIDC_JIT"}
 _INT_KEYS = {
     "ACCESS_TOKEN_MINUTES",
     "REFRESH_TOKEN_DAYS",
@@ -39,6 +51,7 @@ _INT_KEYS = {
     "LOGIN_LOCKOUT_SECONDS",
     "SHARE_BATCH_MAX",
     "PROXY_HOPS",
+    "CLICK_RATE_PER_MINUTE",
 }
 
 
@@ -64,6 +77,8 @@ def from_environment(environ: os._Environ | dict) -> dict:
             values[key] = [part.strip() for part in raw.split(",") if part.strip()]
         elif key in _INT_KEYS:
             values[key] = int(raw)
+        elif key in _BOOL_KEYS:
+            values[key] = raw.strip().lower() in {"1", "true", "yes", "on"}
         elif key in DEFAULTS or key in {"DEBUG"}:
             values[key] = raw
     return values

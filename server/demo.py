@@ -713,6 +713,7 @@ def _activity(rng: random.Random, now, people: list[User], snippets: list[Snippe
                             "at": min(shared_at + delay, now),
                             "referrer_host": referrer,
                             "ua_family": browser,
+                            "bot": browser == "bot",
                         }
                         for delay, referrer, browser in visits
                     ]

@@ -182,10 +182,20 @@ class Click(BaseModel):
     at = DateTimeField(default=utcnow, index=True)
     referrer_host = CharField(null=True)
     ua_family = CharField(null=True)
+    # A crawler or link-preview fetcher (LinkedInBot, Twitterbot, Slackbot ...): kept, never counted.
+    bot = BooleanField(default=False)
+    # Salted hash of address + user agent; the salt rotates daily and old salts are discarded, so
+    # it only tells "the same visitor today", never who. Null for bots.
+    visitor = CharField(null=True)
+    # The same visitor on the same link again within the salt's day: kept, never counted.
+    repeat = BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("link", "visitor"), False), (("visitor", "at"), False))
 
 
 class Share(BaseModel):
-    event_id = CharField(unique=True)
+    event_id = CharField()  # unique per employee: see Meta
     user = ForeignKeyField(User, backref="shares", on_delete="CASCADE")
     network = CharField()
     snippet = ForeignKeyField(Snippet, null=True, backref="shares", on_delete="SET NULL")
@@ -195,9 +205,12 @@ class Share(BaseModel):
     findings = JSONField(default=list)
     shared_at = DateTimeField(index=True)
     received_at = DateTimeField(default=utcnow)
+    # Set when the event claims what the employee could not have done (server.share_validation):
+    # kept, shown to its employee, left out of points, analytics, leaderboard and sharer counts.
+    suspect_reason = CharField(null=True)
 
     class Meta:
-        indexes = ((("snippet", "user"), False),)
+        indexes = ((("snippet", "user"), False), (("user", "event_id"), True))
 
 
 class GuidelineRule(BaseModel):
@@ -226,6 +239,25 @@ class AuditEntry(BaseModel):
     at = DateTimeField(default=utcnow, index=True)
 
 
+class OIDCTransaction(BaseModel):
+    """One single sign-on attempt: its state, nonce and PKCE verifier, used at most once.
+
+    Kept in the database, not in a cookie or a worker's memory, so a replayed state or nonce is
+    refused whichever worker sees it.
+    """
+
+    key = CharField(unique=True)  # the console session or the extension holds this handle
+    state = CharField(unique=True)
+    nonce = CharField(unique=True)
+    code_verifier = CharField()
+    redirect_uri = TextField()
+    purpose = CharField()  # "console" or "extension"
+    next_url = TextField(null=True)
+    created_at = DateTimeField(default=utcnow)
+    expires_at = DateTimeField(index=True)
+    used_at = DateTimeField(null=True)
+
+
 ALL_MODELS = [
     Team,
     User,
@@ -243,4 +275,5 @@ ALL_MODELS = [
     GuidelineRule,
     Setting,
     AuditEntry,
+    OIDCTransaction,
 ]

@@ -1,14 +1,18 @@
-"""GET /r/<code>: send the reader on to the snippet's link and count the click, without storing who."""
+"""GET /r/<code>: send the reader on to the snippet's link and count the click, without storing who.
+
+Every visitor is sent on, always: a reader is never blocked from the page. What is limited is
+what gets recorded (bots flagged, repeats not counted, floods not stored: server.tracked_links).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, redirect, request
+from flask import Blueprint, Flask, Response, current_app, redirect, request
 
 from server.access import access
 from server.errors import not_found
-from server.models import Click, TrackedLink
+from server.models import TrackedLink
 from server.snippets import safe_link
-from server.tracked_links import referrer_host, ua_family
+from server.tracked_links import record_click
 
 bp = Blueprint("redirects", __name__)
 
@@ -40,10 +44,12 @@ def follow(code: str):
     # open redirect; the request's own query string is never passed on.
     if link is None or not safe_link(link.target_url):
         return _missing()
-    Click.create(
-        link=link.id,
-        referrer_host=referrer_host(request.referrer),
-        ua_family=ua_family(request.user_agent.string),
+    record_click(
+        link.id,
+        request.remote_addr,
+        request.user_agent.string,
+        request.referrer,
+        int(current_app.config["CLICK_RATE_PER_MINUTE"]),
     )
     resp = redirect(link.target_url, 302)
     resp.headers["Cache-Control"] = "no-store"  # every visit should reach us and be counted

@@ -18,6 +18,8 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         "x": {"cpm": 6.5, "cpc": 1.5, "avg_audience": 300},
     },
     "emv_currency": "USD",
+    # Four-eyes review: an admin cannot approve a snippet draft they wrote or last edited.
+    "four_eyes": False,
 }
 
 
@@ -36,5 +38,7 @@ def set_setting(key: str, value: Any) -> None:
 
 def all_settings() -> dict[str, Any]:
     values = dict(DEFAULT_SETTINGS)
-    values.update({row.key: row.value for row in Setting.select()})
+    # Only console settings: the table also keeps internal rows (compiled policy, visitor salt).
+    keys = list(DEFAULT_SETTINGS)
+    values.update({row.key: row.value for row in Setting.select().where(Setting.key.in_(keys))})
     return values

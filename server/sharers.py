@@ -58,7 +58,8 @@ def _newest_sql() -> str:
 @functools.cache
 def _since_sql(param: str) -> str:
     return (
-        f"SELECT {column(Share.id)}, {column(Share.snippet)}, {column(Share.user)} FROM {table(Share)} "
+        f"SELECT {column(Share.id)}, {column(Share.snippet)}, {column(Share.user)}, "
+        f"{column(Share.suspect_reason)} FROM {table(Share)} "
         f"WHERE {column(Share.id)} > {param} ORDER BY {column(Share.id)} LIMIT {param}"
     )
 
@@ -76,7 +77,7 @@ def _of_snippets_sql(count: int, param: str) -> str:
     marks = placeholders(count, param)
     return (
         f"SELECT DISTINCT {column(Share.snippet)}, {column(Share.user)} FROM {table(Share)} "
-        f"WHERE {column(Share.snippet)} IN ({marks})"
+        f"WHERE {column(Share.snippet)} IN ({marks}) AND {column(Share.suspect_reason)} IS NULL"
     )
 
 
@@ -102,8 +103,8 @@ def update(sharers: Sharers, db, snippet_ids: list[int]) -> None:
         sharers.seen_up_to = newest or 0
     elif rows:
         known = sharers.by_snippet
-        for _id, snippet_id, user_id in rows:
-            if snippet_id in known:
+        for _id, snippet_id, user_id, suspect in rows:
+            if snippet_id in known and suspect is None:  # forged shares count for no one
                 known[snippet_id].add(user_id)
         _note_gaps(sharers, [row[0] for row in rows if row[0] > sharers.seen_up_to])
         # Other threads of this worker may have caught up further meanwhile: never go back.

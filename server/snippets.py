@@ -18,6 +18,7 @@ from server.models import (
     NETWORKS,
     SNIPPET_SOURCES,
     SNIPPET_STATUSES,
+    AuditEntry,
     Campaign,
     Setting,
     Snippet,
@@ -39,7 +40,15 @@ _URL = re.compile(r"https?://\S+", re.IGNORECASE)
 _URL_WEIGHT = 23
 
 # Valid status changes: (from, action) -> to. Anything else is a conflict.
-TRANSITIONS = {("draft", "approve"): "approved", ("approved", "archive"): "archived"}
+TRANSITIONS = {
+    ("draft", "approve"): "approved",
+    ("approved", "archive"): "archived",
+    # Restored snippets come back as drafts: what was archived is often stale (dates, offers,
+    # links), so someone reads it again before employees see it.
+    ("archived", "restore"): "draft",
+}
+# What employees post: changing any of these on an approved snippet is a new text to review.
+REVIEWED_FIELDS = ("variants", "link_url", "team_ids")
 
 
 def invalid(errors: list[dict]) -> APIError:
@@ -403,18 +412,49 @@ def create_snippet(actor: User | None, data: Mapping[str, Any]) -> Snippet:
     return snippet
 
 
+def four_eyes() -> bool:
+    return bool(get_setting("four_eyes"))
+
+
+def _reviewed_changes(before: dict, values: dict) -> list[str]:
+    """Which of the text, link and target teams this edit really changes."""
+    changed = []
+    if "variants" in values and values["variants"] != before["variants"]:
+        changed.append("variants")
+    if "link_url" in values and values["link_url"] != before["link_url"]:
+        changed.append("link_url")
+    if "team_ids" in values and values["team_ids"] != sorted(t["id"] for t in before["teams"]):
+        changed.append("team_ids")
+    return changed
+
+
 def update_snippet(actor: User | None, snippet: Snippet, data: Mapping[str, Any]) -> Snippet:
-    """Edit fields; a new link also retargets tracked links already handed out."""
+    """Edit fields; a new link also retargets tracked links already handed out.
+
+    Changing what employees post (text, link, target teams) of an approved snippet is reviewed
+    again: an editor who may approve it (an admin, unless four-eyes review is on) records a new
+    approved revision ("snippet.revise" in the audit, with before and after); anyone else sends
+    it back to draft ("snippet.return_to_review") until another admin approves it.
+    """
     if snippet.status == "archived":
         raise APIError("snippet_archived", "Archived snippets cannot be edited.", 409)
     validate("snippets/update-request", data)
     values = _clean(data, partial=True, current=snippet)
     with db.atomic():
         before = snippet_json(snippet)
+        reviewed = _reviewed_changes(before, values) if snippet.status == "approved" else []
+        approver = actor is not None and actor.role == "admin" and not four_eyes()
         fields = {k: v for k, v in values.items() if k not in {"variants", "team_ids"}}
         if "team_ids" in values:
             fields["targeted"] = bool(values["team_ids"])
-        fields["updated_at"] = utcnow()
+        now = fields["updated_at"] = utcnow()
+        action = "snippet.update"
+        if reviewed and approver:
+            action = "snippet.revise"
+            fields.update(approved_by=actor, approved_at=now)
+        elif reviewed:
+            action = "snippet.return_to_review"
+            fields["status"] = "draft"
         Snippet.update(**fields).where(Snippet.id == snippet.id).execute()
         _write_children(snippet, values)
         mark_snippets_changed()
@@ -424,12 +464,44 @@ def update_snippet(actor: User | None, snippet: Snippet, data: Mapping[str, Any]
                 TrackedLink.snippet == snippet.id
             ).execute()
         snippet = Snippet.get_by_id(snippet.id)
-        audit.record(actor, "snippet.update", "snippet", snippet.id, before, snippet_json(snippet))
+        audit.record(actor, action, "snippet", snippet.id, before, snippet_json(snippet))
     return snippet
 
 
+def last_author(snippet_id: int) -> int | None:
+    """Who last wrote the snippet's content: the actor of its latest create or edit."""
+    entry = (
+        AuditEntry.select(AuditEntry.actor)
+        .where(
+            (AuditEntry.object_type == "snippet")
+            & (AuditEntry.object_id == str(snippet_id))
+            & AuditEntry.action.in_(
+                ["snippet.create", "snippet.update", "snippet.return_to_review", "snippet.revise"]
+            )
+        )
+        .order_by(AuditEntry.id.desc())
+        .first()
+    )
+    return entry.actor_id if entry else None
+
+
+def _check_four_eyes(actor: User | None, snippet: Snippet) -> None:
+    if not four_eyes() or actor is None:
+        return
+    author = last_author(snippet.id) or snippet.created_by_id
+    if author == actor.id:
+        raise APIError(
+            "four_eyes",
+            "Four-eyes review is on: another admin has to approve a draft you wrote or edited.",
+            403,
+            {"author_id": author},
+        )
+
+
 def transition(actor: User | None, snippet: Snippet, action: str) -> Snippet:
-    """draft -> approved -> archived; who and when are recorded. Anything else is a 409."""
+    """draft -> approved -> archived -> (restore) draft; who and when are recorded.
+
+    Anything else is a 409; approving one's own draft under four-eyes review is a 403."""
     target = TRANSITIONS.get((snippet.status, action))
     if target is None:
         raise APIError(
@@ -438,12 +510,16 @@ def transition(actor: User | None, snippet: Snippet, action: str) -> Snippet:
             409,
             {"status": snippet.status, "action": action},
         )
+    if action == "approve":
+        _check_four_eyes(actor, snippet)
     now = utcnow()
     fields: dict[str, Any] = {"status": target, "updated_at": now}
     if target == "approved":
         fields.update(approved_by=actor, approved_at=now)
-    else:
+    elif target == "archived":
         fields.update(archived_by=actor, archived_at=now)
+    else:  # restored: no longer archived (who restored it is in the audit log)
+        fields.update(archived_by=None, archived_at=None)
     with db.atomic():
         before = snippet_json(snippet)
         changed = (

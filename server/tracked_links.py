@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
+import threading
+from datetime import datetime, time, timedelta
 from urllib.parse import urlsplit
 
+from crawlerdetect import CrawlerDetect
 from flask import current_app, request
 
 from server.db import db
-from server.models import TrackedLink
+from server.models import Click, TrackedLink, utcnow
+from server.visitors import visitor_hash
 
 
 def public_base() -> str:
@@ -58,18 +63,21 @@ def ensure_links(user_id: int, targets: dict[int, str]) -> dict[int, str]:
     return codes
 
 
-_BOT_MARKERS = (
-    "bot",
-    "crawl",
-    "spider",
-    "slurp",
-    "facebookexternalhit",
-    "preview",
-    "curl",
-    "wget",
-    "python-requests",
-    "headless",
-)
+_detector = CrawlerDetect()
+_detector_lock = threading.Lock()  # CrawlerDetect keeps its last match on the instance
+
+
+@functools.lru_cache(maxsize=4096)
+def is_bot(user_agent: str | None) -> bool:
+    """A crawler, link-preview fetcher or script, by crawlerdetect's maintained list.
+
+    LinkedIn's and X's preview fetchers open every shared link: counted, they would credit the
+    sharer with clicks nobody made. An empty user agent is no browser either.
+    """
+    if not user_agent or not user_agent.strip():
+        return True
+    with _detector_lock:
+        return bool(_detector.isCrawler(user_agent[:1000]))
 
 
 def ua_family(user_agent: str | None) -> str:
@@ -77,7 +85,7 @@ def ua_family(user_agent: str | None) -> str:
     ua = (user_agent or "").lower()
     if not ua:
         return "other"
-    if any(marker in ua for marker in _BOT_MARKERS):
+    if is_bot(user_agent):
         return "bot"
     if "edg/" in ua or "edga/" in ua or "edgios/" in ua:
         return "edge"
@@ -99,3 +107,47 @@ def referrer_host(referrer: str | None) -> str | None:
     except ValueError:
         return None
     return host[:255] if host else None
+
+
+def record_click(
+    link_id: int,
+    address: str | None,
+    user_agent: str | None,
+    referrer: str | None,
+    rate_per_minute: int,
+    now: datetime | None = None,
+) -> str:
+    """Store one visit to /r/ and say how it counts: "counted", "repeat", "bot" or "limited".
+
+    Bots are stored flagged (the dashboard shows them apart) and never counted. A visitor's second
+    visit to the same link on the same UTC day is stored as a repeat, not counted. Past
+    `rate_per_minute` visits from one visitor nothing more is stored that minute: a loop or a
+    script cannot grow the table, and the reader is still sent on (the caller always redirects).
+    """
+    now = now or utcnow()
+    row = {
+        "link": link_id,
+        "at": now,
+        "referrer_host": referrer_host(referrer),
+        "ua_family": ua_family(user_agent),
+    }
+    if is_bot(user_agent):
+        Click.create(**row, bot=True)
+        return "bot"
+    visitor = visitor_hash(address, user_agent, now)
+    recent = (
+        Click.select()
+        .where((Click.visitor == visitor) & (Click.at > now - timedelta(minutes=1)))
+        .limit(rate_per_minute)
+        .count()
+    )
+    if recent >= rate_per_minute:
+        return "limited"
+    day_start = datetime.combine(now.date(), time.min)
+    seen = (
+        Click.select(Click.id)
+        .where((Click.link == link_id) & (Click.visitor == visitor) & (Click.at >= day_start))
+        .exists()
+    )
+    Click.create(**row, visitor=visitor, repeat=seen)
+    return "repeat" if seen else "counted"

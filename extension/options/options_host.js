@@ -6,7 +6,7 @@
 (function (root) {
   "use strict";
   const FROM_FRAME = ["options:ready", "options:call"];
-  const TO_WORKER = ["get-state", "sign-in", "sign-out", "set-settings", "refresh-content", "mark-seen", "update-profile"];
+  const TO_WORKER = ["get-state", "sign-in", "sign-out", "set-settings", "refresh-content", "mark-seen", "update-profile", "sso-info", "sign-in-sso", "get-my-data"];
 
   function frame() {
     return document.querySelector("iframe#options-frame") || document.querySelector("iframe");
@@ -36,13 +36,29 @@
       post({ type: "options:reply", request_id: msg.request_id, response: null, error: innerCheck.errors.join("; ") });
       return;
     }
-    if (inner.type === "sign-in") await askHostPermission(inner.server_url);
+    if (inner.type === "sign-in" || inner.type === "sign-in-sso") await askHostPermission(inner.server_url);
     const response = await heraldChrome.send(inner);
+    if (inner.type === "get-my-data" && inner.download && response && response.ok) saveJson(response.data);
     if (response && response.error === "unreachable") {
       post({ type: "options:reply", request_id: msg.request_id, response: null, error: response.detail || "unreachable" });
     } else {
       post({ type: "options:reply", request_id: msg.request_id, response: response || null });
     }
+  }
+
+  // "Download my data": the sandboxed frame cannot download (no allow-downloads, opaque origin),
+  // so this page saves the worker's answer through a blob URL. No extra permission needed.
+  function saveJson(data) {
+    const day = String((data && data.generated_at) || new Date().toISOString()).slice(0, 10);
+    const blob = new Blob([JSON.stringify(data, null, 2)], { type: "application/json" });
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = `herald-my-data-${day}.json`;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
   }
 
   // A company server outside the manifest's host_permissions works through CORS alone, but with

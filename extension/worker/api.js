@@ -47,6 +47,51 @@
     return { ok: true, user: auth.user };
   }
 
+  async function postJson(serverUrl, path, body) {
+    const res = await rawFetch(apiUrl(serverUrl, path), {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    const data = await res.json().catch(() => ({}));
+    return { res, data, error: res.ok ? null : (data.error && data.error.code) || `http_${res.status}` };
+  }
+
+  /** GET /auth/oidc: {enabled, provider_name}. A server without single sign-on answers 404. */
+  async function ssoInfo(serverUrl) {
+    const res = await rawFetch(apiUrl(serverUrl, "/auth/oidc"), { cache: "no-store" });
+    const data = res.ok ? await res.json().catch(() => ({})) : {};
+    return { enabled: !!data.enabled, provider_name: data.provider_name || null };
+  }
+
+  /** Single sign-on: the server builds the provider's URL for this extension's redirect URI and
+   * keeps state, nonce and the PKCE verifier; Chrome shows the provider's page and hands back the
+   * redirect; the server trades its code for Herald's own tokens (the same pair as login). */
+  async function ssoSignIn(serverUrl) {
+    const identity = heraldChrome.api.identity;
+    const started = await postJson(serverUrl, "/auth/oidc/start", { redirect_uri: identity.getRedirectURL() });
+    if (started.error) return { ok: false, error: started.error };
+    let redirected;
+    try {
+      redirected = new URL(await identity.launchWebAuthFlow({ url: started.data.authorization_url, interactive: true }));
+    } catch (e) {
+      return { ok: false, error: "sso_cancelled" }; // the window was closed, or the provider page failed to load
+    }
+    const params = redirected.searchParams;
+    if (params.get("error")) return { ok: false, error: "sso_failed", detail: params.get("error_description") || params.get("error") };
+    const answer = {
+      transaction: started.data.transaction,
+      code: params.get("code") || "-",
+      state: params.get("state") || "-",
+    };
+    if (params.get("iss")) answer.iss = params.get("iss"); // RFC 9207: the server checks it
+    const done = await postJson(serverUrl, "/auth/oidc/exchange", answer);
+    if (done.error) return { ok: false, error: done.error };
+    const auth = authFrom(done.data, serverUrl, null);
+    await Store.set({ auth });
+    return { ok: true, user: auth.user };
+  }
+
   async function refresh() {
     if (refreshing) return refreshing;
     refreshing = (async () => {
@@ -116,5 +161,5 @@
     }
   }
 
-  root.HeraldApi = { login, refresh, request, publicGet, logout, AuthError, NetworkError };
+  root.HeraldApi = { login, ssoInfo, ssoSignIn, refresh, request, publicGet, logout, AuthError, NetworkError };
 })(globalThis);

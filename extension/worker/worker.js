@@ -20,7 +20,7 @@ importScripts(
   const Content = root.HeraldContent;
   const SYNC_MINUTES = 5;
   const PROFILE_FIELDS = ["leaderboard_opt_in", "digest_opt_in", "follower_count"];
-  const ACCEPTED = ["get-state", "sign-in", "sign-out", "refresh-content", "queue-share", "set-settings", "mark-seen", "update-profile"];
+  const ACCEPTED = ["get-state", "sign-in", "sign-out", "refresh-content", "queue-share", "set-settings", "mark-seen", "update-profile", "sso-info", "sign-in-sso", "get-my-data"];
 
   function normaliseServer(url) {
     const u = new URL(String(url).trim());
@@ -74,6 +74,18 @@ importScripts(
     };
   }
 
+  // Password or single sign-on: the same fresh start once the server handed out tokens.
+  async function afterSignIn(result) {
+    if (!result.ok) return result;
+    await Store.set({
+      cache: { program: null, suggestions: {}, policy: null, offline: false, updated_at: null },
+      notifyPrimed: false,
+    });
+    await refreshAndBroadcast();
+    Queue.flush();
+    return { ok: true, user: result.user };
+  }
+
   const handlers = {
     "get-state": (m) => getState(m.network),
     async "sign-in"(m) {
@@ -89,14 +101,36 @@ importScripts(
       } catch (e) {
         return { ok: false, error: "network" }; // the options page maps "network" to its message
       }
-      if (!result.ok) return result;
-      await Store.set({
-        cache: { program: null, suggestions: {}, policy: null, offline: false, updated_at: null },
-        notifyPrimed: false,
-      });
-      await refreshAndBroadcast();
-      Queue.flush();
-      return { ok: true, user: result.user };
+      return afterSignIn(result);
+    },
+    // Does this server offer single sign-on? The options page shows "Sign in with <provider>".
+    async "sso-info"(m) {
+      let server;
+      try {
+        server = normaliseServer(m.server_url);
+      } catch (e) {
+        return { ok: false, error: "invalid_server_url" };
+      }
+      try {
+        return { ok: true, ...(await Api.ssoInfo(server)) };
+      } catch (e) {
+        return { ok: false, error: "network" };
+      }
+    },
+    async "sign-in-sso"(m) {
+      let server;
+      try {
+        server = normaliseServer(m.server_url);
+      } catch (e) {
+        return { ok: false, error: "invalid_server_url" };
+      }
+      let result;
+      try {
+        result = await Api.ssoSignIn(server);
+      } catch (e) {
+        return { ok: false, error: "network" };
+      }
+      return afterSignIn(result);
     },
     async "sign-out"() {
       await Api.logout();
@@ -143,6 +177,22 @@ importScripts(
       const { auth } = await Store.get("auth");
       if (auth && auth.refresh_token) await Store.set({ auth: { ...auth, user: data } });
       return { ok: true, user: data };
+    },
+    // What the server keeps about the employee, for the options page (shown, and downloadable).
+    async "get-my-data"() {
+      let res;
+      try {
+        res = await Api.request("/me/data");
+      } catch (e) {
+        if (e instanceof Api.AuthError) {
+          await broadcast();
+          return { ok: false, error: "signed_out" };
+        }
+        return { ok: false, error: "network" };
+      }
+      const data = await res.json().catch(() => null);
+      if (!res.ok || !data) return { ok: false, error: (data && data.error && data.error.code) || `http_${res.status}` };
+      return { ok: true, data };
     },
     async "mark-seen"() {
       await Content.markSeen();

@@ -159,7 +159,8 @@ def content_security_policy() -> str:
             "connect-src 'self'",
             "object-src 'none'",
             "base-uri 'none'",
-            "form-action 'self'",
+            # The sign-in page's single sign-on form redirects on to the identity provider.
+            "form-action 'self'" + "".join(" " + o for o in g.get("csp_form_targets", ())),
             "frame-ancestors 'none'",
         ]
     )

@@ -14,8 +14,10 @@ from flask import Response, render_template, request, stream_with_context
 from peewee import JOIN
 
 from server import analytics
+from server.admin import forms
 from server.admin.core import admin_required, bp
 from server.models import Click, Share, Snippet, TrackedLink, User, iso
+from server.personal_data import CLICKS_HEADER, SHARES_HEADER
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -44,7 +46,11 @@ def _csv_lines(header: list[str], rows: Iterable[Iterable[object]]) -> Iterator[
 
 
 def _csv_response(name: str, period: analytics.Period, header: list[str], rows) -> Response:
+    """Stream the file; the download itself goes into the audit log first (these files name
+    employees: who took one, when, and for which period is worth knowing)."""
     filename = f"herald-{name}-{period.start.isoformat()}-to-{period.end.isoformat()}.csv"
+    filters = {"from": period.start.isoformat(), "to": period.end.isoformat()}
+    forms.record("export.download", "export", f"{name}.csv", None, {"filters": filters})
     resp = Response(stream_with_context(_csv_lines(header, rows)), mimetype="text/csv")
     resp.headers["Content-Type"] = "text/csv; charset=utf-8"
     resp.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -87,22 +93,10 @@ def export_shares():
                 s.edit_distance,
                 ";".join(f.get("rule", "") for f in (s.findings or []) if isinstance(f, dict)),
                 s.event_id,
+                s.suspect_reason or "",
             ]
 
-    header = [
-        "shared_at",
-        "email",
-        "name",
-        "network",
-        "snippet_id",
-        "snippet_title",
-        "variant",
-        "edited",
-        "edit_distance",
-        "findings",
-        "event_id",
-    ]
-    return _csv_response("shares", period, header, rows())
+    return _csv_response("shares", period, SHARES_HEADER, rows())
 
 
 @bp.get("/exports/clicks.csv")
@@ -137,16 +131,7 @@ def export_clicks():
                 c.target_url,
                 c.referrer_host,
                 c.ua_family,
+                "no (bot/preview)" if c.bot else "no (repeat)" if c.repeat else "yes",
             ]
 
-    header = [
-        "clicked_at",
-        "link_code",
-        "email",
-        "snippet_id",
-        "snippet_title",
-        "target_url",
-        "referrer_host",
-        "browser",
-    ]
-    return _csv_response("clicks", period, header, rows())
+    return _csv_response("clicks", period, CLICKS_HEADER, rows())

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
+from server import oidc
 from server.admin import forms
+from server.admin.auth_views import sso_redirect_uri
 from server.admin.core import admin_required, bp
 from server.models import NETWORKS, db
 from server.settings import all_settings, set_setting
@@ -22,7 +24,14 @@ _ORIGIN_PREFIXES = (
 @bp.get("/settings")
 @admin_required
 def settings():
-    return render_template("admin/settings.html", s=all_settings(), networks=NETWORKS, errors=[])
+    return render_template(
+        "admin/settings.html", s=all_settings(), networks=NETWORKS, errors=[], **_sso()
+    )
+
+
+def _sso() -> dict:
+    """Single sign-on as configured (read-only here: it lives in the server's configuration)."""
+    return {"sso": oidc.settings(), "sso_redirect_uri": sso_redirect_uri()}
 
 
 def _number(name: str, errors: list[str], integer: bool = False) -> float | int | None:
@@ -54,6 +63,7 @@ def settings_save():
             }
         ),
         "emv_currency": (forms.text("emv_currency") or "USD").upper()[:3],
+        "four_eyes": request.form.get("four_eyes") == "on",
         "emv_rates": {
             n: {
                 "cpm": _number(f"{n}_cpm", errors),
@@ -77,7 +87,7 @@ def settings_save():
     if errors:
         merged = {**all_settings(), **values}
         return render_template(
-            "admin/settings.html", s=merged, networks=NETWORKS, errors=errors
+            "admin/settings.html", s=merged, networks=NETWORKS, errors=errors, **_sso()
         ), 422
     before = all_settings()
     with db.atomic():

@@ -125,6 +125,13 @@ def _editor(snippet: Snippet | None, form: dict | None = None, errors=None, stat
                 ),
             }
     names = _user_names([snippet]) if snippet is not None else {}
+    four_eyes = snippet_rules.four_eyes()
+    own_draft = (
+        four_eyes
+        and snippet is not None
+        and snippet.status == "draft"
+        and (snippet_rules.last_author(snippet.id) or snippet.created_by_id) == forms.actor().id
+    )
     return (
         render_template(
             "admin/snippet_edit.html",
@@ -137,6 +144,8 @@ def _editor(snippet: Snippet | None, form: dict | None = None, errors=None, stat
             names=names,
             networks=NETWORKS,
             policy=policy_for_page(),
+            four_eyes=four_eyes,
+            own_draft=own_draft,
         ),
         status,
     )
@@ -191,11 +200,15 @@ def snippet_edit(snippet_id: int):
             err.details or [{"path": "", "message": err.message}],
             422 if err.status == 422 else err.status,
         )
-    flash("Snippet saved.", "ok")
+    saved = snippet_rules.get_snippet(snippet_id)
+    if snippet.status == "approved" and saved.status == "draft":
+        flash("Snippet saved and sent back to review: another admin has to approve it.", "ok")
+    else:
+        flash("Snippet saved.", "ok")
     return redirect(url_for("admin.snippet_edit", snippet_id=snippet_id))
 
 
-@bp.post("/snippets/<int:snippet_id>/<any(approve, archive):action>")
+@bp.post("/snippets/<int:snippet_id>/<any(approve, archive, restore):action>")
 @admin_required
 def snippet_transition(snippet_id: int, action: str):
     snippet = snippet_rules.get_snippet(snippet_id)
@@ -205,9 +218,11 @@ def snippet_transition(snippet_id: int, action: str):
         flash(err.message, "error")
     else:
         flash(
-            "Snippet approved: employees see it now."
-            if action == "approve"
-            else "Snippet archived.",
+            {
+                "approve": "Snippet approved: employees see it now.",
+                "archive": "Snippet archived.",
+                "restore": "Snippet restored as a draft: approve it to show it to employees again.",
+            }[action],
             "ok",
         )
     return redirect(url_for("admin.snippet_edit", snippet_id=snippet_id))

@@ -23,6 +23,7 @@ RESOURCES = [
     "policy",
     "analytics",
     "openapi",
+    "auth_oidc",
 ]
 
 

@@ -13,7 +13,7 @@ from server.errors import APIError, not_found
 from server.models import Campaign, Snippet, db, iso, utcnow
 from server.pagination import PAGINATION_PARAMETERS, paginate
 from server.schemas import accepts, returns
-from server.snippets import touch_campaign_snippets
+from server.snippets import mark_snippets_changed, touch_campaign_snippets
 
 bp = Blueprint("campaigns", __name__, url_prefix="/api/v1/campaigns")
 
@@ -169,6 +169,7 @@ def delete(campaign_id: int):
         Snippet.update(campaign=None, updated_at=utcnow()).where(
             Snippet.campaign == campaign.id
         ).execute()
+        mark_snippets_changed()
         Campaign.delete().where(Campaign.id == campaign.id).execute()
         audit.record(g.user, "campaign.delete", "campaign", campaign.id, campaign_json(campaign))
     return "", 204

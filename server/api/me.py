@@ -6,6 +6,7 @@ from flask import Blueprint, g, jsonify
 
 from server.access import access
 from server.models import User
+from server.personal_data import my_data
 from server.schemas import accepts, returns
 from server.serialize import user_json
 
@@ -27,3 +28,14 @@ def update(body):
     """Employees choose their language, leaderboard and digest opt-ins and follower count themselves."""
     User.update(**body).where(User.id == g.user.id).execute()
     return jsonify(user_json(User.get_by_id(g.user.id)))
+
+
+@bp.get("/data")
+@access("employee")
+@returns("me-data")
+def data():
+    """Everything the server keeps that is tied to me: shares, tracked links and their clicks,
+    what counts for me, and which admin exports name me (the options page shows and downloads it)."""
+    resp = jsonify(my_data(g.user))
+    resp.headers["Cache-Control"] = "no-store"
+    return resp

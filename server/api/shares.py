@@ -22,6 +22,7 @@ from server.errors import APIError
 from server.models import Share, Snippet, utcnow
 from server.raw_sql import column, placeholders, table
 from server.schemas import errors_for, json_body, registry, returns
+from server.share_validation import flag_suspects
 from server.snippets import parse_time
 
 bp = Blueprint("shares", __name__, url_prefix="/api/v1/shares")
@@ -152,6 +153,7 @@ _COLUMNS = (
     Share.findings,
     Share.shared_at,
     Share.received_at,
+    Share.suspect_reason,
 )
 
 
@@ -167,14 +169,15 @@ def _insert_sql(count: int, param: str) -> str:
     event_id = column(Share.event_id)
     return (
         f"INSERT INTO {table(Share)} ({columns}) VALUES {', '.join([row] * count)} "
-        f"ON CONFLICT ({event_id}) DO NOTHING RETURNING {event_id}"
+        f"ON CONFLICT ({column(Share.user)}, {event_id}) DO NOTHING RETURNING {event_id}"
     )
 
 
 def _store(rows: list[tuple]) -> set[str]:
     """Insert, skipping event ids already stored; returns the ids this call inserted.
 
-    The unique index on event_id decides, so a replay inserts nothing even when two requests race.
+    The unique index on (user, event_id) decides, so a replay inserts nothing even when two
+    requests race, and another employee's id is no duplicate of this one's.
     """
     created: set[str] = set()
     with db.atomic():
@@ -242,6 +245,7 @@ def ingest():
                 )
             )
         results.append(result)
+    rows = flag_suspects(user_id, rows, _COLUMNS[:-1], now)  # appends Share.suspect_reason
     created = _store(rows) if rows else set()
     counts = {"created": 0, "duplicate": 0, "rejected": 0}
     for result in results:

@@ -79,3 +79,12 @@ def approve(snippet_id: int):
 def archive(snippet_id: int):
     snippet = snippets.transition(g.user, snippets.get_snippet(snippet_id), "archive")
     return jsonify(snippets.snippet_json(snippet))
+
+
+@bp.post("/<int:snippet_id>/restore")
+@access("admin")
+@returns("snippets/snippet")
+def restore(snippet_id: int):
+    """An archived snippet comes back as a draft, to be approved again."""
+    snippet = snippets.transition(g.user, snippets.get_snippet(snippet_id), "restore")
+    return jsonify(snippets.snippet_json(snippet))

@@ -71,6 +71,7 @@ def test_clicks_export(admin_console):
         "target_url",
         "referrer_host",
         "browser",
+        "counted",
     ]
     assert [r[2] for r in rows[1:]] == ["cat@acme.test", "cat@acme.test"]
     assert rows[1][4] == "Clicky" and rows[1][6] == "lnkd.in"
@@ -82,3 +83,36 @@ def test_exports_page_and_bad_period(admin_console):
         "/admin/exports/shares.csv?from=nope", headers={"Accept": "application/json"}
     )
     assert resp.status_code == 422
+
+
+def test_each_personal_data_download_is_in_the_audit_log(admin_console, admin):
+    from server.db import db
+    from server.models import AuditEntry
+
+    admin_console.client.get("/admin/exports/shares.csv?from=2026-01-01&to=2026-01-31")
+    admin_console.client.get("/admin/exports/clicks.csv")
+    with db.connection_context():
+        entries = list(
+            AuditEntry.select()
+            .where(AuditEntry.action == "export.download")
+            .order_by(AuditEntry.id)
+        )
+    assert [(e.object_id, e.actor_id) for e in entries] == [
+        ("shares.csv", admin.id),
+        ("clicks.csv", admin.id),
+    ]
+    assert entries[0].after == {"filters": {"from": "2026-01-01", "to": "2026-01-31"}}
+    assert entries[0].at is not None
+    page = admin_console.page("/admin/audit?type=export")
+    assert page.count("export.download") == 2
+    assert "Ada Admin" in page and "2026-01-31" in page and "shares.csv" in page
+
+
+def test_a_refused_download_is_not_logged(admin_console):
+    from server.db import db
+    from server.models import AuditEntry
+
+    resp = admin_console.client.get("/admin/exports/shares.csv?from=2026-02-01&to=2026-01-01")
+    assert resp.status_code != 200
+    with db.connection_context():
+        assert AuditEntry.select().where(AuditEntry.action == "export.download").count() == 0

@@ -302,6 +302,17 @@ def test_options_page_signs_in_and_lists_what_herald_records(browser, base_url):
             },
         },
     )
+    # A known server: the page asks whether it offers single sign-on (this one does not).
+    sso = wait_for(page, "options:call", count=2)["message"]
+    assert sso["message"] == {"type": "sso-info", "server_url": "http://127.0.0.1:5000"}
+    page.evaluate(
+        "(m) => window.sendToPage(m)",
+        {
+            "type": "options:reply",
+            "request_id": sso["request_id"],
+            "response": {"ok": True, "enabled": False, "provider_name": None},
+        },
+    )
     frame = next(frame for frame in page.frames if frame.url.endswith("options-panel.html"))
     records = eventually_text(frame.locator("#records"), "What Herald records")
     for field in SHARE_EVENT_SCHEMA["properties"]:
@@ -310,7 +321,7 @@ def test_options_page_signs_in_and_lists_what_herald_records(browser, base_url):
     frame.locator("#email").fill("ana@acme.example")
     frame.locator("#password").fill("secret")
     frame.locator("#sign-in-form button").click()
-    sign_in = wait_for(page, "options:call", count=2)["message"]
+    sign_in = wait_for(page, "options:call", count=3)["message"]
     assert sign_in["message"] == {
         "type": "sign-in",
         "server_url": "http://127.0.0.1:5000",

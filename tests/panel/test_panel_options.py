@@ -125,3 +125,45 @@ def test_records_list_every_share_event_field_in_every_language():
         fields = record_fields(schema, Strings(catalogs, language))
         assert [name for name, _ in fields] == list(schema["properties"])
         assert all(text and not text.startswith("record_field_") for _, text in fields)
+
+
+def test_single_sign_on_button_follows_the_server_and_signs_in_through_the_worker():
+    options, sent = make_options()
+    options.handle({"type": "options:init", "locale": "en"})
+    reply(options, sent, {"signed_in": False, "server_url": "https://herald.acme.example"})
+    # A server URL is known: ask it whether it offers single sign-on.
+    assert sent[-1]["message"] == {"type": "sso-info", "server_url": "https://herald.acme.example"}
+    reply(options, sent, {"ok": True, "enabled": True, "provider_name": "Acme SSO"})
+    assert options.sso_provider() == "Acme SSO"
+    assert options.strings.get("sso_sign_in", provider="Acme SSO") == "Sign in with Acme SSO"
+
+    options.sign_in_sso("https://herald.acme.example")
+    assert sent[-1]["message"] == {
+        "type": "sign-in-sso",
+        "server_url": "https://herald.acme.example",
+    }
+    assert options.busy
+    reply(options, sent, {"ok": False, "error": "sso_not_invited"})
+    assert not options.busy
+    assert options.strings.get(options.error).startswith("There is no Herald account for you")
+
+    # Another server without single sign-on: the button goes away.
+    options.check_sso("https://other.example")
+    reply(options, sent, {"ok": True, "enabled": False, "provider_name": None})
+    assert options.sso_provider() is None
+
+
+def test_single_sign_on_errors_have_their_own_messages():
+    assert error_key("sso_cancelled") == "error_sso_cancelled"
+    assert error_key("sso_domain_not_allowed") == "error_sso_domain"
+    assert error_key("account_disabled") == "error_account_disabled"
+    assert error_key("sso_invalid_id_token") == "error_sso_failed"
+    assert error_key("invalid_credentials") == "error_invalid_credentials"
+
+
+def test_a_server_without_single_sign_on_does_not_redraw_the_form_being_typed_in():
+    options, sent = make_options()
+    options.check_sso("https://herald.acme.example")
+    renders = options.view.renders
+    reply(options, sent, {"ok": True, "enabled": False, "provider_name": None})
+    assert options.view.renders == renders  # the answer can land mid-typing: nothing moves

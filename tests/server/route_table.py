@@ -18,7 +18,14 @@ ROUTES: dict[tuple[str, str], str] = {
     ("/api/v1/auth/logout", "POST"): "public",  # works with an expired access token
     ("/api/v1/me", "GET"): "employee",
     ("/api/v1/me", "PATCH"): "employee",
+    ("/api/v1/me/data", "GET"): "employee",
     ("/api/v1/program", "GET"): "public",
+    ("/api/v1/auth/oidc", "GET"): "public",  # is single sign-on on, and the provider's name
+    ("/api/v1/auth/oidc/start", "POST"): "public",
+    (
+        "/api/v1/auth/oidc/exchange",
+        "POST",
+    ): "public",  # transaction, state and code are the credential
     ("/api/v1/openapi.json", "GET"): "public",
     # --- API: people ---
     ("/api/v1/users", "GET"): "admin",
@@ -48,6 +55,7 @@ ROUTES: dict[tuple[str, str], str] = {
     ("/api/v1/snippets/<int:snippet_id>", "DELETE"): "admin",
     ("/api/v1/snippets/<int:snippet_id>/approve", "POST"): "admin",
     ("/api/v1/snippets/<int:snippet_id>/archive", "POST"): "admin",
+    ("/api/v1/snippets/<int:snippet_id>/restore", "POST"): "admin",
     ("/api/v1/suggestions", "GET"): "employee",
     ("/api/v1/shares", "POST"): "employee",
     ("/api/v1/analytics/summary", "GET"): "admin",
@@ -68,6 +76,8 @@ ROUTES: dict[tuple[str, str], str] = {
     ("/admin/sign-in", "GET"): "public",
     ("/admin/sign-in", "POST"): "public",
     ("/admin/sign-out", "POST"): "public",
+    ("/admin/sign-in/sso", "POST"): "public",
+    ("/admin/sign-in/sso/callback", "GET"): "public",
     ("/admin/", "GET"): "admin",
     ("/admin/assets/brython.js", "GET"): "admin",
     ("/admin/assets/guidelines.brython.js", "GET"): "admin",
@@ -98,6 +108,6 @@ ROUTES: dict[tuple[str, str], str] = {
     ("/admin/snippets/new", "POST"): "admin",
     ("/admin/snippets/<int:snippet_id>", "GET"): "admin",
     ("/admin/snippets/<int:snippet_id>", "POST"): "admin",
-    ("/admin/snippets/<int:snippet_id>/<any(approve, archive):action>", "POST"): "admin",
+    ("/admin/snippets/<int:snippet_id>/<any(approve, archive, restore):action>", "POST"): "admin",
     ("/admin/teams", "POST"): "admin",
 }

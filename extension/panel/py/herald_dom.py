@@ -11,7 +11,11 @@ _dom = window.HeraldDom
 
 
 def el(tag, attrs=None, children=(), text=None, on=None):
-    node = _dom.el(tag, attrs, text, [child for child in children if child is not None])
+    # Never None into JavaScript: Brython hands it over as an object, and an object as text
+    # would show as "[object Object]" (see `h` below).
+    node = _dom.el(
+        tag, attrs or {}, "" if text is None else text, [c for c in children if c is not None]
+    )
     if on:
         for event, handler in on.items():
             node.bind(event, handler)

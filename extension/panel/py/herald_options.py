@@ -9,6 +9,11 @@ through options_host.js.
 from herald_i18n import SUPPORTED_LANGUAGES, Strings, pick_language
 
 ERROR_KEYS = (
+    ("sso_cancelled", "error_sso_cancelled"),
+    ("sso_not_invited", "error_sso_not_invited"),
+    ("sso_domain_not_allowed", "error_sso_domain"),
+    ("account_disabled", "error_account_disabled"),
+    ("sso_", "error_sso_failed"),
     ("invalid_credentials", "error_invalid_credentials"),
     ("too_many_attempts", "error_too_many_attempts"),
     ("network", "error_network"),
@@ -54,6 +59,11 @@ class OptionsController:
         self.profile_saved = False
         self.profile_error = None
         self.followers_draft = None  # what was typed into the follower field but not saved
+        self.sso = None  # {server_url, provider_name} when that server offers single sign-on
+        # The employee's own records on the server (GET /me/data), shown under "What Herald records".
+        self.my_data = None
+        self.my_data_error = None
+        self.my_data_downloaded = False
         self._pending = {}
 
     def handle(self, message):
@@ -76,24 +86,89 @@ class OptionsController:
             language = (self.state.get("settings") or {}).get("language")
             if language in SUPPORTED_LANGUAGES and language != self.strings.language:
                 self._use_language(language)
+            if self.signed_in():
+                self.load_my_data()
+            else:
+                self.my_data, self.my_data_error = None, None
             self.view.render(self)
+            if not self.signed_in() and self.state.get("server_url"):
+                self.check_sso(self.state["server_url"])
 
         self.call({"type": "get-state"}, got)
+
+    def check_sso(self, server_url):
+        """Ask the server at `server_url` whether it offers single sign-on (the button follows)."""
+        server_url = str(server_url or "").strip()
+        if not server_url:
+            if self.sso is not None:
+                self.sso = None
+                self.view.render(self)
+            return
+
+        def got(response, error):
+            response = response or {}
+            before = self.sso
+            if response.get("ok") and response.get("enabled"):
+                self.sso = {
+                    "server_url": server_url,
+                    "provider_name": response.get("provider_name") or "",
+                }
+            else:
+                self.sso = None
+            # Redraw only for a new button: the answer may land while the person is typing.
+            if self.sso != before:
+                self.view.render(self)
+
+        self.call({"type": "sso-info", "server_url": server_url}, got)
+
+    def sign_in_sso(self, server_url):
+        """Sign in at the company's identity provider (the worker opens its page)."""
+        server_url = str(server_url or "").strip() or (self.sso or {}).get("server_url", "")
+        if not server_url:
+            self.error = "error_missing_fields"
+            self.view.render(self)
+            return
+        self.busy, self.error = True, None
+        self.view.render(self)
+        self.call({"type": "sign-in-sso", "server_url": server_url}, self._signed_in)
+
+    def _signed_in(self, response, error):
+        self.busy = False
+        if response and response.get("ok"):
+            self.error = None
+            self.refresh()
+        else:
+            self.error = error_key((response or {}).get("error") or error)
+            self.view.render(self)
+
+    def load_my_data(self, download=False):
+        """Ask the server (through the worker) for my records; with `download` the options host
+        also saves them as a JSON file."""
+
+        def done(response, error):
+            if response and response.get("ok"):
+                self.my_data, self.my_data_error = response.get("data"), None
+                self.my_data_downloaded = download
+            else:
+                self.my_data_error = "my_data_error"
+                if (response or {}).get("error") == "signed_out":
+                    self.refresh()
+            self.view.render(self)
+
+        self.my_data_downloaded = False
+        message = {"type": "get-my-data"}
+        if download:
+            message["download"] = True
+        self.call(message, done)
+
+    def download_my_data(self):
+        self.load_my_data(download=True)
 
     def sign_in(self, server_url, email, password):
         if not (server_url.strip() and email.strip() and password):
             self.error = "error_missing_fields"
             self.view.render(self)
             return
-
-        def done(response, error):
-            self.busy = False
-            if response and response.get("ok"):
-                self.error = None
-                self.refresh()
-            else:
-                self.error = error_key((response or {}).get("error") or error)
-                self.view.render(self)
 
         self.busy, self.error = True, None
         self.view.render(self)
@@ -104,7 +179,7 @@ class OptionsController:
                 "email": email.strip(),
                 "password": password,
             },
-            done,
+            self._signed_in,
         )
 
     def sign_out(self):
@@ -192,6 +267,10 @@ class OptionsController:
             return self.followers_draft
         count = self.user().get("follower_count")
         return "" if count is None else str(count)
+
+    def sso_provider(self):
+        """The provider's name when the server offers single sign-on, else None."""
+        return (self.sso or {}).get("provider_name") if self.sso else None
 
     def account_line(self):
         user = (self.state or {}).get("user") or {}

@@ -5,6 +5,7 @@ from browser import window
 from herald_dom import by_id, el, replace_children
 from herald_i18n import SUPPORTED_LANGUAGES
 from herald_messages import options_ready
+from herald_my_data import export_rows, link_rows, share_rows, standing_lines
 from herald_options import OptionsController
 from herald_record import record_fields
 
@@ -27,6 +28,7 @@ class OptionsView:
         window.document.title = strings.get("options_title")
         server_url = self._typed("server-url", (options.state or {}).get("server_url") or "")
         email = self._typed("email")
+        password = self._typed("password")
         replace_children(
             self.root,
             [
@@ -37,6 +39,9 @@ class OptionsView:
                 self._records(options),
             ],
         )
+        field = by_id("password")
+        if field and password and not options.busy:
+            field.value = password  # a property, never an attribute: kept across a redraw
 
     def _account(self, options, server_url, email):
         strings = options.strings
@@ -63,14 +68,34 @@ class OptionsView:
                     by_id("server-url").value, by_id("email").value, by_id("password").value
                 )
 
+            provider = options.sso_provider()
+            password_form = [
+                self._field(
+                    "server-url",
+                    strings.get("server_url_label"),
+                    "url",
+                    server_url,
+                    "url",
+                    # Leaving the field asks that server whether it offers single sign-on.
+                    on={"change": lambda event: options.check_sso(by_id("server-url").value)},
+                )
+            ]
+            if provider is not None:
+                password_form += [
+                    el(
+                        "button",
+                        {"type": "button", "id": "sso-sign-in", "disabled": options.busy},
+                        text=strings.get("sso_sign_in", provider=provider),
+                        on={"click": lambda event: options.sign_in_sso(by_id("server-url").value)},
+                    ),
+                    el("p", {"class": "divider"}, text=strings.get("sso_or_password")),
+                ]
             children.append(
                 el(
                     "div",
                     {"id": "sign-in-form", "class": "sign-in"},
-                    [
-                        self._field(
-                            "server-url", strings.get("server_url_label"), "url", server_url, "url"
-                        ),
+                    password_form
+                    + [
                         self._field(
                             "email", strings.get("email_label"), "email", email, "username"
                         ),
@@ -83,7 +108,10 @@ class OptionsView:
                         ),
                         el(
                             "button",
-                            {"type": "button", "disabled": options.busy},
+                            dict(
+                                {"type": "button", "disabled": options.busy},
+                                **({"class": "secondary"} if provider is not None else {}),
+                            ),
                             text=strings.get("signing_in" if options.busy else "sign_in"),
                             on={"click": submit},
                         ),
@@ -97,7 +125,7 @@ class OptionsView:
             )
         return el("section", {"aria-labelledby": "account-heading"}, children)
 
-    def _field(self, element_id, label, kind, value, autocomplete):
+    def _field(self, element_id, label, kind, value, autocomplete, on=None):
         return el(
             "div",
             {"class": "field"},
@@ -106,6 +134,7 @@ class OptionsView:
                 el(
                     "input",
                     {"id": element_id, "type": kind, "value": value, "autocomplete": autocomplete},
+                    on=on,
                 ),
             ],
         )
@@ -261,8 +290,141 @@ class OptionsView:
                 el("p", text=strings.get("records_intro")),
                 el("dl", {"class": "records"}, items),
                 el("p", {"class": "privacy"}, text=strings.get("records_draft_statement")),
+                self._my_data(options) if options.signed_in() else None,
             ],
         )
+
+    def _table(self, table_id, headers, rows):
+        return el(
+            "div",
+            {"class": "table-wrap"},
+            [
+                el(
+                    "table",
+                    {"id": table_id, "class": "my-data"},
+                    [
+                        el(
+                            "thead",
+                            {},
+                            [el("tr", {}, [el("th", {"scope": "col"}, text=h) for h in headers])],
+                        ),
+                        el(
+                            "tbody",
+                            {},
+                            [el("tr", {}, [el("td", text=cell) for cell in row]) for row in rows],
+                        ),
+                    ],
+                )
+            ],
+        )
+
+    def _my_data(self, options):
+        """The employee's own records as the server keeps them, and the JSON download."""
+        strings = options.strings
+        data = options.my_data
+        children = [
+            el("h3", {"id": "my-data-heading"}, text=strings.get("my_data_heading")),
+            el(
+                "p",
+                {"class": "privacy", "id": "clicks-tied"},
+                text=strings.get("my_data_clicks_tied"),
+            ),
+        ]
+        if options.my_data_error:
+            children.append(
+                el(
+                    "p",
+                    {"class": "error", "role": "alert"},
+                    text=strings.get(options.my_data_error),
+                )
+            )
+        if data is None:
+            if not options.my_data_error:
+                children.append(el("p", {"class": "muted"}, text=strings.get("my_data_loading")))
+            return el("div", {"id": "my-data", "aria-labelledby": "my-data-heading"}, children)
+        for line in standing_lines(data, strings):
+            children.append(el("p", {"class": "standing"}, text=line))
+        rows, more = share_rows(data, strings)
+        children.append(
+            el(
+                "h4",
+                text=strings.get(
+                    "my_data_shares_heading", count=strings.number(len(data.get("shares") or []))
+                ),
+            )
+        )
+        if rows:
+            children.append(
+                self._table(
+                    "my-shares",
+                    [
+                        strings.get("my_data_col_when"),
+                        strings.get("my_data_col_network"),
+                        strings.get("my_data_col_suggestion"),
+                        strings.get("my_data_col_edited"),
+                        strings.get("my_data_col_counted"),
+                    ],
+                    rows,
+                )
+            )
+            if more:
+                children.append(
+                    el(
+                        "p",
+                        {"class": "muted"},
+                        text=strings.get("my_data_more", count=strings.number(more)),
+                    )
+                )
+        else:
+            children.append(el("p", {"class": "muted"}, text=strings.get("my_data_no_shares")))
+        links = link_rows(data, strings)
+        children.append(el("h4", text=strings.get("my_data_links_heading")))
+        if links:
+            children.append(
+                self._table(
+                    "my-links",
+                    [
+                        strings.get("my_data_col_suggestion"),
+                        strings.get("my_data_col_link"),
+                        strings.get("my_data_col_clicks"),
+                    ],
+                    links,
+                )
+            )
+        else:
+            children.append(el("p", {"class": "muted"}, text=strings.get("my_data_no_links")))
+        children.append(el("h4", text=strings.get("my_data_exports_heading")))
+        exports = []
+        for name, named, what, columns in export_rows(data, strings):
+            exports.append(
+                el(
+                    "li",
+                    {},
+                    [
+                        el("strong", text=name),
+                        el("span", {"class": "named"}, text=" · " + named),
+                        el("p", {"class": "what"}, text=what),
+                        el("p", {"class": "columns"}, [el("code", text=columns)]),
+                    ],
+                )
+            )
+        children.append(el("ul", {"class": "exports", "id": "my-exports"}, exports))
+        children.append(
+            el(
+                "button",
+                {"type": "button", "id": "download-my-data"},
+                text=strings.get("my_data_download"),
+                on={"click": lambda event: options.download_my_data()},
+            )
+        )
+        children.append(
+            el(
+                "p",
+                {"class": "saved", "role": "status", "id": "download-status"},
+                text=strings.get("my_data_downloaded") if options.my_data_downloaded else "",
+            )
+        )
+        return el("div", {"id": "my-data", "aria-labelledby": "my-data-heading"}, children)
 
 
 def start():
