@@ -55,21 +55,25 @@ def _newest_sql() -> str:
     return f"SELECT MAX({column(Share.id)}) FROM {table(Share)}"
 
 
+def _share_rows() -> str:
+    """What catching up reads of each share (id, snippet, user, suspect_reason)."""
+    return (
+        f"SELECT {column(Share.id)}, {column(Share.snippet)}, {column(Share.user)}, "
+        f"{column(Share.suspect_reason)} FROM {table(Share)}"
+    )
+
+
 @functools.cache
 def _since_sql(param: str) -> str:
     return (
-        f"SELECT {column(Share.id)}, {column(Share.snippet)}, {column(Share.user)}, "
-        f"{column(Share.suspect_reason)} FROM {table(Share)} "
+        f"{_share_rows()} "
         f"WHERE {column(Share.id)} > {param} ORDER BY {column(Share.id)} LIMIT {param}"
     )
 
 
 @functools.lru_cache(maxsize=64)
 def _by_ids_sql(count: int, param: str) -> str:
-    return (
-        f"SELECT {column(Share.id)}, {column(Share.snippet)}, {column(Share.user)} FROM {table(Share)} "
-        f"WHERE {column(Share.id)} IN ({placeholders(count, param)})"
-    )
+    return f"{_share_rows()} WHERE {column(Share.id)} IN ({placeholders(count, param)})"
 
 
 @functools.lru_cache(maxsize=256)

@@ -279,7 +279,14 @@ class Databases:
                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
             cur.execute(self._reset_sql)
-        self._free.append(name)
+        # A new name too, as each SQLite test gets a new file: per-worker caches keyed by the
+        # database (server.visitors' salt) must not take the next test's for this one's.
+        fresh = f"test_{os.getpid()}_{next(self._names)}"
+        with admin_connection(self.server_url) as cur:
+            cur.execute(f"ALTER DATABASE {name} RENAME TO {fresh}")
+        self._recyclable.discard(name)
+        self._recyclable.add(fresh)
+        self._free.append(fresh)
 
 
 def close_pool() -> None:

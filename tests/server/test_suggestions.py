@@ -340,7 +340,9 @@ def test_a_share_that_commits_after_a_newer_one_still_counts(client, admin, eve_
     people = [make_user(f"p{i}@acme.test") for i in range(3)]
 
     def colleagues() -> int:
-        return item_on(client, eve_headers)[1]["colleagues_shared"]
+        resp, item = item_on(client, eve_headers)
+        assert item is not None, (resp.status_code, resp.get_data(as_text=True)[:500])
+        return item["colleagues_shared"]
 
     def committed(share_id: int, user) -> None:
         with db.connection_context():
