@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
 # Installs everything Herald needs on a fresh Debian machine with Python 3.11: the virtualenv and Python packages,
-# the npm packages the composer fixtures use, and Debian's chromium for the real-browser tests.
-# Idempotent: a second run only checks. Usage: scripts/bootstrap.sh [--with-browser]
+# the npm packages the composer fixtures use, Debian's chromium for the real-browser tests and Debian's
+# postgresql for the PostgreSQL test pass (tests/pg_support.py starts its own throwaway clusters; the
+# system cluster Debian creates is not used).
+# Idempotent: a second run only checks. Usage: scripts/bootstrap.sh [--with-browser] [--with-postgres]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 with_browser=0
-[ "${1:-}" = "--with-browser" ] && with_browser=1
+with_postgres=0
+for arg in "$@"; do
+  case "$arg" in
+    --with-browser) with_browser=1 ;;
+    --with-postgres) with_postgres=1 ;;
+    *) echo "Unknown option: $arg" >&2; exit 2 ;;
+  esac
+done
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 apt_updated=0
@@ -29,7 +38,8 @@ if [ ! -x .venv/bin/python ]; then
   fi
 fi
 stamp=.venv/.herald-installed
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] \
+  || ! .venv/bin/python -c 'import psycopg2' 2>/dev/null; then
   echo "Installing Python packages ..."
   .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
   .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,postgres]'
@@ -61,7 +71,7 @@ if [ $with_browser = 1 ] && ! command -v chromium >/dev/null; then
   apt_install chromium
 fi
 
-if [ $with_browser = 1 ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+if [ $((with_browser + with_postgres)) -gt 0 ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   echo "Installing Debian's postgresql (the tests start throwaway clusters) ..."
   apt_install postgresql
 fi

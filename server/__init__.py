@@ -45,16 +45,14 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _trust_proxies(app: Flask) -> None:
-    """Behind N proxies, the client's address is the Nth from the right in X-Forwarded-For.
-
-    Off by default: without a proxy that sets the header, anyone could write it and pick the
-    address the sign-in throttle counts against.
-    """
-    hops = int(app.config["PROXY_FIX_X_FOR"])
+    """Behind nginx every request comes from 127.0.0.1 over plain HTTP: without this, sign-in
+    throttling would count everyone as one address and links would say http:// and the
+    upstream's host. Only as many hops as configured are believed, so clients cannot spoof."""
+    hops = int(app.config["PROXY_HOPS"])
     if hops > 0:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops)  # type: ignore[method-assign]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def _instance_path() -> str | None:

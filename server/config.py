@@ -35,6 +35,8 @@ DEFAULTS: dict[str, object] = {
     # Console sessions end after this long without a request, and this long after sign-in at most.
     "CONSOLE_IDLE_MINUTES": 60,
     "CONSOLE_MAX_HOURS": 12,
+    # Reverse proxies in front (nginx: 1) whose X-Forwarded-For/-Proto/-Host are trusted; 0: none.
+    "PROXY_HOPS": 0,
     # /r/: past this many visits a minute from one hashed visitor, stop recording (still redirect).
     "CLICK_RATE_PER_MINUTE": 20,
     # Background jobs (server.jobs): None = SQLite file `queue.sqlite3` in the instance folder;
@@ -60,7 +62,6 @@ DEFAULTS: dict[str, object] = {
     "FEED_MAX_BYTES": 5_000_000,  # a feed response larger than this is refused
     "FEED_ALLOW_PRIVATE": "0",  # 1: feeds may be fetched from private/loopback/link-local addresses
     "SQLITE_BUSY_TIMEOUT_MS": 15000,
-    "PROXY_FIX_X_FOR": 0,  # trusted proxies in front; 0: X-Forwarded-For is ignored
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     # Single sign-on (OpenID Connect): on when issuer, client id and client secret are all set.
@@ -89,6 +90,7 @@ _INT_KEYS = {
     "SHARE_BATCH_MAX",
     "CONSOLE_IDLE_MINUTES",
     "CONSOLE_MAX_HOURS",
+    "PROXY_HOPS",
     "CLICK_RATE_PER_MINUTE",
     "SMTP_PORT",
     "SMTP_TIMEOUT",
@@ -100,7 +102,6 @@ _INT_KEYS = {
     "FEED_POLL_MINUTES",
     "FEED_MAX_BYTES",
     "SQLITE_BUSY_TIMEOUT_MS",
-    "PROXY_FIX_X_FOR",
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
@@ -10,7 +11,7 @@ from urllib.parse import urlsplit
 
 from guidelines import x_weighted_length
 from guidelines.weighted import MAX_WEIGHTED_LENGTH
-from server import audit
+from server import audit, search
 from server.db import db
 from server.errors import APIError
 from server.models import (
@@ -20,6 +21,7 @@ from server.models import (
     SNIPPET_STATUSES,
     AuditEntry,
     Campaign,
+    Setting,
     Snippet,
     SnippetTeam,
     SnippetVariant,
@@ -182,6 +184,27 @@ def snippet_json(snippet: Snippet) -> dict:
     return snippets_json([snippet])[0]
 
 
+# --- the change token --------------------------------------------------------------------------
+
+# Setting row whose value every change to snippets replaces, in the change's own transaction.
+CHANGE_KEY = "snippets.changed"
+
+
+def mark_snippets_changed() -> None:
+    """Tell every worker on every node that its live sets are stale (server.suggestion_index).
+
+    MAX(updated_at) alone misses changes: a node whose clock lags writes an older time than the
+    newest one, and on PostgreSQL two edits may commit in the other order than they took their
+    timestamps, so the later commit leaves MAX unchanged. Replacing one row fixes both: its row
+    lock makes concurrent changes commit one after another, and each commit leaves a new value.
+    Call it inside the transaction that makes the change.
+    """
+    token = uuid.uuid4().hex
+    Setting.insert(key=CHANGE_KEY, value=token).on_conflict(
+        conflict_target=[Setting.key], update={Setting.value: token}
+    ).execute()
+
+
 # --- reading -----------------------------------------------------------------------------------
 
 
@@ -193,11 +216,11 @@ def get_snippet(snippet_id: int) -> Snippet:
 
 
 def text_matches(q: str):
-    """Title or any variant text contains `q` (case-insensitive for ASCII on SQLite, ILIKE on PostgreSQL)."""
+    """Title or any variant text contains `q`, any case in any script (server.search)."""
     in_variants = SnippetVariant.select(SnippetVariant.snippet).where(
-        SnippetVariant.text.contains(q)
+        search.contains(SnippetVariant.text, q)
     )
-    return Snippet.title.contains(q) | Snippet.id.in_(in_variants)
+    return search.contains(Snippet.title, q) | Snippet.id.in_(in_variants)
 
 
 def list_snippets(
@@ -390,6 +413,7 @@ def create_snippet(actor: User | None, data: Mapping[str, Any]) -> Snippet:
             updated_at=now,
         )
         _write_children(snippet, values)
+        mark_snippets_changed()
         audit.record(actor, "snippet.create", "snippet", snippet.id, None, snippet_json(snippet))
     return snippet
 
@@ -439,6 +463,7 @@ def update_snippet(actor: User | None, snippet: Snippet, data: Mapping[str, Any]
             fields["status"] = "draft"
         Snippet.update(**fields).where(Snippet.id == snippet.id).execute()
         _write_children(snippet, values)
+        mark_snippets_changed()
         new_link = values.get("link_url")
         if new_link and new_link != snippet.link_url:
             TrackedLink.update(target_url=new_link).where(
@@ -510,6 +535,7 @@ def transition(actor: User | None, snippet: Snippet, action: str) -> Snippet:
         )
         if changed != 1:  # someone else moved it first
             raise APIError("invalid_transition", "The snippet changed meanwhile; reload it.", 409)
+        mark_snippets_changed()
         snippet = Snippet.get_by_id(snippet.id)
         audit.record(
             actor, f"snippet.{action}", "snippet", snippet.id, before, snippet_json(snippet)
@@ -520,7 +546,9 @@ def transition(actor: User | None, snippet: Snippet, action: str) -> Snippet:
 def touch_campaign_snippets(campaign_id: int) -> None:
     """Suggestions show their campaign's name and hashtag: marking the campaign's snippets changed
     makes every worker's cached suggestions (server.suggestion_index) refresh at once."""
-    Snippet.update(updated_at=utcnow()).where(Snippet.campaign == campaign_id).execute()
+    with db.atomic():
+        Snippet.update(updated_at=utcnow()).where(Snippet.campaign == campaign_id).execute()
+        mark_snippets_changed()
 
 
 def delete_snippet(actor: User | None, snippet: Snippet) -> None:
@@ -534,6 +562,7 @@ def delete_snippet(actor: User | None, snippet: Snippet) -> None:
     with db.atomic():
         before = snippet_json(snippet)
         snippet.delete_instance()
+        mark_snippets_changed()
         audit.record(actor, "snippet.delete", "snippet", before["id"], before, None)
 
 

@@ -4,9 +4,11 @@ Counting and ordering the live set in SQL costs tens of milliseconds at 100k sni
 poll of every open composer. The live set changes rarely, so each worker keeps it sorted
 newest-first, split into "for everyone" and "per target team", and rebuilds it when
 
-* any snippet changed (a one-row stamp query: MAX(updated_at) and MAX(id), both indexed; every
-  edit and transition in server.snippets bumps updated_at, and so does editing a campaign, whose
-  name and hashtag suggestions show),
+* any snippet changed (a one-row stamp query: the change token that every create, edit,
+  transition and delete in server.snippets replaces in its own transaction, and so does editing a
+  campaign, whose name and hashtag suggestions show; plus MAX(updated_at) and MAX(id), indexed,
+  for rows written some other way). The token lives in the database, so a change made through
+  any worker of any node is seen by the next request on every other one,
 * a schedule boundary passes (the next start or expiry among the snippets it holds, or the next
   start or end of a campaign: snippets of a campaign outside its window are not suggested), or
 * STALE_AFTER seconds passed anyway (a safety net for changes made outside server.snippets).
@@ -23,9 +25,10 @@ from flask import current_app
 from peewee import fn
 
 from server import sharers
-from server.models import Campaign, Share, Snippet, SnippetTeam, SnippetVariant
+from server.models import Campaign, Membership, Setting, Share, Snippet, SnippetTeam, SnippetVariant
 from server.raw_sql import as_datetime, column, table
 from server.sharers import Sharers
+from server.snippets import CHANGE_KEY
 from server.suggestion_items import CachedItem
 
 STALE_AFTER = timedelta(seconds=60)
@@ -58,18 +61,45 @@ def stamps() -> tuple[tuple, int]:
     whether there is anything to catch up with.
     """
     db = Snippet._meta.database
-    updated, newest_snippet, newest_share = db.execute_sql(_stamps_sql()).fetchone()
-    return (updated, newest_snippet), newest_share or 0
+    token, updated, newest_snippet, newest_share = db.execute_sql(_stamps_sql()).fetchone()
+    return (token, updated, newest_snippet), newest_share or 0
+
+
+def stamps_and_teams(user_id: int) -> tuple[tuple[tuple, int], list[int]]:
+    """(stamps() as above, the ids of the person's teams) in one round trip: on PostgreSQL each
+    statement is a trip to another process, and a suggestions request needs both."""
+    db = Snippet._meta.database
+    rows = db.execute_sql(_stamps_and_teams_sql(db.param), (user_id,)).fetchall()
+    token, updated, newest_snippet, newest_share, _ = rows[0]
+    teams = [row[4] for row in rows if row[4] is not None]
+    return ((token, updated, newest_snippet), newest_share or 0), teams
+
+
+@functools.cache
+def _stamps_and_teams_sql(param: str) -> str:
+    """The stamps row, repeated once per membership (LEFT JOIN: once with NULL for nobody's)."""
+    named = ", ".join(f"{part} AS c{i}" for i, part in enumerate(_stamp_parts()))
+    return (
+        f"SELECT s.c0, s.c1, s.c2, s.c3, {column(Membership.team, 'm')} FROM (SELECT {named}) s "
+        f"LEFT JOIN {table(Membership)} m ON {column(Membership.user, 'm')} = {param}"
+    )
 
 
 @functools.cache
 def _stamps_sql() -> str:
+    return "SELECT " + ", ".join(_stamp_parts())
+
+
+def _stamp_parts() -> list[str]:
+    """Change token, newest updated_at, newest snippet id, newest share id: index lookups."""
     snippets = table(Snippet)
-    return (
-        f"SELECT (SELECT MAX({column(Snippet.updated_at)}) FROM {snippets}), "
-        f"(SELECT MAX({column(Snippet.id)}) FROM {snippets}), "
-        f"(SELECT MAX({column(Share.id)}) FROM {table(Share)})"
-    )
+    key = CHANGE_KEY.replace("'", "''")
+    return [
+        f"(SELECT {column(Setting.value)} FROM {table(Setting)} WHERE {column(Setting.key)} = '{key}')",
+        f"(SELECT MAX({column(Snippet.updated_at)}) FROM {snippets})",
+        f"(SELECT MAX({column(Snippet.id)}) FROM {snippets})",
+        f"(SELECT MAX({column(Share.id)}) FROM {table(Share)})",
+    ]
 
 
 @functools.cache
@@ -146,9 +176,10 @@ def campaign_boundaries(now: datetime) -> tuple[datetime | None, datetime | None
     )
 
 
-def live_set(network: str, now: datetime) -> LiveSet:
+def live_set(network: str, now: datetime, stamped: tuple[tuple, int] | None = None) -> LiveSet:
+    """This worker's live set, rebuilt when stale; `stamped`: stamps() already read."""
     cache: dict[str, LiveSet] = current_app.extensions.setdefault("herald_live_sets", {})
-    current, newest_share = stamps()
+    current, newest_share = stamps() if stamped is None else stamped
     found = cache.get(network)
     if found is None or found.stamp != current or now >= found.valid_until:
         found = cache[network] = build(network, now, current)

@@ -11,7 +11,7 @@ from typing import Any
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from peewee import JOIN, fn
 
-from server import invitations
+from server import invitations, search
 from server.admin import forms
 from server.admin.core import admin_required, bp
 from server.credentials import email_problem, normalized_email
@@ -42,7 +42,7 @@ def people():
     if status in ("invited", "active", "disabled"):
         query = query.where(User.status == status)
     if q:
-        query = query.where(User.email.contains(q.lower()) | User.name.contains(q))
+        query = query.where(search.contains(User.email, q) | search.contains(User.name, q))
     total = query.count()
     users = list(query.order_by(User.name, User.id).paginate(page, PER_PAGE))
     team_rows = (

@@ -7,14 +7,14 @@ from datetime import UTC, datetime
 from flask import Blueprint, g, jsonify, request
 from peewee import JOIN, Case, fn
 
-from server import audit
+from server import audit, search
 from server.access import access
 from server.errors import APIError, not_found
 from server.models import Campaign, Snippet, db, iso, name_fields, utcnow
 from server.names import name_key
 from server.pagination import PAGINATION_PARAMETERS, paginate
 from server.schemas import accepts, returns
-from server.snippets import touch_campaign_snippets
+from server.snippets import mark_snippets_changed, touch_campaign_snippets
 
 bp = Blueprint("campaigns", __name__, url_prefix="/api/v1/campaigns")
 
@@ -106,7 +106,9 @@ def index():
     query = _with_counts()
     q = request.args.get("q", "").strip()
     if q:
-        query = query.where(Campaign.name.contains(q) | Campaign.hashtag.contains(q))
+        query = query.where(
+            search.contains(Campaign.name, q) | search.contains(Campaign.hashtag, q)
+        )
     # CASE instead of NULLS LAST: the same ordering on SQLite and PostgreSQL.
     undated = Case(None, [(Campaign.starts_at.is_null(), 1)], 0)
     query = query.order_by(undated, Campaign.starts_at.desc(), Campaign.id.desc())
@@ -168,6 +170,7 @@ def delete(campaign_id: int):
         Snippet.update(campaign=None, updated_at=utcnow()).where(
             Snippet.campaign == campaign.id
         ).execute()
+        mark_snippets_changed()
         Campaign.delete().where(Campaign.id == campaign.id).execute()
         audit.record(g.user, "campaign.delete", "campaign", campaign.id, campaign_json(campaign))
     return "", 204

@@ -22,7 +22,6 @@ from server.errors import APIError
 from server.models import (
     NETWORKS,
     Campaign,
-    Membership,
     Snippet,
     SnippetTeam,
     SnippetVariant,
@@ -34,7 +33,7 @@ from server.raw_sql import column, placeholders, table
 from server.request_limits import MAX_INT
 from server.schemas import returns
 from server.snippets import query_int, text_matches
-from server.suggestion_index import live_set, page_for
+from server.suggestion_index import live_set, page_for, stamps_and_teams
 from server.suggestion_items import escaped
 from server.tracked_links import ensure_links, public_base, tracked_url
 
@@ -97,14 +96,6 @@ def search_page(team_ids, network, now, q, campaign, page, per_page):
 # Hot-path SQL, written once per shape (see server.raw_sql).
 
 
-@functools.cache
-def _memberships_sql(param: str) -> str:
-    return (
-        f"SELECT {column(Membership.team, 'm')} FROM {table(Membership)} m "
-        f"WHERE {column(Membership.user, 'm')} = {param}"
-    )
-
-
 @functools.lru_cache(maxsize=256)
 def _codes_sql(count: int, param: str) -> str:
     """My tracked links' codes for the page's snippets."""
@@ -136,8 +127,8 @@ def index():
     user_id = g.user.id
     now = utcnow()
 
-    team_ids = [t for (t,) in db.execute_sql(_memberships_sql(db.param), (user_id,))]
-    live = live_set(network, now)
+    stamped, team_ids = stamps_and_teams(user_id)
+    live = live_set(network, now, stamped)
     if q:
         ids, total, latest = search_page(team_ids, network, now, q, campaign, page, per_page)
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, g, jsonify, request
 from peewee import JOIN, IntegrityError, fn
 
-from server import audit
+from server import audit, search
 from server.access import access
 from server.errors import APIError, not_found
 from server.models import Membership, Team, User, db, iso, name_fields
@@ -77,7 +77,7 @@ def index():
     query = _with_counts()
     q = request.args.get("q", "").strip()
     if q:
-        query = query.where(Team.name.contains(q))
+        query = query.where(search.contains(Team.name, q))
     return jsonify(paginate(query.order_by(fn.LOWER(Team.name), Team.id), team_json))
 
 

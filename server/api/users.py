@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, g, jsonify, request
 from peewee import fn
 
-from server import audit
+from server import audit, search
 from server.access import access
 from server.errors import APIError, not_found
 from server.models import USER_STATUSES, Membership, User, db
@@ -56,8 +56,7 @@ def index():
             problems.append({"path": "/team", "message": "team must be a team id."})
     q = request.args.get("q", "").strip()
     if q:
-        # peewee's contains() is ILIKE with wildcards escaped: case-insensitive on SQLite and PostgreSQL.
-        query = query.where(User.name.contains(q) | User.email.contains(q))
+        query = query.where(search.contains(User.name, q) | search.contains(User.email, q))
     if problems:
         raise query_error(problems)
     return jsonify(paginate(query.order_by(fn.LOWER(User.name), User.id), admin_user_json))

@@ -184,7 +184,7 @@ def seed_demo() -> None:
 
 
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
+def live_server(tmp_path_factory, databases):
     """The whole app on a real port (werkzeug, threaded) with a temp SQLite DB and demo data."""
     import threading
 
@@ -194,11 +194,12 @@ def live_server(tmp_path_factory):
     from server.db import create_tables
 
     base = tmp_path_factory.mktemp("live")
+    database_url = databases.new()
     app = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "live-test-secret-key-long-enough-for-hs256",
-            "DATABASE_URL": f"sqlite:///{base / 'live.sqlite3'}",
+            "DATABASE_URL": database_url,
             "PUBLIC_BASE_URL": None,
         }
     )
@@ -214,6 +215,7 @@ def live_server(tmp_path_factory):
     yield app, f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+    databases.drop(database_url)
 
 
 @pytest.fixture(scope="module")

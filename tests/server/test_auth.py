@@ -280,7 +280,7 @@ def test_behind_a_configured_proxy_the_forwarded_client_address_counts(tmp_path)
             "TESTING": True,
             "SECRET_KEY": "test-secret-key-that-is-long-enough-for-hs256",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'proxy.sqlite3'}",
-            "PROXY_FIX_X_FOR": 1,
+            "PROXY_HOPS": 1,
         }
     )
     with app.app_context():

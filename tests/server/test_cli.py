@@ -15,16 +15,16 @@ from server.models import User
 
 
 @pytest.fixture
-def instance(tmp_path, monkeypatch):
-    """A clean instance folder and database, and no secret in the environment."""
+def instance(tmp_path, monkeypatch, databases):
+    """A clean instance folder and an empty database, and no secret in the environment."""
     folder = tmp_path / "instance"
+    database_url = databases.new(empty=True)
     monkeypatch.setenv("HERALD_INSTANCE_PATH", str(folder))
-    monkeypatch.setenv("HERALD_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    monkeypatch.setenv("HERALD_DATABASE_URL", database_url)
     for name in ("HERALD_SECRET_KEY", "HERALD_DEBUG", "HERALD_PUBLIC_BASE_URL"):
         monkeypatch.delenv(name, raising=False)
     yield folder
-    if not db.is_closed():
-        db.close()
+    databases.drop(database_url)
 
 
 def herald(*args: str, input: str | None = None):

@@ -27,7 +27,7 @@ from server.models import (
     Team,
     User,
 )
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, on_postgres
 from tests.pg_support import postgres_bin_dir, start_postgres
 
 DATA = Path(__file__).parent / "data"
@@ -54,7 +54,11 @@ def postgres_dump_counts() -> Counter:
 
 
 @pytest.fixture(scope="session")
-def postgres_url(tmp_path_factory):
+def postgres_url(tmp_path_factory, request):
+    """The PostgreSQL pass's own server (tests/conftest.py), or in the SQLite pass one started here."""
+    if on_postgres():
+        yield request.getfixturevalue("databases").server_url
+        return
     url, stop = start_postgres(tmp_path_factory.mktemp("pg"))
     yield url
     stop()

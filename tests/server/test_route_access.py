@@ -50,14 +50,14 @@ def sample_path(rule: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def walk_app(tmp_path_factory):
+def walk_app(databases):
     """One app for the whole walk: ~90 routes x 3 callers on a fresh app each would be slow."""
-    path = tmp_path_factory.mktemp("routes") / "routes.sqlite3"
+    database_url = databases.new()
     app = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test-secret-key-that-is-long-enough-for-hs256",
-            "DATABASE_URL": f"sqlite:///{path}",
+            "DATABASE_URL": database_url,
             "PUBLIC_BASE_URL": "http://herald.test",
         }
     )
@@ -66,8 +66,7 @@ def walk_app(tmp_path_factory):
     make_user("ada@acme.test", role="admin")
     make_user("eve@acme.test", teams=("Engineering",))
     yield app
-    if not db.is_closed():
-        db.close()
+    databases.drop(database_url)
 
 
 def call(app: Flask, email: str | None, method: str, path: str) -> TestResponse:

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from server.db import db
-from server.models import Campaign, Share, Team, TrackedLink, utcnow
+from server.models import Campaign, Share, Snippet, Team, TrackedLink, utcnow
 from server.snippets import create_snippet, transition
 from tests.conftest import make_user
 
@@ -342,3 +342,57 @@ def test_campaign_window_decides_what_is_suggested(client, admin, eve_headers, m
         "Current",
         "No campaign",
     ]
+
+
+def test_an_edit_shows_at_once_even_from_a_node_whose_clock_lags(client, auth, admin, eve_headers):
+    """Another node with a clock minutes ahead stamped a snippet's updated_at in our future; an
+    edit made here now writes an older updated_at, so MAX(updated_at) does not move. The edit must
+    show anyway (the change token in server.snippets), not a minute later."""
+    admin_headers = auth.headers("ada@acme.test")
+    ahead = publish(admin, "From the fast node")
+    snippet = publish(admin, "Launch")
+    with db.connection_context():
+        Snippet.update(updated_at=utcnow() + timedelta(minutes=5)).where(
+            Snippet.id == ahead.id
+        ).execute()
+    assert "Launch" in titles(client, eve_headers, "network=x")  # the live set is built
+
+    resp = client.patch(
+        f"/api/v1/snippets/{snippet.id}", json={"title": "Relaunch"}, headers=admin_headers
+    )
+    assert resp.status_code == 200, resp.get_json()
+    assert "Relaunch" in titles(client, eve_headers, "network=x")
+    resp = client.post(f"/api/v1/snippets/{snippet.id}/archive", headers=admin_headers)
+    assert resp.status_code == 200, resp.get_json()
+    assert titles(client, eve_headers, "network=x") == ["From the fast node"]
+
+
+def test_a_share_that_commits_after_a_newer_one_still_counts(client, admin, eve_headers):
+    """On PostgreSQL share ids are taken at insert and may commit out of order (two requests,
+    perhaps on two nodes): id 102 is visible while 101 is still committing. Catching up past 102
+    must not lose 101 (server.sharers remembers the gap and looks again)."""
+    snippet = publish(admin, "Launch")
+    people = [make_user(f"p{i}@acme.test") for i in range(3)]
+
+    def colleagues() -> int:
+        resp, item = item_on(client, eve_headers)
+        assert item is not None, (resp.status_code, resp.get_data(as_text=True)[:500])
+        return item["colleagues_shared"]
+
+    def committed(share_id: int, user) -> None:
+        with db.connection_context():
+            Share.create(
+                id=share_id,
+                event_id=str(uuid.uuid4()),
+                user=user,
+                network="x",
+                snippet=snippet,
+                shared_at=utcnow(),
+            )
+
+    assert colleagues() == 0
+    committed(100, people[0])
+    committed(102, people[1])
+    assert colleagues() == 2
+    committed(101, people[2])  # took its id before 102, committed after
+    assert colleagues() == 3
