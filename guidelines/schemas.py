@@ -6,6 +6,8 @@ and a test keeps them identical, so the package works without the repo checkout.
 
 from __future__ import annotations
 
+# The database's integer range (PostgreSQL `integer`): a larger limit could never be stored.
+MAX_INT = 2**31 - 1
 NETWORKS = ["linkedin", "x"]
 DETECTORS = ["email", "phone", "card", "iban", "cashtag"]
 KINDS = ["terms", "pattern", "detector", "require", "limit"]
@@ -81,10 +83,12 @@ POLICY_SCHEMA: dict = {
                 "max_length": {
                     "type": "object",
                     "additionalProperties": False,
-                    "properties": {n: {"type": "integer", "minimum": 1} for n in NETWORKS},
+                    "properties": {
+                        n: {"type": "integer", "minimum": 1, "maximum": MAX_INT} for n in NETWORKS
+                    },
                 },
-                "max_hashtags": {"type": "integer", "minimum": 0},
-                "max_mentions": {"type": "integer", "minimum": 0},
+                "max_hashtags": {"type": "integer", "minimum": 0, "maximum": MAX_INT},
+                "max_mentions": {"type": "integer", "minimum": 0, "maximum": MAX_INT},
             },
             "allOf": [
                 {
