@@ -42,13 +42,20 @@ def test_concurrent_claims_on_postgresql_never_share_a_row(pg_app):
             for i in range(400)
         )
     claimed: dict[str, list[int]] = {}
+    start = threading.Barrier(4)  # all four claim at once, or the first may take every row alone
 
     def claimer() -> None:
         me = worker_id()
         mine = claimed.setdefault(me, [])
         with pg_app.app_context(), db.connection_context():
-            while rows := claim(me, 7):
+            start.wait(timeout=30)
+            while True:
+                rows = claim(me, 3)
                 mine.extend(r.id for r in rows)
+                # A claimer that lost every row of its pick to another gets none: it tries again
+                # while any row is still pending, as a worker does at its next wake-up.
+                if not rows and not Outbox.select().where(Outbox.status == "pending").exists():
+                    break
 
     threads = [threading.Thread(target=claimer) for _ in range(4)]
     for t in threads:
