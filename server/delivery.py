@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 
+from server import chat
 from server.db import db
 from server.mail_messages import NotWanted, compose
 from server.mailer import Mailer, PermanentFailure, TemporaryFailure
@@ -64,7 +65,10 @@ def _deliver_due(batch: int, max_rows: int | None, outcome: dict[str, int]) -> d
                 break
             for row in rows:
                 done += 1
-                outcome[_deliver_one(mailer, row, worker, cache)] += 1
+                if row.kind == chat.KIND:  # a team channel's webhook, not mail (server.chat)
+                    outcome[chat.deliver_one(row, worker)] += 1
+                else:
+                    outcome[_deliver_one(mailer, row, worker, cache)] += 1
     finally:
         mailer.close()
     return outcome

@@ -218,6 +218,9 @@ def run_week(week: str, now: datetime | None = None) -> int:
             _create_tracked_links(rows)
             JobRun.update(progress=users[-1].id).where(JobRun.id == run.id).execute()
         covered += len(users)
+    from server.chat import queue_week
+
+    queue_week(week, now)  # each team channel's summary (unique keys: a resumed run writes it once)
     JobRun.update(finished_at=utcnow()).where(JobRun.id == run.id).execute()
     return covered
 

@@ -150,6 +150,7 @@ def _register(huey: Huey, app: Flask) -> None:
             step(f"write the digest of {w}", run_week, w)
         step("write due reminders", queue_due_reminders)
         step("poll due feeds", _poll_feeds)
+        step("announce featured posts in team chats", _announce_featured)
         step("deliver", deliver_due)
         _book_follow_up()
 
@@ -159,6 +160,12 @@ def _register(huey: Huey, app: Flask) -> None:
 
         every = timedelta(minutes=int(app.config["FEED_POLL_MINUTES"]))
         feeds.poll_due(feeds.FetchLimits.from_config(app.config), every)
+
+    def _announce_featured() -> None:
+        """Featured posts whose scheduled start has come go to team chats (server.chat)."""
+        from server.chat import queue_live_featured
+
+        queue_live_featured()
 
     @huey.on_startup()
     def resume() -> None:

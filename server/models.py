@@ -385,6 +385,20 @@ class FeedEntry(BaseModel):
     seen_at = DateTimeField(default=utcnow)
 
 
+class ChatWebhook(BaseModel):
+    """A team's incoming-webhook URL for one chat service (server.chat); the URL is never shown in full again."""
+
+    team = ForeignKeyField(Team, backref="+", on_delete="CASCADE")
+    service = CharField()  # "slack" | "teams"
+    url = TextField()
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "chat_webhook"
+        indexes = ((("team", "service"), True),)
+
+
 ALL_MODELS = [
     Team,
     User,
@@ -409,4 +423,5 @@ ALL_MODELS = [
     FeedSource,
     FeedPoll,
     FeedEntry,
+    ChatWebhook,
 ]

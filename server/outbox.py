@@ -151,8 +151,10 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(seconds, int(cfg["OUTBOX_RETRY_MAX_SECONDS"])))
 
 
-def mark_retry(row: Outbox, worker: str, error: str) -> str:
-    """A temporary failure: try again after the backoff, or give up (`failed`) after OUTBOX_MAX_ATTEMPTS."""
+def mark_retry(row: Outbox, worker: str, error: str, not_before: datetime | None = None) -> str:
+    """A temporary failure: try again after the backoff, or give up (`failed`) after OUTBOX_MAX_ATTEMPTS.
+
+    `not_before`: the receiver said when to come back (HTTP 429 Retry-After); never sooner than that."""
     if row.attempts >= int(current_app.config["OUTBOX_MAX_ATTEMPTS"]):
         mark_failed(row, worker, f"Gave up after {row.attempts} attempts. Last error: {error}")
         return "failed"
@@ -160,7 +162,7 @@ def mark_retry(row: Outbox, worker: str, error: str) -> str:
         status="pending",
         claimed_by=None,
         last_error=error[:2000],
-        next_attempt_at=utcnow() + backoff(row.attempts),
+        next_attempt_at=max(utcnow() + backoff(row.attempts), not_before or utcnow()),
     ).where(_mine(row, worker)).execute()
     return "pending"
 

@@ -540,7 +540,18 @@ def transition(actor: User | None, snippet: Snippet, action: str) -> Snippet:
         audit.record(
             actor, f"snippet.{action}", "snippet", snippet.id, before, snippet_json(snippet)
         )
+    if target == "approved" and snippet.featured:
+        _announce_in_chats()
     return snippet
+
+
+def _announce_in_chats() -> None:
+    """A featured post that is live now goes to team chats at once (a later start: the worker's tick)."""
+    from server.chat import queue_live_featured
+    from server.jobs import nudge
+
+    if queue_live_featured():
+        nudge()
 
 
 def touch_campaign_snippets(campaign_id: int) -> None:
