@@ -13,6 +13,7 @@ import pytest
 
 from server.db import db
 from server.delivery import deliver_due
+from server.chat import queue_week
 from server.digest import run_week
 from server.models import AuditEntry, Outbox, Snippet, SnippetTeam, SnippetVariant, Team, utcnow
 from tests.chat_support import Receiver
@@ -250,6 +251,8 @@ def test_featured_post_reaches_both_channels_once_in_each_format(
 def test_featured_post_with_a_later_start_is_posted_when_the_start_comes(
     chat_app, client, admin_headers, sales, slack
 ):
+    old = snippet("Old news", featured=True)
+    approve(client, admin_headers, old.id)  # live before the channel was connected: not announced
     set_hook(client, admin_headers, sales.id, "slack", slack.url(SLACK_SECRET))
     later = snippet("Next week", featured=True, starts_in=timedelta(seconds=1))
     approve(client, admin_headers, later.id)
@@ -260,7 +263,7 @@ def test_featured_post_with_a_later_start_is_posted_when_the_start_comes(
     wait_until(lambda: in_app(chat_app, queue_live_featured) == 1, 5, "the start of the post")
     deliver(chat_app)
     [hit] = slack.delivered()
-    assert "Next week" in hit.body["text"]
+    assert hit.body["text"] == "Featured: Next week"
 
 
 def test_weekly_digest_gives_each_team_channel_its_new_posts_once(
@@ -276,7 +279,8 @@ def test_weekly_digest_gives_each_team_channel_its_new_posts_once(
     snippet("Finance only", status="approved", teams=(finance,))
     in_app(chat_app, run_week, "2026-W49")
     deliver(chat_app)
-    in_app(chat_app, run_week, "2026-W49")  # a second run (or a resumed one) writes nothing new
+    in_app(chat_app, run_week, "2026-W49")  # a second run writes nothing new
+    assert in_app(chat_app, queue_week, "2026-W49", utcnow()) == 0  # nor does a resumed one
     deliver(chat_app)
 
     [s_hit] = slack.delivered()
