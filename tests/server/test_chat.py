@@ -11,9 +11,9 @@ from datetime import timedelta
 
 import pytest
 
+from server.chat import queue_week
 from server.db import db
 from server.delivery import deliver_due
-from server.chat import queue_week
 from server.digest import run_week
 from server.models import AuditEntry, Outbox, Snippet, SnippetTeam, SnippetVariant, Team, utcnow
 from tests.chat_support import Receiver
