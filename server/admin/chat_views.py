@@ -69,7 +69,6 @@ def team_chat_save(team_id: int, service: str):
     try:
         chat.save_webhook(forms.actor(), team, service, url)
     except chat.WebhookError as exc:
-        flash(f"{chat.SERVICES[service]} webhook not saved: {exc}", "error")
         return _page(team, {service: str(exc)}, {service: url})
     flash(f"{chat.SERVICES[service]} webhook saved. Send a test message to check it.", "ok")
     return redirect(url_for("admin.team_chat", team_id=team.id))

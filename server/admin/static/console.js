@@ -16,7 +16,9 @@ window.heraldConsole = (function () {
 
   document.addEventListener("submit", function (event) {
     const form = event.target;
-    const question = form.getAttribute("data-confirm");
+    // A button may ask its own question (one form, several actions via formaction).
+    const button = event.submitter;
+    const question = (button && button.getAttribute("data-confirm")) || form.getAttribute("data-confirm");
     if (question && !window.confirm(question)) {
       event.preventDefault();
     }
