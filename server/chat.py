@@ -14,6 +14,7 @@ address; http and private addresses only for loopback receivers when HERALD_FEED
 
 from __future__ import annotations
 
+import http.client
 import ipaddress
 import json
 import logging
@@ -561,12 +562,16 @@ def deliver_one(row: Outbox, worker: str) -> str:
     try:
         check_url(hook.url, limits)  # again at send time: the name may resolve elsewhere now
     except FeedError as exc:
+        if str(exc).startswith(
+            "Cannot resolve"
+        ):  # DNS trouble passes; a forbidden address does not
+            return _retry(row, worker, f"{label} webhook: {exc}")
         mark_failed(row, worker, f"{label} webhook refused: {exc}")
         return "failed"
     mark_committing(row, worker)
     try:
         answer = post_json(hook.url, body, limits.timeout)
-    except OSError as exc:
+    except (OSError, http.client.HTTPException) as exc:  # refused, reset, timed out, garbled answer
         reason = getattr(exc, "reason", exc)
         return _retry(row, worker, f"Cannot reach {label}: {reason}.")
     if 200 <= answer.status < 300:

@@ -353,3 +353,15 @@ def test_a_404_fails_at_once_with_the_services_answer(
         "failed": 0,
         "cancelled": 0,
     }
+
+
+def test_an_unreachable_channel_waits_with_the_reason(chat_app, client, admin_headers, sales):
+    from tests.mail_support import free_port
+
+    url = f"http://127.0.0.1:{free_port()}/hook/{SLACK_SECRET}"  # nothing listens there
+    set_hook(client, admin_headers, sales.id, "slack", url)
+    client.post(f"/api/v1/teams/{sales.id}/chat/slack/test", headers=admin_headers)
+    assert deliver(chat_app)["retry"] == 1
+    [row] = rows(chat_app)
+    assert row.status == "pending" and row.last_error.startswith("Cannot reach Slack:")
+    assert "Connection refused" in row.last_error and SLACK_SECRET not in row.last_error
