@@ -16,6 +16,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     config.refuse_default_secret(app)
     config.check_settings(app)
+    from server.suggestion_replay import SuggestionReplay
+
+    # Inside ProxyFix (installed next), so it sees the client's scheme and host as Flask does.
+    app.wsgi_app = SuggestionReplay(app.wsgi_app, app)
     _trust_proxies(app)
 
     from server import api, db, errors, health, input_guard, request_limits, request_log

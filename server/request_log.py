@@ -40,12 +40,23 @@ class JSONLineFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False, separators=(",", ":"))
 
 
+def choose_request_id(incoming: str) -> str:
+    """The caller's X-Request-ID when sane, else a fresh one."""
+    return incoming if _SANE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+
+
 def request_id() -> str:
-    """The current request's id: the caller's X-Request-ID when sane, else a fresh one."""
+    """The current request's id (see choose_request_id), chosen once per request."""
     if "request_id" not in g:
-        incoming = request.headers.get(REQUEST_ID_HEADER, "")
-        g.request_id = incoming if _SANE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        g.request_id = choose_request_id(request.headers.get(REQUEST_ID_HEADER, ""))
     return g.request_id
+
+
+def log_request(fields: dict[str, Any]) -> None:
+    """The one line per request (fields: request_fields, or the same keys from server.suggestion_replay)."""
+    logger.info(
+        "%s %s %s", fields["method"], fields["route"], fields["status"], extra={"fields": fields}
+    )
 
 
 def _user_id() -> int | None:
@@ -109,12 +120,5 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _finish(resp):
         resp.headers[REQUEST_ID_HEADER] = request_id()
-        fields = request_fields(resp.status_code)
-        logger.info(
-            "%s %s %s",
-            fields["method"],
-            fields["route"],
-            fields["status"],
-            extra={"fields": fields},
-        )
+        log_request(request_fields(resp.status_code))
         return resp

@@ -35,6 +35,7 @@ from server.schemas import returns
 from server.snippets import query_int, text_matches
 from server.suggestion_index import live_set, page_for, stamps_and_teams
 from server.suggestion_items import escaped
+from server.suggestion_replay import remember
 from server.tracked_links import ensure_links, public_base, tracked_url
 
 bp = Blueprint("suggestions", __name__, url_prefix="/api/v1/suggestions")
@@ -165,6 +166,8 @@ def index():
     ).hexdigest()
     headers = {"ETag": f'"{etag}"', "Cache-Control": "private, no-cache"}
     # Weak comparison, as RFC 9110 says for GET; most polls carry the ETag of the last answer.
+    if not q:  # searches read the database directly: not replayed
+        remember(request.environ, network, live, etag)
     if "If-None-Match" in request.headers and request.if_none_match.contains_weak(etag):
         return current_app.response_class(status=304, headers=headers)
     # Assembled from pre-encoded items (server.suggestion_items), not re-encoded per request.
