@@ -36,3 +36,14 @@ def campaigns():
 
 
 campaigns.query_parameters = summary.query_parameters
+
+
+@bp.get("/content-mix")
+@access("admin")
+@returns("analytics/content-mix")
+def content_mix():
+    """Company / third-party / employee-proposed content in the live library and in the last 30
+    days' shares, beside the target mix set in the console."""
+    from server.content_mix import content_mix as figures
+
+    return jsonify(figures())

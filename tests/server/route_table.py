@@ -67,6 +67,7 @@ ROUTES: dict[tuple[str, str], str] = {
     ("/api/v1/shares", "POST"): "employee",
     ("/api/v1/analytics/summary", "GET"): "admin",
     ("/api/v1/analytics/campaigns", "GET"): "admin",
+    ("/api/v1/analytics/content-mix", "GET"): "admin",
     # --- API: guidelines and policy ---
     ("/api/v1/guidelines", "GET"): "admin",
     ("/api/v1/guidelines", "POST"): "admin",
