@@ -333,3 +333,15 @@ def test_insert_says_so_when_the_hashtag_would_pass_the_limit():
     )
     panel.dismiss_nudge()
     assert view.calls[-1] == ("show_hashtag_note", (None,))
+
+
+def test_the_hashtag_note_goes_once_the_employee_adds_the_tag():
+    panel, sent, view, _ = make_panel()
+    untagged = {**SUGGESTIONS["items"][0], "variants": [{"index": 0, "text": "x" * 278}]}
+    panel.data = {**panel.data, "suggestions": {**SUGGESTIONS, "items": [untagged]}}
+    panel.insert(7)
+    view.calls.clear()
+    panel.handle({"type": "text", "text": "x" * 200, "origin": None})
+    assert ("show_hashtag_note", (None,)) not in view.calls  # shortened, tag not added yet
+    panel.handle({"type": "text", "text": "x" * 200 + " #go", "origin": None})
+    assert ("show_hashtag_note", (None,)) in view.calls

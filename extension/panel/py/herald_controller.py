@@ -60,6 +60,7 @@ class PanelController:
         self._pending_check = None
         self._last_check_at = None
         self._post_note = None  # what the bridge was last told to show beside Post
+        self._missing_hashtag = None  # the campaign tag that did not fit, while the note says so
 
     # Messages from the bridge ------------------------------------------------------------
 
@@ -133,6 +134,10 @@ class PanelController:
         if self.nudge_visible and self._own_words_added():
             self.nudge_visible = False
             self.view.show_nudge(False)
+        if self._missing_hashtag and herald_suggestions.has_hashtag(
+            self.text, self._missing_hashtag
+        ):
+            self._show_hashtag_note(None)  # the employee made room and added it
         self._schedule_check()
 
     def _follow_theme(self, theme):
@@ -168,7 +173,7 @@ class PanelController:
         if self.nudge_visible:
             self.nudge_visible = False
             self.view.show_nudge(False)
-            self.view.show_hashtag_note(None)
+            self._show_hashtag_note(None)
 
     def origin(self):
         """The suggestion the current text started from: the bridge knows best (it saw the
@@ -211,6 +216,10 @@ class PanelController:
         self.send(herald_messages.insert(text, snippet_id, variant))
         self.nudge_visible = True
         self.view.show_nudge(True)
+        self._show_hashtag_note(note, herald_suggestions.campaign_hashtag(item) if note else None)
+
+    def _show_hashtag_note(self, note, hashtag=None):
+        self._missing_hashtag = hashtag
         self.view.show_hashtag_note(note)
 
     def _with_hashtag(self, item, text):
@@ -240,7 +249,7 @@ class PanelController:
     def dismiss_nudge(self):
         self.nudge_visible = False
         self.view.show_nudge(False)
-        self.view.show_hashtag_note(None)
+        self._show_hashtag_note(None)
 
     def apply_fix(self, finding_index, fix_index):
         findings = self.analysis["findings"]
