@@ -33,6 +33,8 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         3,
         7,
     ],  # automatic reminders to invitees who have not joined, days after the invitation
+    # The content mix the program aims for, in % (server.content_mix; the parts sum to 100).
+    "content_mix_target": {"company": 60, "third_party": 30, "employee": 10},
 }
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from peewee import JOIN, IntegrityError, fn
 
+from server import analytics
 from server.admin import forms
 from server.admin.core import admin_required, bp
 from server.errors import APIError
@@ -34,9 +35,17 @@ def campaigns():
     )
     edit_id = forms.arg_int("edit")
     editing = Campaign.get_or_none(Campaign.id == edit_id) if edit_id else None
+    period_error = None
+    try:
+        period = analytics.parse_period(request.args.get("from"), request.args.get("to"))
+    except APIError as err:
+        period_error = err.message
+        period = analytics.parse_period(None, None)
     return render_template(
         "admin/campaigns.html",
         campaigns=list(rows),
+        figures=analytics.campaign_figures(period),
+        period_error=period_error,
         editing=editing,
         to_local=forms.iso_to_local,
         window_reason=campaign_window_reason,

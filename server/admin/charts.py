@@ -116,3 +116,53 @@ def clicks_per_day(per_day: list[dict[str, Any]]) -> Markup:
     chart.x_labels_major = labels[:: max(1, len(labels) // 10)]
     chart.add("Clicks", [row["clicks"] for row in per_day])
     return to_inline_svg(chart, "Clicks per day; the numbers are in the table below.")
+
+
+_MIX_STYLE = Style(
+    background="transparent",
+    plot_background="transparent",
+    foreground="#1f2933",
+    foreground_strong="#1f2933",
+    foreground_subtle="#52606d",
+    # company, third-party, employee-proposed: distinct for colour-blind readers too
+    colors=("#0a66c2", "#d97706", "#059669"),
+    font_family="system-ui, sans-serif",
+    label_font_size=12,
+    major_label_font_size=13,
+    legend_font_size=13,
+    title_font_size=15,
+    value_font_size=12,
+)
+
+
+def content_mix(mix: dict[str, Any], labels: dict[str, str]) -> Markup:
+    """Three stacked 100 % bars, one above the other: the target, the live library and what was
+    shared, so each kind's part lines up with its target."""
+    chart = pygal.HorizontalStackedBar(
+        **_config(
+            style=_MIX_STYLE,
+            title="Content mix (%)",
+            width=560,
+            height=280,
+            legend_at_bottom_columns=2,
+            truncate_legend=-1,
+            y_labels=[0, 25, 50, 75, 100],
+            range=(0, 100),
+            print_values=True,
+            print_values_position="center",
+            value_formatter=lambda v: f"{v:.0f} %" if v >= 6 else "",
+        )
+    )
+    rows = [
+        ("Target", mix["target"]),
+        ("Live library", mix["library"]["percent"]),
+        (f"Shared, last {mix['shared']['days']} days", mix["shared"]["percent"]),
+    ]
+    # pygal draws the first label at the bottom: reverse so the target reads first
+    rows.reverse()
+    chart.x_labels = [label for label, _ in rows]
+    for kind, label in labels.items():
+        chart.add(label, [values[kind] for _, values in rows])
+    return to_inline_svg(
+        chart, "Content mix: target, live library and shares; the numbers are in the table beside."
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import render_template, request
 
-from server import analytics
+from server import analytics, content_mix
 from server.admin import charts
 from server.admin.core import admin_required, bp
 from server.errors import APIError
@@ -20,10 +20,20 @@ def dashboard():
         error = err.message
         period = analytics.parse_period(None, None)
     data = analytics.summary(period)
+    mix = content_mix.content_mix()
     svgs = {
         "funnel": charts.funnel(data["funnel"]),
         "shares": charts.shares_per_day(data["shares"]["per_day"]),
         "weekly": charts.weekly_sharers(data["weekly_active_sharers"]),
         "clicks": charts.clicks_per_day(data["clicks"]["per_day"]),
+        "mix": charts.content_mix(mix, content_mix.LABELS),
     }
-    return render_template("admin/dashboard.html", data=data, svgs=svgs, error=error, period=period)
+    return render_template(
+        "admin/dashboard.html",
+        data=data,
+        svgs=svgs,
+        error=error,
+        period=period,
+        mix=mix,
+        mix_labels=content_mix.LABELS,
+    )

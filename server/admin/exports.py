@@ -135,3 +135,61 @@ def export_clicks():
             ]
 
     return _csv_response("clicks", period, CLICKS_HEADER, rows())
+
+
+CAMPAIGNS_HEADER = [
+    "campaign_id",
+    "campaign",
+    "hashtag",
+    "shares_linkedin",
+    "shares_x",
+    "shares_total",
+    "sharers_linkedin",
+    "sharers_x",
+    "sharers_total",
+    "clicks_linkedin",
+    "clicks_x",
+    "clicks_unattributed",
+    "clicks_total",
+    "clicks_bots_not_counted",
+    "emv_linkedin",
+    "emv_x",
+    "emv_total",
+    "currency",
+]
+
+
+@bp.get("/exports/campaigns.csv")
+@admin_required
+def export_campaigns():
+    """One row per campaign: the campaigns page's figures (server.analytics.campaign_figures).
+    Counts only, no one is named."""
+    period = analytics.parse_period(request.args.get("from"), request.args.get("to"))
+    figures = analytics.campaign_figures(period)
+
+    def rows():
+        for item in figures["items"]:
+            campaign, shares, sharers = item["campaign"], item["shares"], item["sharers"]
+            clicks, emv = item["clicks"], item["emv"]
+            yield [
+                campaign["id"],
+                campaign["name"],
+                campaign["hashtag"] or "",
+                shares["by_network"]["linkedin"],
+                shares["by_network"]["x"],
+                shares["total"],
+                sharers["by_network"]["linkedin"],
+                sharers["by_network"]["x"],
+                sharers["total"],
+                clicks["by_network"]["linkedin"],
+                clicks["by_network"]["x"],
+                clicks["unattributed"],
+                clicks["total"],
+                clicks["bots"],
+                f"{emv['by_network']['linkedin']:.2f}",
+                f"{emv['by_network']['x']:.2f}",
+                f"{emv['total']:.2f}",
+                figures["currency"],
+            ]
+
+    return _csv_response("campaigns", period, CAMPAIGNS_HEADER, rows())

@@ -80,6 +80,21 @@ def _digest_values(errors: list[str]) -> dict:
     return values
 
 
+def _content_mix_values(errors: list[str]) -> dict:
+    """The target content mix: whole percentages that add up to 100 (server.content_mix)."""
+    from server.content_mix import KINDS, target_errors
+
+    if "mix_company" not in request.form:  # a form without the fieldset changes none of it
+        return {}
+    target: dict = {}
+    for kind in KINDS:
+        raw = forms.text(f"mix_{kind}")
+        value = strict_int(raw)
+        target[kind] = raw if value is None else value  # not a number: the schema says so
+    errors.extend(f"Target content mix: {problem}" for problem in target_errors(target))
+    return {"content_mix_target": target}
+
+
 @bp.post("/settings")
 @admin_required
 def settings_save():
@@ -109,6 +124,7 @@ def settings_save():
         },
     }
     values.update(_digest_values(errors))
+    values.update(_content_mix_values(errors))
     if not values["program_name"]:
         errors.append("The program needs a name.")
     if values["program_logo_url"] and not (

@@ -25,6 +25,7 @@ PAGES = [
     "/admin/exports",
     "/admin/exports/shares.csv",
     "/admin/exports/clicks.csv",
+    "/admin/exports/campaigns.csv",
     "/admin/assets/brython.js",
 ]
 

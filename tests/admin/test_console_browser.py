@@ -49,7 +49,7 @@ def _wait_checker(page) -> None:
 
 def test_dashboard_screenshot_with_demo_data(admin_page):
     page = admin_page
-    assert page.locator("svg.pygal-chart").count() == 4
+    assert page.locator("svg.pygal-chart").count() == 5  # with the content mix
     assert page.get_by_text("earned media value (estimate)").is_visible()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)

@@ -306,3 +306,42 @@ def test_post_anyway_note_follows_the_policy_option():
     # The default (no option, or "nothing"): the panel never arms a note.
     assert notes_for({"rules": []}) == []
     assert notes_for({"rules": [], "on_post": {"errors_left": "nothing"}}) == []
+
+
+def test_insert_adds_the_campaign_hashtag_the_variant_lacks():
+    panel, sent, view, _ = make_panel()
+    items = SUGGESTIONS["items"][0]
+    untagged = {**items, "variants": [{"index": 0, "text": "We launched today"}]}
+    panel.data = {**panel.data, "suggestions": {**SUGGESTIONS, "items": [untagged]}}
+    panel.insert(7)
+    assert sent[-1]["text"] == "We launched today #Go"
+    assert panel.origin()["text"] == "We launched today #Go"  # edits count from what was inserted
+    assert ("show_hashtag_note", (None,)) in view.calls
+
+
+def test_insert_says_so_when_the_hashtag_would_pass_the_limit():
+    panel, sent, view, _ = make_panel()
+    long_text = "x" * 278  # 278 + " #Go" = 282 > 280 on X
+    untagged = {**SUGGESTIONS["items"][0], "variants": [{"index": 0, "text": long_text}]}
+    panel.data = {**panel.data, "suggestions": {**SUGGESTIONS, "items": [untagged]}}
+    panel.insert(7)
+    assert sent[-1]["text"] == long_text  # not silently over the limit
+    notes = [args[0] for name, args in view.calls if name == "show_hashtag_note"]
+    assert notes[-1] == (
+        "#Go was not added: the post would be longer than 280 characters. "
+        "Shorten it and add #Go yourself."
+    )
+    panel.dismiss_nudge()
+    assert view.calls[-1] == ("show_hashtag_note", (None,))
+
+
+def test_the_hashtag_note_goes_once_the_employee_adds_the_tag():
+    panel, sent, view, _ = make_panel()
+    untagged = {**SUGGESTIONS["items"][0], "variants": [{"index": 0, "text": "x" * 278}]}
+    panel.data = {**panel.data, "suggestions": {**SUGGESTIONS, "items": [untagged]}}
+    panel.insert(7)
+    view.calls.clear()
+    panel.handle({"type": "text", "text": "x" * 200, "origin": None})
+    assert ("show_hashtag_note", (None,)) not in view.calls  # shortened, tag not added yet
+    panel.handle({"type": "text", "text": "x" * 200 + " #go", "origin": None})
+    assert ("show_hashtag_note", (None,)) in view.calls

@@ -2,9 +2,11 @@ from herald_i18n import Strings
 from herald_suggestions import (
     campaign_hashtag,
     campaigns,
+    has_hashtag,
     shared_label,
     variant_text,
     visible_suggestions,
+    with_campaign_hashtag,
 )
 from panel_support import load_catalogs
 
@@ -119,3 +121,28 @@ def test_other_languages_label_in_every_language():
         assert "3" in text and "{count}" not in text
         if language != "en":
             assert text != catalogs["en"]["other_languages"].replace("{count}", "3")
+
+
+def test_campaign_hashtag_is_appended_once_at_the_end():
+    # X: one space; LinkedIn: a hashtags line of its own, or beside a trailing line of tags
+    assert with_campaign_hashtag("Live now 🚀", "#AcmeLaunch", "x") == "Live now 🚀 #AcmeLaunch"
+    assert with_campaign_hashtag("Live now\n", "#AcmeLaunch", "linkedin") == (
+        "Live now\n\n#AcmeLaunch"
+    )
+    assert with_campaign_hashtag("Live now\n#Cloud #AI", "#AcmeLaunch", "linkedin") == (
+        "Live now\n#Cloud #AI #AcmeLaunch"
+    )
+    assert with_campaign_hashtag("", "#AcmeLaunch", "x") == "#AcmeLaunch"
+    assert with_campaign_hashtag("Live now", "", "x") == "Live now"
+
+
+def test_campaign_hashtag_already_there_in_any_case_is_not_added_again():
+    for text in ("Live #acmelaunch now", "Live now (#ACMELAUNCH)", "#AcmeLaunch: live"):
+        assert with_campaign_hashtag(text, "#AcmeLaunch", "linkedin") == text
+        assert has_hashtag(text, "#AcmeLaunch")
+    # a longer tag is another tag
+    assert not has_hashtag("Live #AcmeLaunchDay", "#AcmeLaunch")
+    assert not has_hashtag("Live #AcmeLaunch_2", "#AcmeLaunch")
+    assert with_campaign_hashtag("Live #AcmeLaunchDay", "#AcmeLaunch", "x") == (
+        "Live #AcmeLaunchDay #AcmeLaunch"
+    )

@@ -70,6 +70,8 @@ ROUTES: dict[tuple[str, str], str] = {
     ("/api/v1/feeds/<int:source_id>/poll", "POST"): "admin",
     ("/api/v1/shares", "POST"): "employee",
     ("/api/v1/analytics/summary", "GET"): "admin",
+    ("/api/v1/analytics/campaigns", "GET"): "admin",
+    ("/api/v1/analytics/content-mix", "GET"): "admin",
     # --- API: guidelines and policy ---
     ("/api/v1/guidelines", "GET"): "admin",
     ("/api/v1/guidelines", "POST"): "admin",
@@ -103,6 +105,7 @@ ROUTES: dict[tuple[str, str], str] = {
     ("/admin/feeds/<int:source_id>/<any(pause, resume, poll, delete):action>", "POST"): "admin",
     ("/admin/exports", "GET"): "admin",
     ("/admin/exports/clicks.csv", "GET"): "admin",
+    ("/admin/exports/campaigns.csv", "GET"): "admin",
     ("/admin/exports/shares.csv", "GET"): "admin",
     ("/admin/guidelines", "GET"): "admin",
     ("/admin/guidelines/new", "GET"): "admin",

@@ -260,6 +260,48 @@ STARTER_CASES = [
     ("Revenue grew 20% last year, 100% recycled. Скидка 20% на всё", "linkedin", []),
 ]
 
+# A campaign's hashtag counts for a `require` rule that lists it (the panel adds the tag on
+# insert, herald_suggestions.with_campaign_hashtag): whole tag, any case, wherever it stands.
+CAMPAIGN_POLICY = {
+    "version": 1,
+    "name": "campaign hashtag vectors",
+    "rules": [
+        {
+            "id": "campaign-tag",
+            "kind": "require",
+            "severity": "warning",
+            "message": "Add the campaign's hashtag",
+            "when": ["Acme"],
+            "require_any": ["#AcmeEmployee", "#AcmeLaunch", "#ΆκμεΕκκίνηση"],
+            "fix_append": " #AcmeLaunch",
+            "examples": ex(["Acme Cloud"], ["Acme Cloud #AcmeLaunch"]),
+        },
+    ],
+}
+
+CAMPAIGN_CASES = [
+    ("Acme Cloud is live\n\n#AcmeLaunch", "linkedin", []),
+    ("Acme Cloud is live 🚀 #AcmeLaunch", "x", []),
+    ("Acme Cloud #acmelaunch", "x", []),
+    ("(#ACMELAUNCH) Acme Cloud!", "linkedin", []),
+    ("Acme Cloud #άκμεεκκίνηση", "linkedin", []),
+    (
+        "Acme Cloud #AcmeLaunchDay",
+        "x",
+        [f("campaign-tag", 0, 4, "Acme", fix={"append": " #AcmeLaunch"})],
+    ),
+    (
+        "😀 Acme Cloud #AcmeLaunch_2",
+        "linkedin",
+        [f("campaign-tag", 2, 6, "Acme", fix={"append": " #AcmeLaunch"})],
+    ),
+    (
+        "Acme Cloud AcmeLaunch",
+        "x",
+        [f("campaign-tag", 0, 4, "Acme", fix={"append": " #AcmeLaunch"})],
+    ),
+]
+
 
 def write(name, policy, cases):
     out = {"name": name, "policy": policy, "cases": []}
@@ -279,3 +321,4 @@ if __name__ == "__main__":
     write("terms", TERMS_POLICY, TERMS_CASES)
     write("patterns_detectors", PATTERN_POLICY, PATTERN_CASES)
     write("starter", "starter", STARTER_CASES)
+    write("campaign_hashtag", CAMPAIGN_POLICY, CAMPAIGN_CASES)

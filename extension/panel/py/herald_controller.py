@@ -60,6 +60,7 @@ class PanelController:
         self._pending_check = None
         self._last_check_at = None
         self._post_note = None  # what the bridge was last told to show beside Post
+        self._missing_hashtag = None  # the campaign tag that did not fit, while the note says so
 
     # Messages from the bridge ------------------------------------------------------------
 
@@ -133,6 +134,10 @@ class PanelController:
         if self.nudge_visible and self._own_words_added():
             self.nudge_visible = False
             self.view.show_nudge(False)
+        if self._missing_hashtag and herald_suggestions.has_hashtag(
+            self.text, self._missing_hashtag
+        ):
+            self._show_hashtag_note(None)  # the employee made room and added it
         self._schedule_check()
 
     def _follow_theme(self, theme):
@@ -168,6 +173,7 @@ class PanelController:
         if self.nudge_visible:
             self.nudge_visible = False
             self.view.show_nudge(False)
+            self._show_hashtag_note(None)
 
     def origin(self):
         """The suggestion the current text started from: the bridge knows best (it saw the
@@ -204,11 +210,35 @@ class PanelController:
         if item is None:
             return
         variant = self.selected_variant(item)
-        text = herald_suggestions.variant_text(item, variant)
+        text, note = self._with_hashtag(item, herald_suggestions.variant_text(item, variant))
+        # the origin is what was inserted, hashtag included: edits are measured from there
         self.last_insert = {"snippet_id": snippet_id, "variant": variant, "text": text}
         self.send(herald_messages.insert(text, snippet_id, variant))
         self.nudge_visible = True
         self.view.show_nudge(True)
+        self._show_hashtag_note(note, herald_suggestions.campaign_hashtag(item) if note else None)
+
+    def _show_hashtag_note(self, note, hashtag=None):
+        self._missing_hashtag = hashtag
+        self.view.show_hashtag_note(note)
+
+    def _with_hashtag(self, item, text):
+        """(text to insert, note or None): the campaign's hashtag is added unless the post has it
+        already, or unless it would take the post past the network's limit; then the panel says
+        so instead of inserting a post that is over the limit."""
+        hashtag = herald_suggestions.campaign_hashtag(item)
+        tagged = herald_suggestions.with_campaign_hashtag(text, hashtag, self.network)
+        if tagged == text:
+            return text, None
+        if self.network == "x" and self.x_weighted_length is None and self.load_checker_now:
+            self.load_checker_now()  # X's weighted length comes with the guidelines
+        measure = self.x_weighted_length or len
+        limit = herald_hints.length_limit(self.network, self._policy())
+        if herald_hints.text_length(self.network, tagged, measure) > limit:
+            return text, self.strings.get(
+                "hashtag_over_limit", hashtag=hashtag, limit=self.strings.number(limit)
+            )
+        return tagged, None
 
     def _suggestion(self, snippet_id):
         for item in ((self.data or {}).get("suggestions") or {}).get("items") or []:
@@ -219,6 +249,7 @@ class PanelController:
     def dismiss_nudge(self):
         self.nudge_visible = False
         self.view.show_nudge(False)
+        self._show_hashtag_note(None)
 
     def apply_fix(self, finding_index, fix_index):
         findings = self.analysis["findings"]

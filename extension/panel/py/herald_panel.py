@@ -77,6 +77,12 @@ class PanelView:
         else:
             nudge.setAttribute("hidden", "")
 
+    def show_hashtag_note(self, text):
+        """Why the campaign's hashtag was not added (it would not fit), or nothing."""
+        note = by_id("hashtag-note")
+        note.textContent = text or ""
+        note.hidden = not text
+
     def focus_search(self):
         self.search.focus()
 

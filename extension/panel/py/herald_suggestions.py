@@ -102,6 +102,42 @@ def campaign_hashtag(item):
     return hashtag if hashtag.startswith("#") else "#" + hashtag
 
 
+def _word_char(char):
+    return char.isalnum() or char == "_"
+
+
+def has_hashtag(text, hashtag):
+    """`hashtag` is in `text` as a whole tag, in any case: "#acmelaunch" counts for #AcmeLaunch,
+    "#AcmeLaunchDay" does not. Same rule as the guidelines' terms (a tag starts with "#", so only
+    the character after it must not continue the word), so a `require` rule listing the tag and
+    this check agree."""
+    if not hashtag:
+        return False
+    low, tag = text.lower(), hashtag.lower()
+    start = low.find(tag)
+    while start != -1:
+        end = start + len(tag)
+        if end >= len(low) or not _word_char(low[end]):
+            return True
+        start = low.find(tag, start + 1)
+    return False
+
+
+def with_campaign_hashtag(text, hashtag, network):
+    """The one place that adds a campaign's hashtag to a post: at the end, unless the post
+    already has it. On X a space (characters are scarce); on LinkedIn a hashtags line of its
+    own after a blank line, or a space when the post already ends with a line of hashtags."""
+    if not hashtag or has_hashtag(text, hashtag):
+        return text
+    body = text.rstrip()
+    if not body:
+        return hashtag
+    last_line = body.split("\n")[-1].split()
+    tags_line = all(word.startswith("#") for word in last_line)
+    separator = " " if network == "x" or tags_line else "\n\n"
+    return body + separator + hashtag
+
+
 def shared_label(strings, count):
     """ "N colleagues shared this", with an invitation instead of "0 colleagues"."""
     if not count:
