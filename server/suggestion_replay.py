@@ -199,9 +199,10 @@ def _epoch(naive_utc) -> float:
 
 
 def _utcnow():
-    from server.models import utcnow
+    """The view's own clock (server.api.suggestions.utcnow), so both decide expiry alike."""
+    from server.api import suggestions
 
-    return utcnow()
+    return suggestions.utcnow()
 
 
 @functools.cache
