@@ -95,6 +95,9 @@ class User(BaseModel):
     # When the person stopped automatic reminders to join (the reminder's unsubscribe link). Nullable on
     # purpose: adding a NOT NULL column makes SQLite rebuild the user table, and that cascades deletes.
     reminders_stopped_at = DateTimeField(null=True)
+    # The languages the person reads, comma-separated primary subtags ("en,th"; server.languages):
+    # suggestions in them come first. Null until set: at first sign-in from the browser's language.
+    languages = CharField(null=True)
 
 
 class Membership(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from server import languages
 from server.models import Membership, Team, User, iso
 
 
@@ -19,6 +20,7 @@ def user_json(user: User) -> dict:
         "role": user.role,
         "status": user.status,
         "language": user.language,
+        "languages": languages.of(user),
         "teams": [{"id": t.id, "name": t.name} for t in teams],
         "leaderboard_opt_in": user.leaderboard_opt_in,
         "digest_opt_in": user.digest_opt_in,

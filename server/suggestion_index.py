@@ -34,8 +34,10 @@ from server.suggestion_items import CachedItem
 STALE_AFTER = timedelta(seconds=60)
 _OLDEST = datetime.min
 
-# One live snippet: sort key first, so sorting in reverse puts the newest first.
-Entry = tuple[datetime, int, int | None]  # (approved_at, id, campaign_id)
+# One live snippet: sort key first, so sorting in reverse puts must-see snippets first (pinned on
+# top for their targets), then the newest.
+Entry = tuple[bool, datetime, int, int | None]  # (must_see, approved_at, id, campaign_id)
+ID, CAMPAIGN, APPROVED = 2, 3, 1
 
 
 @dataclass
@@ -119,7 +121,8 @@ def _live_sql(param: str) -> tuple[str, str]:
     snippets = (
         f"SELECT {column(Snippet.id, 's')}, {column(Snippet.approved_at, 's')}, "
         f"{column(Snippet.starts_at, 's')}, {column(Snippet.campaign, 's')}, "
-        f"{column(Snippet.targeted, 's')}, {column(Snippet.expires_at, 's')} "
+        f"{column(Snippet.targeted, 's')}, {column(Snippet.expires_at, 's')}, "
+        f"{column(Snippet.featured, 's')} "
         f"FROM {table(Snippet)} s WHERE {live}"
     )
     teams = (
@@ -138,10 +141,16 @@ def build(network: str, now: datetime, current_stamp: tuple) -> LiveSet:
     everyone: list[Entry] = []
     targeted: dict[int, Entry] = {}
     soonest_expiry = None
-    for sid, approved_at, starts_at, campaign_id, is_targeted, expires_at in db.execute_sql(
-        snippets_sql, params
-    ):
-        entry = (as_datetime(approved_at or starts_at) or _OLDEST, sid, campaign_id)
+    for (
+        sid,
+        approved_at,
+        starts_at,
+        campaign_id,
+        is_targeted,
+        expires_at,
+        must_see,
+    ) in db.execute_sql(snippets_sql, params):
+        entry = (bool(must_see), as_datetime(approved_at or starts_at) or _OLDEST, sid, campaign_id)
         if is_targeted:
             targeted[sid] = entry
         else:
@@ -209,7 +218,7 @@ def page_for(
         if targeted is None:
             if len(live.shared_totals) >= 1024:
                 live.shared_totals.clear()
-            targeted = live.shared_totals[key] = len({e[1] for entries in teams for e in entries})
+            targeted = live.shared_totals[key] = len({e[ID] for entries in teams for e in entries})
         total = len(everyone) + targeted
     # The page's entries are among the first `end` of each list: sort just those heads.
     start, end = (page - 1) * per_page, page * per_page
@@ -219,8 +228,9 @@ def page_for(
     heads.sort(reverse=True)
     if len(teams) > 1:  # a snippet aimed at several of my teams: the same entry, kept once
         heads = list(dict.fromkeys(heads))
-    ids = [e[1] for e in heads[start:end]]
-    latest = heads[0][0] if heads else None
+    ids = [e[ID] for e in heads[start:end]]
+    # Must-see snippets are pinned above newer ones: the newest is not necessarily the first.
+    latest = max((e[APPROVED] for e in heads), default=None)
     return ids, total, (None if latest is _OLDEST else latest)
 
 
@@ -230,11 +240,11 @@ def _of_campaign(live: LiveSet, campaign: int) -> tuple[list[Entry], dict[int, l
         if len(live.campaigns) >= 256:  # ids come from the query string: keep this bounded
             live.campaigns.clear()
         found = live.campaigns[campaign] = (
-            [e for e in live.everyone if e[2] == campaign],
+            [e for e in live.everyone if e[CAMPAIGN] == campaign],
             {
                 team: narrowed
                 for team, entries in live.by_team.items()
-                if (narrowed := [e for e in entries if e[2] == campaign])
+                if (narrowed := [e for e in entries if e[CAMPAIGN] == campaign])
             },
         )
     return found

@@ -43,14 +43,20 @@ class CachedItem:
     linked: tuple[str, str] | None  # with LINK where the employee's tracked link goes
     link_url: str | None  # the snippet's own link, which tracked links lead to
     version: str  # changes whenever anything encoded here does: part of the ETag
+    language: str  # primary subtag, compared with the employee's languages (server.languages)
 
-    def to_json(self, tracked: str | None, colleagues_shared: int) -> str:
+    def to_json(self, tracked: str | None, colleagues_shared: int, in_my_languages: bool) -> str:
         """`tracked` comes JSON-escaped already (see escaped()): a page's links share one base."""
+        mine = _IN_MINE if in_my_languages else _NOT_IN_MINE
         if tracked and self.linked:
             before, after = self.linked
-            return f"{before}{colleagues_shared}{after}".replace(LINK, tracked)
+            return f"{before}{colleagues_shared}{mine}{after}".replace(LINK, tracked)
         before, after = self.plain
-        return f"{before}{colleagues_shared}{after}"
+        return f"{before}{colleagues_shared}{mine}{after}"
+
+
+_IN_MINE = ',"in_my_languages":true'
+_NOT_IN_MINE = ',"in_my_languages":false'
 
 
 def _encode(head: str, tail: str, link: str | None, variants: list[tuple[int, str]]) -> tuple:
@@ -162,6 +168,7 @@ def load(db, network: str, ids: list[int]) -> dict[int, CachedItem]:
             else None,
             link_url=link_url,
             version=f"{updated_at}:{campaign_id}:{campaign_name}:{campaign_hashtag}:{language}",
+            language=(language or "").split("-")[0].lower(),
         )
     return items
 

@@ -38,10 +38,10 @@
         suggestions: state.suggestions || null,
         policy: state.policy || null,
         offline: !!state.offline,
-        // The language chosen in Herald's options (else the browser's), and the employee's own
-        // languages (profile first) for ordering suggestions.
+        // The language chosen in Herald's options (else the browser's), and the languages the
+        // employee reads, stored on the server (options page): theirs come first in the panel.
         language: (state.settings && state.settings.language) || null,
-        languages: [state.user && state.user.language, state.settings && state.settings.language].filter(Boolean),
+        languages: (state.user && state.user.languages) || [state.user && state.user.language].filter(Boolean),
       };
     }
     toPanel(lastData);

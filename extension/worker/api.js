@@ -31,11 +31,23 @@
     };
   }
 
+  /** The browser's interface language (BCP 47), sent at sign-in: an employee who never chose the
+   * languages they read starts from it (server.languages). Left out when it is not a plain tag. */
+  function browserLanguage() {
+    const tag = String(heraldChrome.uiLocale() || "").replace(/_/g, "-");
+    return /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(tag) && tag.length <= 35 ? tag : null;
+  }
+
+  function withBrowserLanguage(body) {
+    const tag = browserLanguage();
+    return tag ? { ...body, browser_language: tag } : body;
+  }
+
   async function login(serverUrl, email, password) {
     const res = await rawFetch(apiUrl(serverUrl, "/auth/login"), {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ email, password }),
+      body: JSON.stringify(withBrowserLanguage({ email, password })),
     });
     const body = await res.json().catch(() => ({}));
     if (!res.ok) {
@@ -85,7 +97,7 @@
       state: params.get("state") || "-",
     };
     if (params.get("iss")) answer.iss = params.get("iss"); // RFC 9207: the server checks it
-    const done = await postJson(serverUrl, "/auth/oidc/exchange", answer);
+    const done = await postJson(serverUrl, "/auth/oidc/exchange", withBrowserLanguage(answer));
     if (done.error) return { ok: false, error: done.error };
     const auth = authFrom(done.data, serverUrl, null);
     await Store.set({ auth });

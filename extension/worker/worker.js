@@ -19,7 +19,7 @@ importScripts(
   const Queue = root.HeraldQueue;
   const Content = root.HeraldContent;
   const SYNC_MINUTES = 5;
-  const PROFILE_FIELDS = ["leaderboard_opt_in", "digest_opt_in", "follower_count"];
+  const PROFILE_FIELDS = ["leaderboard_opt_in", "digest_opt_in", "follower_count", "languages"];
   const ACCEPTED = ["get-state", "sign-in", "sign-out", "refresh-content", "queue-share", "set-settings", "mark-seen", "update-profile", "sso-info", "sign-in-sso", "get-my-data"];
 
   function normaliseServer(url) {
@@ -203,6 +203,9 @@ importScripts(
       if (!res.ok) return { ok: false, error: (data.error && data.error.code) || `http_${res.status}` };
       const { auth } = await Store.get("auth");
       if (auth && auth.refresh_token) await Store.set({ auth: { ...auth, user: data } });
+      // The suggestions say which are in the employee's languages: fetch them again (the ETag
+      // changed with the choice) and let open panels reorder.
+      if ("languages" in body) await refreshAndBroadcast();
       return { ok: true, user: data };
     },
     // What the server keeps about the employee, for the options page (shown, and downloadable).

@@ -91,6 +91,8 @@ def _form_payload() -> dict:
         "hashtags": forms.split_tags(forms.text("hashtags")),
         "campaign_id": forms.optional_int("campaign_id"),
         "team_ids": forms.int_list("team_ids"),
+        # Must-see is stored as `featured`: pinned first in the panel, labelled, announced.
+        "featured": request.form.get("priority") == "must_see",
     }
     for key in ("starts_at", "expires_at"):
         value = forms.local_to_iso(forms.text(key))
@@ -111,6 +113,7 @@ def _editor(snippet: Snippet | None, form: dict | None = None, errors=None, stat
                 "hashtags": " ".join("#" + t for t in data["hashtags"]),
                 "campaign_id": data["campaign"]["id"] if data["campaign"] else None,
                 "team_ids": [t["id"] for t in data["teams"]],
+                "must_see": data["featured"],
                 "starts_at": forms.iso_to_local(snippet.starts_at),
                 "expires_at": forms.iso_to_local(snippet.expires_at),
             }
@@ -123,6 +126,7 @@ def _editor(snippet: Snippet | None, form: dict | None = None, errors=None, stat
                 "hashtags": "",
                 "campaign_id": None,
                 "team_ids": [],
+                "must_see": False,
                 "starts_at": forms.iso_to_local(now),
                 "expires_at": forms.iso_to_local(
                     now + timedelta(days=int(get_setting("default_expiry_days")))
@@ -179,6 +183,7 @@ def _form_back(payload: dict) -> dict:
         "hashtags": request.form.get("hashtags", ""),
         "campaign_id": payload.get("campaign_id"),
         "team_ids": payload.get("team_ids", []),
+        "must_see": payload.get("featured", False),
         "starts_at": request.form.get("starts_at", ""),
         "expires_at": request.form.get("expires_at", ""),
     }

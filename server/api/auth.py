@@ -10,6 +10,7 @@ from flask import Blueprint, current_app, jsonify, request
 from peewee import PostgresqlDatabase
 from werkzeug.security import check_password_hash
 
+from server import languages
 from server.access import access
 from server.db import write_transaction
 from server.errors import APIError
@@ -151,6 +152,7 @@ def authenticate(email: str, password: str) -> User:
 @returns("auth/token-response")
 def login(body):
     user = authenticate(body["email"], body["password"])
+    languages.default_at_sign_in(user, body.get("browser_language"))
     return token_response(user, issue_refresh_token(user))
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from server import oidc
+from server import languages, oidc
 from server.access import access
 from server.api.auth import token_response
 from server.schemas import accepts, returns
@@ -46,4 +46,5 @@ def exchange(body):
     user, _ = oidc.complete(
         body["transaction"], body["state"], body["code"], "extension", body.get("iss")
     )
+    languages.default_at_sign_in(user, body.get("browser_language"))
     return token_response(user, issue_refresh_token(user))

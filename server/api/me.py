@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify
 
+from server import languages
 from server.access import access
 from server.models import User
 from server.personal_data import my_data
@@ -25,7 +26,10 @@ def show():
 @accepts("me-update")
 @returns("user")
 def update(body):
-    """Employees choose their language, leaderboard and digest opt-ins and follower count themselves."""
+    """Employees choose their language, the languages they read, leaderboard and digest opt-ins
+    and follower count themselves."""
+    if "languages" in body:
+        body["languages"] = languages.stored(body["languages"])
     User.update(**body).where(User.id == g.user.id).execute()
     return jsonify(user_json(User.get_by_id(g.user.id)))
 

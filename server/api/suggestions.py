@@ -1,6 +1,8 @@
 """What the extension's panel lists: approved snippets for the signed-in employee, on one network.
 
-Hot path: every open composer polls it. Four small queries per request besides the user's row,
+Must-see snippets (`featured`) come first, then the newest; each item says whether it is in one of
+the employee's languages (`in_my_languages`, from the user row already read for auth), and the
+panel folds the others. Hot path: every open composer polls it. Four small queries per request besides the user's row,
 whatever the page size: memberships, the change stamp (the live set is in each worker's memory, see
 server.suggestion_index), new shares since the last request (server.sharers) and my links' codes.
 Everything else in an item is encoded once per worker (server.suggestion_items).
@@ -15,7 +17,7 @@ import json
 from flask import Blueprint, current_app, g, request
 from peewee import SQL, fn
 
-from server import sharers, suggestion_items
+from server import languages, sharers, suggestion_items
 from server.access import access
 from server.db import db
 from server.errors import APIError
@@ -82,7 +84,7 @@ def search_page(team_ids, network, now, q, campaign, page, per_page):
         sid
         for (sid,) in Snippet.select(Snippet.id)
         .where(where)
-        .order_by(Snippet.approved_at.desc(), Snippet.id.desc())
+        .order_by(Snippet.featured.desc(), Snippet.approved_at.desc(), Snippet.id.desc())
         .paginate(page, per_page)
         .tuples()
     ]
@@ -126,6 +128,8 @@ def index():
     campaign = query_int(args, "campaign", None, 1, MAX_INT)
     q = (args.get("q") or "").strip()[:200]
     user_id = g.user.id
+    # The employee's languages come with the user row read to authenticate: no query of their own.
+    mine = frozenset(languages.of(g.user))
     now = utcnow()
 
     stamped, team_ids = stamps_and_teams(user_id)
@@ -155,7 +159,7 @@ def index():
     etag = hashlib.blake2b(
         "|".join(
             [
-                f"{user_id}|{network}|{page}|{per_page}|{total}|{latest}|{base}",
+                f"{user_id}|{network}|{page}|{per_page}|{total}|{latest}|{base}|{sorted(mine)}",
                 *(
                     f"{sid}:{item.version}:{colleagues}:{codes.get(sid)}"
                     for sid, item, colleagues in zip(ids, items, shared, strict=True)
@@ -174,7 +178,11 @@ def index():
     # Link codes are URL-safe base64, so escaping the base once escapes every link.
     links = escaped(tracked_url("", base))
     encoded = ",".join(
-        item.to_json(links + codes[sid] if sid in codes else None, colleagues)
+        item.to_json(
+            links + codes[sid] if sid in codes else None,
+            colleagues,
+            not item.language or item.language in mine,
+        )
         for sid, item, colleagues in zip(ids, items, shared, strict=True)
     )
     body = (

@@ -175,7 +175,7 @@ def test_suggestions_insert_counter_and_share_event(browser, base_url):
     eventually_text(frame.locator("#program-name"), "Acme Voices")
     first = frame.locator(".card").first
     eventually_text(first, "4 colleagues shared this")
-    assert "Featured" in first.text_content() and "#HeraldGo" in first.text_content()
+    assert "Must-see" in first.text_content() and "#HeraldGo" in first.text_content()
     eventually_text(frame.locator(".card").nth(1), "1 colleague shared this")
 
     first.locator("button.variant").nth(1).click()

@@ -345,3 +345,28 @@ def test_the_hashtag_note_goes_once_the_employee_adds_the_tag():
     assert ("show_hashtag_note", (None,)) not in view.calls  # shortened, tag not added yet
     panel.handle({"type": "text", "text": "x" * 200 + " #go", "origin": None})
     assert ("show_hashtag_note", (None,)) in view.calls
+def _shown(view):
+    name, (mine, _campaigns, _has_any, others, _open) = [
+        call for call in view.calls if call[0] == "show_suggestions"
+    ][-1]
+    return [i["id"] for i in mine], [i["id"] for i in others]
+
+
+def test_the_servers_language_flags_decide_what_folds_and_must_see_leads():
+    """The server flags each suggestion against the languages stored on the account: a Thai
+    snippet flagged as the employee's stays on top even though the browser says English."""
+    panel, sent, view, timers = make_panel()
+    base = dict(SUGGESTIONS["items"][0], featured=False)
+    items = [
+        dict(base, id=1, language="th", in_my_languages=True, approved_at="2026-11-21T00:00:00Z"),
+        dict(base, id=2, language="en", in_my_languages=False, approved_at="2026-11-22T00:00:00Z"),
+        dict(base, id=3, language="th", in_my_languages=True, featured=True),
+        dict(base, id=4, language="en", in_my_languages=False, featured=True),
+    ]
+    data = {"type": "data", "signed_in": True, "offline": False, "languages": ["en"]}
+    panel.handle(data | {"suggestions": dict(SUGGESTIONS, items=items)})
+    assert _shown(view) == ([3, 1], [4, 2])
+    # The employee chose English in the options: the worker fetched suggestions flagged again.
+    flipped = [dict(i, in_my_languages=not i["in_my_languages"]) for i in items]
+    panel.handle(data | {"suggestions": dict(SUGGESTIONS, items=flipped)})
+    assert _shown(view) == ([4, 2], [3, 1])

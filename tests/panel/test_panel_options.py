@@ -211,3 +211,37 @@ def test_the_queue_lines_show_waiting_and_refused_share_events():
             "отправляются): 1\u00a0200",
         ),
     ]
+
+
+def test_languages_read_are_ticked_from_the_server_and_each_change_is_saved_there():
+    options, sent = make_options()
+    options.handle({"type": "options:init", "locale": "en-US"})
+    user = {"name": "Ana", "language": "en", "languages": ["th", "de"]}
+    reply(options, sent, {"signed_in": True, "user": user, "settings": {}})
+    choices = options.language_choices()
+    assert [(code, ticked) for code, _name, ticked in choices] == [
+        ("en", False),
+        ("ru", False),
+        ("el", False),
+        ("it", False),
+        ("th", True),
+        ("de", True),  # a language Herald is not translated into stays, shown by its code
+    ]
+    assert dict((c, n) for c, n, _t in choices)["th"] == "ไทย"
+    options.set_reads("en", True)
+    assert sent[-1]["message"] == {"type": "update-profile", "languages": ["th", "de", "en"]}
+    reply(options, sent, {"ok": True, "user": dict(user, languages=["th", "de", "en"])})
+    assert options.reads() == ["th", "de", "en"] and options.profile_saved
+    options.set_reads("th", False)
+    assert sent[-1]["message"] == {"type": "update-profile", "languages": ["de", "en"]}
+
+
+def test_the_last_language_cannot_be_cleared_and_no_choice_means_the_interface_language():
+    options, sent = make_options()
+    options.handle({"type": "options:init", "locale": "it-IT"})
+    reply(options, sent, {"signed_in": True, "user": {"name": "Ana", "language": "it"}})
+    assert options.reads() == ["it"]
+    count = len(sent)
+    options.set_reads("it", False)
+    assert len(sent) == count  # nothing sent: at least one language stays
+    assert options.reads() == ["it"]

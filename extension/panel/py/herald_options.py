@@ -262,6 +262,19 @@ class OptionsController:
             return
         self._update_profile({"follower_count": value})
 
+    def set_reads(self, code, checked):
+        """Tick or untick a language the employee reads; the server keeps the list (PATCH /me).
+        At least one stays: the last ticked box cannot be cleared."""
+        chosen = list(self.reads())
+        if checked and code not in chosen:
+            chosen.append(code)
+        elif not checked and code in chosen and len(chosen) > 1:
+            chosen.remove(code)
+        else:
+            self.view.render(self)  # the box goes back to what is saved
+            return
+        self._update_profile({"languages": chosen})
+
     def _update_profile(self, fields):
         def done(response, error):
             if response and response.get("ok"):
@@ -305,6 +318,26 @@ class OptionsController:
 
     def digest_opt_in(self):
         return bool(self.user().get("digest_opt_in", True))
+
+    def reads(self):
+        """The languages the employee reads, as stored on the server (their interface language
+        until they choose)."""
+        user = self.user()
+        return list(user.get("languages") or [user.get("language") or self.strings.language])
+
+    def language_choices(self):
+        """(code, name, ticked) for Herald's five languages, then any other stored one by its code
+        (the browser's language at sign-in can be any)."""
+        reads = self.reads()
+        codes = list(SUPPORTED_LANGUAGES) + [c for c in reads if c not in SUPPORTED_LANGUAGES]
+        return [
+            (
+                code,
+                self.strings.get("language_name_" + code) if code in SUPPORTED_LANGUAGES else code,
+                code in reads,
+            )
+            for code in codes
+        ]
 
     def followers_text(self):
         if self.followers_draft is not None:

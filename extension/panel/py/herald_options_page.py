@@ -260,6 +260,45 @@ class OptionsView:
                 event.preventDefault()
                 by_id("followers").blur()  # blur commits the value: one "change", one save
 
+        def save_reads(code):
+            return lambda event: options.set_reads(code, by_id("reads-" + code).checked)
+
+        choices = options.language_choices()
+        only_one = sum(1 for _code, _name, ticked in choices if ticked) == 1
+        reads = el(
+            "fieldset",
+            {"id": "reads", "class": "reads", "aria-describedby": "reads-help"},
+            [
+                el("legend", text=strings.get("languages_label")),
+                el("p", {"id": "reads-help", "class": "help"}, text=strings.get("languages_help")),
+                el(
+                    "div",
+                    {"class": "reads-choices"},
+                    [
+                        el(
+                            "label",
+                            {"class": "read-choice", "lang": code},
+                            [
+                                el(
+                                    "input",
+                                    {
+                                        "id": "reads-" + code,
+                                        "type": "checkbox",
+                                        "value": code,
+                                        "checked": ticked,
+                                        # at least one language stays chosen
+                                        "disabled": ticked and only_one,
+                                    },
+                                    on={"change": save_reads(code)},
+                                ),
+                                el("span", text=name),
+                            ],
+                        )
+                        for code, name, ticked in choices
+                    ],
+                ),
+            ],
+        )
         followers = el(
             "input",
             {
@@ -292,6 +331,7 @@ class OptionsView:
                 el(
                     "h2", {"id": "participation-heading"}, text=strings.get("participation_heading")
                 ),
+                reads,
                 toggle(
                     "leaderboard",
                     options.leaderboard_opt_in(),

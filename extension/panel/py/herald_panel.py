@@ -151,7 +151,8 @@ class PanelView:
         variant = controller.selected_variant(item)
         title = item.get("title") or ""
         head = [
-            h("span", {"class": "badge"}, text=strings.get("featured"))
+            # Must-see (the admin pinned it on top): labelled, never required.
+            h("span", {"class": "badge must-see"}, text=strings.get("must_see"))
             if item.get("featured")
             else None,
             h("h3", {"class": "card-title"}, text=title),

@@ -73,16 +73,20 @@ def visible_suggestions(response, network, query="", campaign_id=None, now_iso=N
 
 
 def split_by_language(items, languages):
-    """(the employee's, the others): suggestions in one of `languages` (or without a language)
-    keep their order and come first; the rest fold under "Other languages (N)". With no known
-    language nothing is folded."""
+    """(the employee's, the others): suggestions in the employee's languages keep their order
+    (must-see first) and come first; the rest fold under "Other languages (N)".
+
+    The server says which are theirs (`in_my_languages`, from the languages stored on their
+    account); `languages` decides only for items saved before the server said so. With neither,
+    nothing is folded."""
     wanted = {str(language).split("-")[0].lower() for language in languages or () if language}
-    if not wanted:
-        return list(items), []
     mine, others = [], []
     for item in items:
-        language = (item.get("language") or "").lower()
-        (mine if not language or language in wanted else others).append(item)
+        flag = item.get("in_my_languages")
+        if flag is None:
+            language = (item.get("language") or "").lower()
+            flag = not wanted or not language or language in wanted
+        (mine if flag else others).append(item)
     return mine, others
 
 
