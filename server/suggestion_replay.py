@@ -10,7 +10,7 @@ requests was most of the p99.
 So each worker keeps the last answer per (person, query string, host, origin) and, before
 replaying it, re-reads in ONE statement everything the answer depends on that may have changed on
 any node: the person's row (still active, tokens not revoked by a logout since this token was
-issued), the snippet change stamp, the newest share id (colleague counts), the extension origins
+issued; their languages), the snippet change stamp, the newest share id (colleague counts), the extension origins
 allowed in Settings (CORS headers) and the person's teams.
 Together with the live set's own expiry (schedule and campaign boundaries, server.suggestion_index)
 and the token's expiry, a replayed answer is byte for byte what the view would write now; the
@@ -160,7 +160,8 @@ class SuggestionReplay:
 
 def _state(user_id: int) -> tuple:
     """Everything of the database an answer depends on that may change on any node, in one
-    statement: (status, tokens_valid_after, change token, newest updated_at, newest snippet id,
+    statement: (status, tokens_valid_after, languages, interface language (server.languages.of
+    decides `in_my_languages` from these two), change token, newest updated_at, newest snippet id,
     newest share id, extension origins setting, team ids). () when the person's row is gone."""
     from server.db import db
 
@@ -218,7 +219,7 @@ def _state_sql(param: str) -> str:
     named = ", ".join(f"{part} AS c{i}" for i, part in enumerate(parts))
     return (
         f"SELECT {column(User.status, 'u')}, {column(User.tokens_valid_after, 'u')}, "
-        f"s.c0, s.c1, s.c2, s.c3, s.c4, {column(Membership.team, 'm')} "
+        f"{column(User.languages, 'u')}, {column(User.language, 'u')}, s.c0, s.c1, s.c2, s.c3, s.c4, {column(Membership.team, 'm')} "
         f"FROM {table(User)} u CROSS JOIN (SELECT {named}) s "
         f"LEFT JOIN {table(Membership)} m ON {column(Membership.user, 'm')} = {param} "
         f"WHERE {column(User.id, 'u')} = {param}"

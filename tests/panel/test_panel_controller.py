@@ -345,6 +345,8 @@ def test_the_hashtag_note_goes_once_the_employee_adds_the_tag():
     assert ("show_hashtag_note", (None,)) not in view.calls  # shortened, tag not added yet
     panel.handle({"type": "text", "text": "x" * 200 + " #go", "origin": None})
     assert ("show_hashtag_note", (None,)) in view.calls
+
+
 def _shown(view):
     name, (mine, _campaigns, _has_any, others, _open) = [
         call for call in view.calls if call[0] == "show_suggestions"

@@ -196,3 +196,12 @@ def test_searches_and_refusals_are_never_replayed(client, replay, admin, eve):
         assert client.get(URL + "&q=Launch", headers=eve).status_code == 200
         assert client.get("/api/v1/suggestions?network=fax", headers=eve).status_code == 422
     assert replay.replayed == 0
+
+
+def test_a_language_choice_changes_the_next_poll(client, replay, admin, employee, eve):
+    publish(admin, "Launch", language="th")
+    assert steady(client, replay, eve)["items"][0]["in_my_languages"] is False
+    assert (
+        client.patch("/api/v1/me", json={"languages": ["en", "th"]}, headers=eve).status_code == 200
+    )
+    assert client.get(URL, headers=eve).get_json()["items"][0]["in_my_languages"] is True
