@@ -95,6 +95,8 @@ class User(BaseModel):
     # When the person stopped automatic reminders to join (the reminder's unsubscribe link). Nullable on
     # purpose: adding a NOT NULL column makes SQLite rebuild the user table, and that cascades deletes.
     reminders_stopped_at = DateTimeField(null=True)
+    # When the person stopped the "your proposal was accepted/declined" mail (its unsubscribe link).
+    proposal_mail_stopped_at = DateTimeField(null=True)
 
 
 class Membership(BaseModel):
@@ -385,6 +387,29 @@ class FeedEntry(BaseModel):
     seen_at = DateTimeField(default=utcnow)
 
 
+PROPOSAL_STATUSES = ("pending", "accepted", "declined")
+
+
+class Proposal(BaseModel):
+    """A link an employee suggests for the library (server.proposals). Accepted, it becomes a draft
+    snippet with `source: "employee"`; `user` and `accepted_at` are what points count."""
+
+    user = ForeignKeyField(User, backref="proposals", on_delete="CASCADE")
+    url = TextField()
+    title = CharField(null=True)
+    note = TextField(null=True)
+    status = CharField(default="pending")
+    created_at = DateTimeField(default=utcnow)
+    decided_by = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    accepted_at = DateTimeField(null=True)
+    declined_at = DateTimeField(null=True)
+    decline_reason = TextField(null=True)
+    snippet = ForeignKeyField(Snippet, null=True, on_delete="SET NULL", backref="proposals")
+
+    class Meta:
+        indexes = ((("user", "created_at"), False), (("status", "created_at"), False))
+
+
 ALL_MODELS = [
     Team,
     User,
@@ -409,4 +434,5 @@ ALL_MODELS = [
     FeedSource,
     FeedPoll,
     FeedEntry,
+    Proposal,
 ]

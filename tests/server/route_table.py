@@ -65,6 +65,11 @@ ROUTES: dict[tuple[str, str], str] = {
     ("/api/v1/feeds/<int:source_id>/resume", "POST"): "admin",
     ("/api/v1/feeds/<int:source_id>/poll", "POST"): "admin",
     ("/api/v1/shares", "POST"): "employee",
+    ("/api/v1/proposals", "POST"): "employee",
+    ("/api/v1/proposals/mine", "GET"): "employee",
+    ("/api/v1/proposals", "GET"): "admin",
+    ("/api/v1/proposals/<int:proposal_id>/accept", "POST"): "admin",
+    ("/api/v1/proposals/<int:proposal_id>/decline", "POST"): "admin",
     ("/api/v1/analytics/summary", "GET"): "admin",
     # --- API: guidelines and policy ---
     ("/api/v1/guidelines", "GET"): "admin",
