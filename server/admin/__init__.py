@@ -35,6 +35,7 @@ _PAGES = (
     "exports",
     "assets",
     "outbox_views",
+    "proposal_views",
 )
 
 

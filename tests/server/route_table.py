@@ -127,6 +127,8 @@ ROUTES: dict[tuple[str, str], str] = {
     ("/admin/snippets/<int:snippet_id>", "POST"): "admin",
     ("/admin/snippets/<int:snippet_id>/<any(approve, archive, restore):action>", "POST"): "admin",
     ("/admin/teams", "POST"): "admin",
+    ("/admin/proposals", "GET"): "admin",
+    ("/admin/proposals/<int:proposal_id>/<any(accept, decline):action>", "POST"): "admin",
     # --- Background jobs: queue, digest preview (console); unsubscribe (signed link, no sign-in) ---
     ("/admin/queue", "GET"): "admin",
     ("/admin/queue/<int:row_id>/retry", "POST"): "admin",
