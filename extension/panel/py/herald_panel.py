@@ -11,6 +11,8 @@ from herald_controller import PanelController
 from herald_dom import by_id, h, render
 from herald_hints_view import HintsView
 from herald_messages import ready
+from herald_propose import ProposeForm
+from herald_propose_view import ProposeView
 
 
 class PanelView:
@@ -260,9 +262,52 @@ def start():
         # after the suggestions are painted, so the employee sees them first
         window.setTimeout(lambda: load_guidelines(controller), 20)
 
+    propose = PanelPropose(port, controller)
     controller.on_first_data = load_soon
     controller.load_checker_now = lambda: load_guidelines(controller)
     window.setTimeout(lambda: load_guidelines(controller), 1500)  # no data yet? load anyway
-    port.listen(controller.handle)
+
+    def handle(message):
+        if message.get("type") == "propose-result":
+            propose.on_reply(message)
+            return
+        controller.handle(message)
+        if message.get("type") in ("init", "data"):
+            propose.update()
+
+    port.listen(handle)
     port.send(ready())
     return controller
+
+
+class PanelPropose:
+    """The panel's "Suggest content" form: the bridge relays `propose` (only the typed link and
+    note) to the worker and answers `propose-result` with the same request_id."""
+
+    def __init__(self, port, controller):
+        self.port = port
+        self.controller = controller
+        self.pending = {}
+        self.form = ProposeForm(self._send, herald_runtime.new_uuid)
+        self.section = by_id("propose")
+        self.view = ProposeView(self.form, self.section, "propose")
+
+    def _send(self, message, callback):
+        self.pending[message["request_id"]] = callback
+        self.port.send(message)
+
+    def on_reply(self, message):
+        callback = self.pending.pop(message["request_id"], None)
+        if callback:
+            callback(message.get("response"))
+
+    def update(self):
+        """Shown to signed-in employees once the strings are known; redrawn in their language."""
+        data = self.controller.data or {}
+        if not self.controller.started or not data.get("signed_in"):
+            self.section.setAttribute("hidden", "")
+            return
+        self.view.strings = self.controller.strings
+        self.view.program = (data.get("program") or {}).get("name") or "Herald"
+        self.section.removeAttribute("hidden")
+        self.view.render()
