@@ -73,6 +73,8 @@
     message.className = "message";
     if (reply.ok) {
       button.hidden = true;
+      const target = document.getElementById("suggest-target");
+      if (target) target.hidden = true; // sent: the thank-you replaces button and title
       const dup = reply.proposal && reply.proposal.duplicate;
       let text = t("popup_suggest_sent", { program });
       if (dup) text += " " + (dup.status === "approved" && dup.title ? t("propose_duplicate_live", { title: dup.title }) : t("propose_duplicate_known"));

@@ -102,7 +102,7 @@ class ProposeView:
             "inputmode": "url",
             "autocomplete": "off",
             "spellcheck": "false",
-            "placeholder": "https://",
+            "placeholder": "https://example.com/article",
             "maxlength": URL_MAX + 100,
             "value": form.url,
             "aria-describedby": self._id("help"),
@@ -178,7 +178,8 @@ def proposals_table(items, strings, table_id="my-proposals"):
     body = []
     for text, url, label, status, detail, day in rows:
         # Plain text: a sandboxed page cannot open links, and the address is what matters here.
-        link = el("span", {"class": "proposal-title", "title": url}, text=text)
+        kind = "proposal-title" if text != url else "proposal-title url-only"
+        link = el("span", {"class": kind, "title": url}, text=text)
         address = el("span", {"class": "proposal-url"}, text=url) if text != url else None
         body.append(
             el(
