@@ -132,8 +132,8 @@ class OptionsController:
             if language in SUPPORTED_LANGUAGES and language != self.strings.language:
                 self._use_language(language)
             if self.signed_in():
-                self.load_my_data()
                 self.load_proposals()
+                self.load_my_data()
             else:
                 self.my_data, self.my_data_error = None, None
                 self.proposals, self.proposals_error = None, None
