@@ -11,8 +11,6 @@ from herald_controller import PanelController
 from herald_dom import by_id, h, render
 from herald_hints_view import HintsView
 from herald_messages import ready
-from herald_propose import ProposeForm
-from herald_propose_view import ProposeView
 
 
 class PanelView:
@@ -273,7 +271,8 @@ def start():
             return
         controller.handle(message)
         if message.get("type") in ("init", "data"):
-            propose.update()
+            # after this paint: the suggestions and hints come first
+            window.setTimeout(propose.update, 0)
 
     port.listen(handle)
     port.send(ready())
@@ -288,9 +287,15 @@ class PanelPropose:
         self.port = port
         self.controller = controller
         self.pending = {}
-        self.form = ProposeForm(self._send, herald_runtime.new_uuid)
         self.section = by_id("propose")
-        self.view = ProposeView(self.form, self.section, "propose")
+        self.view = None  # made on the first signed-in data: not on the cold boot's path
+
+    def _make(self):
+        from herald_propose import ProposeForm
+        from herald_propose_view import ProposeView
+
+        form = ProposeForm(self._send, herald_runtime.new_uuid)
+        self.view = ProposeView(form, self.section, "propose")
 
     def _send(self, message, callback):
         self.pending[message["request_id"]] = callback
@@ -307,6 +312,8 @@ class PanelPropose:
         if not self.controller.started or not data.get("signed_in"):
             self.section.setAttribute("hidden", "")
             return
+        if self.view is None:
+            self._make()
         self.view.strings = self.controller.strings
         self.view.program = (data.get("program") or {}).get("name") or "Herald"
         self.section.removeAttribute("hidden")
