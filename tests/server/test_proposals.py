@@ -155,6 +155,10 @@ def test_accepting_makes_a_draft_snippet_credited_to_the_proposer_and_mails_them
     with db.connection_context():  # what a points feature counts
         row = Proposal.get_by_id(proposal["id"])
         assert row.user_id == employee.id and row.accepted_at is not None
+    with app.app_context(), db.connection_context():
+        from server.proposals import accepted_counts
+
+        assert accepted_counts() == {employee.id: 1}
     mine = client.get(f"{BASE}/mine", headers=eve).get_json()["items"][0]
     assert mine["status"] == "accepted" and mine["snippet_id"] == snippet["id"]
     # Deciding twice is a conflict, and no second snippet.
