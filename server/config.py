@@ -73,6 +73,7 @@ DEFAULTS: dict[str, object] = {
     "OIDC_TEAMS_CLAIM": None,  # e.g. "groups": the person's teams follow this claim
     "OIDC_PROVIDER_NAME": "single sign-on",  # the button reads "Sign in with <name>"
     "OIDC_SCOPES": "openid email profile",
+    "PROPOSALS_PER_HOUR": 10,  # links one employee may propose per hour (server.proposals)
 }
 
 # Environment variables that hold lists or numbers rather than strings.
@@ -102,6 +103,7 @@ _INT_KEYS = {
     "FEED_POLL_MINUTES",
     "FEED_MAX_BYTES",
     "SQLITE_BUSY_TIMEOUT_MS",
+    "PROPOSALS_PER_HOUR",
 }
 
 

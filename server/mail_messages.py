@@ -10,7 +10,7 @@ from flask import current_app, render_template
 
 from server import unsubscribe
 from server.mailer import Mail
-from server.models import Invitation, Outbox, User
+from server.models import Invitation, Outbox, Proposal, User
 from server.settings import get_setting
 
 
@@ -108,6 +108,8 @@ def compose(row: Outbox, cache: dict | None = None) -> Mail:
             email=user.email,
             digest=user.digest_opt_in,
         )
+    if row.kind in ("proposal-accepted", "proposal-declined"):
+        return proposal_mail(row, user, program)
     if row.kind == "digest":
         if user is None or not user.digest_opt_in or user.status != "active":
             raise NotWanted("The person turned the weekly digest off before it went out.")
@@ -138,4 +140,28 @@ def digest_mail(row: Outbox, user: User, cache: dict) -> Mail:
         items=items,
         must_see=any(i["featured"] for i in items),
         stats={"shares": p["shares"], "clicks": p["clicks"]},
+    )
+
+
+def proposal_mail(row: Outbox, user: User | None, program: str) -> Mail:
+    """ "Your proposal was accepted / declined": a notification, so it carries a one-click
+    unsubscribe (topic `proposals`) and is dropped for people who used it."""
+    if user is None or user.proposal_mail_stopped_at is not None:
+        raise NotWanted("The person turned mail about their proposals off.")
+    proposal = Proposal.get_or_none(Proposal.id == row.payload["proposal_id"])
+    if proposal is None:
+        raise NotWanted("The proposal was deleted before this went out.")
+    accepted = row.kind == "proposal-accepted"
+    return _mail(
+        row.kind,
+        row,
+        user,
+        f"{program}: your suggested link was {'accepted' if accepted else 'declined'}",
+        unsubscribe.url(user.id, "proposals"),
+        why="you suggested a link to share",
+        program=program,
+        name=user.name,
+        url=proposal.url,
+        title=proposal.title,
+        reason=proposal.decline_reason,
     )

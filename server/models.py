@@ -98,6 +98,8 @@ class User(BaseModel):
     # The languages the person reads, comma-separated primary subtags ("en,th"; server.languages):
     # suggestions in them come first. Null until set: at first sign-in from the browser's language.
     languages = CharField(null=True)
+    # When the person stopped the "your proposal was accepted/declined" mail (its unsubscribe link).
+    proposal_mail_stopped_at = DateTimeField(null=True)
 
 
 class Membership(BaseModel):
@@ -402,6 +404,29 @@ class ChatWebhook(BaseModel):
         indexes = ((("team", "service"), True),)
 
 
+PROPOSAL_STATUSES = ("pending", "accepted", "declined")
+
+
+class Proposal(BaseModel):
+    """A link an employee suggests for the library (server.proposals). Accepted, it becomes a draft
+    snippet with `source: "employee"`; `user` and `accepted_at` are what points count."""
+
+    user = ForeignKeyField(User, backref="proposals", on_delete="CASCADE")
+    url = TextField()
+    title = CharField(null=True)
+    note = TextField(null=True)
+    status = CharField(default="pending")
+    created_at = DateTimeField(default=utcnow)
+    decided_by = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    accepted_at = DateTimeField(null=True)
+    declined_at = DateTimeField(null=True)
+    decline_reason = TextField(null=True)
+    snippet = ForeignKeyField(Snippet, null=True, on_delete="SET NULL", backref="proposals")
+
+    class Meta:
+        indexes = ((("user", "created_at"), False), (("status", "created_at"), False))
+
+
 ALL_MODELS = [
     Team,
     User,
@@ -427,4 +452,5 @@ ALL_MODELS = [
     FeedPoll,
     FeedEntry,
     ChatWebhook,
+    Proposal,
 ]

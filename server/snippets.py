@@ -21,6 +21,7 @@ from server.models import (
     SNIPPET_STATUSES,
     AuditEntry,
     Campaign,
+    Proposal,
     Setting,
     Snippet,
     SnippetTeam,
@@ -128,6 +129,7 @@ def snippets_json(snippets: list[Snippet]) -> list[dict]:
     variants: dict[int, dict[str, list[str]]] = defaultdict(lambda: {n: [] for n in NETWORKS})
     teams: dict[int, list[dict]] = defaultdict(list)
     campaigns: dict[int, dict] = {}
+    proposers: dict[int, dict] = {}
     if ids:
         rows = (
             SnippetVariant.select(
@@ -148,6 +150,15 @@ def snippets_json(snippets: list[Snippet]) -> list[dict]:
         )
         for snippet_id, team_id, name in rows:
             teams[snippet_id].append({"id": team_id, "name": name})
+        if any(s.source == "employee" for s in snippets):
+            rows = (
+                Proposal.select(Proposal.snippet, User.id, User.name)
+                .join(User, on=(Proposal.user == User.id))
+                .where(Proposal.snippet.in_(ids))
+                .tuples()
+            )
+            for snippet_id, user_id, name in rows:
+                proposers[snippet_id] = {"id": user_id, "name": name}
         campaign_ids = {s.campaign_id for s in snippets if s.campaign_id}
         if campaign_ids:
             for c in Campaign.select().where(Campaign.id.in_(campaign_ids)):
@@ -158,6 +169,7 @@ def snippets_json(snippets: list[Snippet]) -> list[dict]:
             "title": s.title,
             "status": s.status,
             "source": s.source,
+            "proposed_by": proposers.get(s.id),
             "language": s.language,
             "featured": s.featured,
             "link_url": s.link_url,

@@ -16,6 +16,7 @@ SALT = "herald.unsubscribe.v1"
 TOPICS = {
     "digest": "the weekly digest email",
     "reminders": "reminders about your invitation",
+    "proposals": "emails about the links you suggest",
 }
 
 
@@ -57,3 +58,5 @@ def apply(user: User, topic: str) -> None:
             User.update(digest_opt_in=False).where(User.id == user.id).execute()
         elif topic == "reminders":
             User.update(reminders_stopped_at=utcnow()).where(User.id == user.id).execute()
+        elif topic == "proposals":
+            User.update(proposal_mail_stopped_at=utcnow()).where(User.id == user.id).execute()

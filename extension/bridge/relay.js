@@ -4,7 +4,7 @@
 (function (root) {
   "use strict";
   const Herald = root.Herald;
-  const FROM_PANEL = ["ready", "insert", "highlights", "hint-cards", "post-note", "apply-fix", "share-event", "status", "close"];
+  const FROM_PANEL = ["ready", "insert", "highlights", "hint-cards", "post-note", "apply-fix", "share-event", "status", "close", "propose"];
   const FROM_WORKER = ["state-changed", "toggle-panel"];
   const FRESH_SECONDS = 5; // composers opened within this of the last check reuse it
   let removers = [];
@@ -69,6 +69,16 @@
     for (const [, p] of pendingShares) if (!p.sent) p.sent = toPanel(p.message);
   }
 
+  /** The worker's answer in the shape the propose-result schema allows. */
+  function sanitizeReply(r) {
+    const out = { ok: !!r.ok };
+    if (typeof r.error === "string") out.error = r.error;
+    if (r.proposal && typeof r.proposal === "object") out.proposal = r.proposal;
+    if (r.details !== undefined) out.details = r.details;
+    if (Number.isInteger(r.retry_after)) out.retry_after = r.retry_after;
+    return out;
+  }
+
   async function onPanelMessage(event) {
     const win = Herald.panelWindow();
     if (!win || event.source !== win) return; // only our iframe speaks to us
@@ -108,6 +118,16 @@
         pendingShares.delete(msg.request_id);
         const reply = await heraldChrome.send({ type: "queue-share", event: msg.event });
         Herald.emit("share-queued", reply);
+        break;
+      }
+      case "propose": {
+        // "Suggest content": the link and note the employee typed into the panel's form, picked
+        // field by field so nothing else (the draft above all) can ride along to the worker.
+        const ask = { type: "propose", url: msg.url };
+        if (msg.title != null) ask.title = msg.title;
+        if (msg.note != null) ask.note = msg.note;
+        const response = (await heraldChrome.send(ask)) || { ok: false, error: "network" };
+        toPanel({ type: "propose-result", request_id: msg.request_id, response: sanitizeReply(response) });
         break;
       }
       case "status":

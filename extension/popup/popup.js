@@ -52,6 +52,43 @@
     message.textContent = t("popup_no_composer");
   }
 
+  // Server and worker error codes -> the same string keys as the panel's form (herald_propose).
+  const PROPOSE_ERRORS = [
+    ["validation_failed", "propose_error_url"],
+    ["too_many_proposals", "propose_error_rate"],
+    ["already_proposed", "propose_error_already"],
+    ["signed_out", "propose_error_signed_out"],
+    ["network", "propose_error_network"],
+  ];
+
+  /** "Suggest this page": the tab's address and title (activeTab: granted by this very click on
+   * the toolbar, no host permission), nothing from the page itself. */
+  async function suggestPage(t, program, tab, button, message) {
+    button.disabled = true;
+    button.textContent = t("propose_sending");
+    const ask = { type: "propose", url: tab.url };
+    if (tab.title) ask.title = String(tab.title).slice(0, 200);
+    const reply = (await heraldChrome.send(ask)) || { ok: false, error: "network" };
+    button.textContent = t("popup_suggest_page", { program });
+    message.className = "message";
+    if (reply.ok) {
+      button.hidden = true;
+      const target = document.getElementById("suggest-target");
+      if (target) target.hidden = true; // sent: the thank-you replaces button and title
+      const dup = reply.proposal && reply.proposal.duplicate;
+      let text = t("popup_suggest_sent", { program });
+      if (dup) text += " " + (dup.status === "approved" && dup.title ? t("propose_duplicate_live", { title: dup.title }) : t("propose_duplicate_known"));
+      message.textContent = text;
+      message.classList.add("ok");
+      return;
+    }
+    button.disabled = false;
+    const found = PROPOSE_ERRORS.find(([code]) => String(reply.error || "").startsWith(code));
+    const minutes = Math.max(1, Math.ceil((reply.retry_after || 0) / 60));
+    message.textContent = t(found ? found[1] : "propose_error_generic", { minutes });
+    message.classList.add("error");
+  }
+
   async function render() {
     const state = (await heraldChrome.send({ type: "get-state" })) || {};
     const { language, t } = await strings(state.settings && state.settings.language);
@@ -82,7 +119,22 @@
       state.signed_in ? t("popup_settings") : t("sign_in")
     );
     settings.addEventListener("click", () => api.runtime.openOptionsPage().then(() => root.close()));
-    children.push(open, message, settings);
+    children.push(open);
+    const tab = state.signed_in ? await activeTab() : null;
+    if (tab) {
+      const suggest = el("button", { id: "suggest-page", type: "button", class: "secondary" }, t("popup_suggest_page", { program }));
+      if (/^https?:\/\//i.test(String(tab.url || ""))) {
+        suggest.addEventListener("click", () => suggestPage(t, program, tab, suggest, message));
+      } else {
+        suggest.disabled = true;
+        suggest.title = t("popup_suggest_unavailable");
+      }
+      // What would be sent: the tab's title (else its address), so nobody suggests the wrong tab.
+      const target = el("p", { id: "suggest-target", class: "muted target" }, String(tab.title || tab.url || ""));
+      if (tab.url) target.title = String(tab.url);
+      children.push(suggest, target);
+    }
+    children.push(message, settings);
     document.getElementById("popup").replaceChildren(...children);
   }
 

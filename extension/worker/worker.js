@@ -20,7 +20,7 @@ importScripts(
   const Content = root.HeraldContent;
   const SYNC_MINUTES = 5;
   const PROFILE_FIELDS = ["leaderboard_opt_in", "digest_opt_in", "follower_count", "languages"];
-  const ACCEPTED = ["get-state", "sign-in", "sign-out", "refresh-content", "queue-share", "set-settings", "mark-seen", "update-profile", "sso-info", "sign-in-sso", "get-my-data"];
+  const ACCEPTED = ["get-state", "sign-in", "sign-out", "refresh-content", "queue-share", "set-settings", "mark-seen", "update-profile", "sso-info", "sign-in-sso", "get-my-data", "propose", "get-my-proposals"];
 
   function normaliseServer(url) {
     const u = new URL(String(url).trim());
@@ -100,6 +100,29 @@ importScripts(
     await refreshAndBroadcast();
     Queue.flush();
     return { ok: true, user: result.user };
+  }
+
+  /** An authenticated call for the options page, panel or popup: {ok: true, data} or
+   * {ok: false, error (the server's code, network, signed_out), details?, retry_after?}. */
+  async function authed(path, init) {
+    let res;
+    try {
+      res = await Api.request(path, init);
+    } catch (e) {
+      if (e instanceof Api.AuthError) {
+        await broadcast();
+        return { ok: false, error: "signed_out" };
+      }
+      return { ok: false, error: "network" };
+    }
+    const data = await res.json().catch(() => null);
+    if (res.ok && data) return { ok: true, data };
+    const error = (data && data.error) || {};
+    const answer = { ok: false, error: error.code || `http_${res.status}` };
+    if (error.details != null) answer.details = error.details;
+    const wait = parseInt(res.headers.get("Retry-After") || "", 10);
+    if (Number.isFinite(wait)) answer.retry_after = wait;
+    return answer;
   }
 
   const handlers = {
@@ -223,6 +246,18 @@ importScripts(
       const data = await res.json().catch(() => null);
       if (!res.ok || !data) return { ok: false, error: (data && data.error && data.error.code) || `http_${res.status}` };
       return { ok: true, data };
+    },
+    // "Suggest content": only the link, the page's title and the note go (never a draft).
+    async propose(m) {
+      const body = { url: m.url };
+      if (m.title) body.title = m.title;
+      if (m.note) body.note = m.note;
+      const got = await authed("/proposals", { method: "POST", body });
+      if (!got.ok) return got;
+      return { ok: true, proposal: got.data };
+    },
+    async "get-my-proposals"() {
+      return authed("/proposals/mine?per_page=100");
     },
     async "mark-seen"() {
       await Content.markSeen();

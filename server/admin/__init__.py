@@ -36,6 +36,7 @@ _PAGES = (
     "assets",
     "outbox_views",
     "chat_views",
+    "proposal_views",
 )
 
 

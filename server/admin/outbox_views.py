@@ -12,7 +12,15 @@ from server.mailer import smtp_settings
 from server.models import Outbox, User
 from server.settings import get_setting
 
-KINDS = ("invitation", "reminder", "welcome", "digest", "chat")
+KINDS = (
+    "invitation",
+    "reminder",
+    "welcome",
+    "digest",
+    "proposal-accepted",
+    "proposal-declined",
+    "chat",
+)
 
 
 @bp.get("/queue")

@@ -19,6 +19,7 @@ from server.models import (
     Campaign,
     FeedEntry,
     FeedSource,
+    Proposal,
     Snippet,
     Team,
     User,
@@ -158,6 +159,14 @@ def _editor(snippet: Snippet | None, form: dict | None = None, errors=None, stat
                 FeedEntry.select(FeedEntry, FeedSource)
                 .join(FeedSource, JOIN.LEFT_OUTER)
                 .where(FeedEntry.snippet == snippet.id)
+                .first()
+                if snippet
+                else None
+            ),
+            proposal=(
+                Proposal.select(Proposal, User)
+                .join(User, on=(Proposal.user == User.id))
+                .where(Proposal.snippet == snippet.id)
                 .first()
                 if snippet
                 else None

@@ -26,6 +26,7 @@ RESOURCES = [
     "auth_oidc",
     "feeds",
     "chat",
+    "proposals",
 ]
 
 

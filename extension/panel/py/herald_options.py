@@ -7,6 +7,7 @@ through options_host.js.
 """
 
 from herald_i18n import SUPPORTED_LANGUAGES, Strings, pick_language
+from herald_propose import ProposeForm
 
 ERROR_KEYS = (
     ("sso_cancelled", "error_sso_cancelled"),
@@ -103,6 +104,11 @@ class OptionsController:
         self.my_data = None
         self.my_data_error = None
         self.my_data_downloaded = False
+        # "Suggest content" and "My proposals" (GET /proposals/mine through the worker).
+        self.proposals = None
+        self.proposals_error = None
+        self.propose = ProposeForm(self._propose_call, new_id)
+        self.propose.on_sent = lambda proposal: self.load_proposals()
         self._pending = {}
 
     def handle(self, message):
@@ -126,9 +132,11 @@ class OptionsController:
             if language in SUPPORTED_LANGUAGES and language != self.strings.language:
                 self._use_language(language)
             if self.signed_in():
+                self.load_proposals()
                 self.load_my_data()
             else:
                 self.my_data, self.my_data_error = None, None
+                self.proposals, self.proposals_error = None, None
             self.view.render(self)
             if not self.signed_in() and self.state.get("server_url"):
                 self.check_sso(self.state["server_url"])
@@ -199,6 +207,22 @@ class OptionsController:
         if download:
             message["download"] = True
         self.call(message, done)
+
+    def _propose_call(self, message, callback):
+        self.call(message, lambda response, error: callback(response or {"error": error}))
+
+    def load_proposals(self):
+        """The employee's proposals with status and decline reason, newest first."""
+
+        def done(response, error):
+            if response and response.get("ok"):
+                self.proposals = (response.get("data") or {}).get("items") or []
+                self.proposals_error = None
+            else:
+                self.proposals_error = "proposals_error"
+            self.view.render(self)
+
+        self.call({"type": "get-my-proposals"}, done)
 
     def download_my_data(self):
         self.load_my_data(download=True)

@@ -7,6 +7,7 @@ from herald_i18n import SUPPORTED_LANGUAGES
 from herald_messages import options_ready
 from herald_my_data import export_rows, link_rows, share_rows, standing_lines
 from herald_options import OptionsController
+from herald_propose_view import ProposeView, proposals_table
 from herald_record import record_fields
 
 SHARE_EVENT_RECORD = "share-event-record"
@@ -16,6 +17,7 @@ class OptionsView:
     def __init__(self, share_event_schema):
         self.share_event_schema = share_event_schema
         self.root = by_id("app")
+        self.propose_view = None
 
     def _typed(self, element_id, default=""):
         """What the employee already typed survives a re-render; otherwise the default."""
@@ -29,6 +31,10 @@ class OptionsView:
         server_url = self._typed("server-url", (options.state or {}).get("server_url") or "")
         email = self._typed("email")
         password = self._typed("password")
+        if self.propose_view is None:
+            self.propose_view = ProposeView(options.propose, None, "suggest")
+            self.propose_view.collapsible = False
+        self.propose_view._keep_typed()
         replace_children(
             self.root,
             [
@@ -36,10 +42,18 @@ class OptionsView:
                 None if options.signed_in() else self._welcome(strings),
                 self._account(options, server_url, email),
                 self._participation(options) if options.signed_in() else None,
+                self._suggest(options) if options.signed_in() else None,
                 self._preferences(options),
                 self._records(options),
             ],
         )
+        if options.signed_in():
+            self.propose_view.container = by_id("suggest-form")
+            self.propose_view.strings = strings
+            self.propose_view.program = ((options.state or {}).get("program") or {}).get(
+                "name"
+            ) or "Herald"
+            self.propose_view.render()
         field = by_id("password")
         if field and password and not options.busy:
             field.value = password  # a property, never an attribute: kept across a redraw
@@ -353,6 +367,42 @@ class OptionsView:
                     ],
                 ),
                 feedback,
+            ],
+        )
+
+    def _suggest(self, options):
+        """Propose a link for the library, and the list of what I proposed with its outcome."""
+        strings = options.strings
+        mine = [
+            el("h3", {"id": "my-proposals-heading"}, text=strings.get("proposals_heading")),
+        ]
+        if options.proposals_error:
+            mine.append(
+                el("p", {"class": "error", "role": "alert"}, text=strings.get("proposals_error"))
+            )
+        elif options.proposals is None:
+            mine.append(el("p", {"class": "muted"}, text=strings.get("proposals_loading")))
+        elif not options.proposals:
+            mine.append(
+                el(
+                    "p",
+                    {"class": "muted", "id": "proposals-empty"},
+                    text=strings.get("proposals_empty"),
+                )
+            )
+        else:
+            mine.append(proposals_table(options.proposals, strings))
+        return el(
+            "section",
+            {"id": "suggest", "aria-labelledby": "suggest-heading"},
+            [
+                el("h2", {"id": "suggest-heading"}, text=strings.get("propose_toggle")),
+                el("div", {"id": "suggest-form"}),
+                el(
+                    "div",
+                    {"id": "my-proposals-section", "aria-labelledby": "my-proposals-heading"},
+                    mine,
+                ),
             ],
         )
 

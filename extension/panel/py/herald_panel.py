@@ -267,9 +267,61 @@ def start():
         # after the suggestions are painted, so the employee sees them first
         window.setTimeout(lambda: load_guidelines(controller), 20)
 
+    propose = PanelPropose(port, controller)
     controller.on_first_data = load_soon
     controller.load_checker_now = lambda: load_guidelines(controller)
     window.setTimeout(lambda: load_guidelines(controller), 1500)  # no data yet? load anyway
-    port.listen(controller.handle)
+
+    def handle(message):
+        if message.get("type") == "propose-result":
+            propose.on_reply(message)
+            return
+        controller.handle(message)
+        if message.get("type") in ("init", "data"):
+            # after this paint: the suggestions and hints come first
+            window.setTimeout(propose.update, 0)
+
+    port.listen(handle)
     port.send(ready())
     return controller
+
+
+class PanelPropose:
+    """The panel's "Suggest content" form: the bridge relays `propose` (only the typed link and
+    note) to the worker and answers `propose-result` with the same request_id."""
+
+    def __init__(self, port, controller):
+        self.port = port
+        self.controller = controller
+        self.pending = {}
+        self.section = by_id("propose")
+        self.view = None  # made on the first signed-in data: not on the cold boot's path
+
+    def _make(self):
+        from herald_propose import ProposeForm
+        from herald_propose_view import ProposeView
+
+        form = ProposeForm(self._send, herald_runtime.new_uuid)
+        self.view = ProposeView(form, self.section, "propose")
+
+    def _send(self, message, callback):
+        self.pending[message["request_id"]] = callback
+        self.port.send(message)
+
+    def on_reply(self, message):
+        callback = self.pending.pop(message["request_id"], None)
+        if callback:
+            callback(message.get("response"))
+
+    def update(self):
+        """Shown to signed-in employees once the strings are known; redrawn in their language."""
+        data = self.controller.data or {}
+        if not self.controller.started or not data.get("signed_in"):
+            self.section.setAttribute("hidden", "")
+            return
+        if self.view is None:
+            self._make()
+        self.view.strings = self.controller.strings
+        self.view.program = (data.get("program") or {}).get("name") or "Herald"
+        self.section.removeAttribute("hidden")
+        self.view.render()
