@@ -95,6 +95,9 @@ class User(BaseModel):
     # When the person stopped automatic reminders to join (the reminder's unsubscribe link). Nullable on
     # purpose: adding a NOT NULL column makes SQLite rebuild the user table, and that cascades deletes.
     reminders_stopped_at = DateTimeField(null=True)
+    # When the person stopped the weekly recognition email (its unsubscribe link). Staying opted in to
+    # recognition keeps them on the leaderboards; this stops only the mail. Nullable for the same reason.
+    recognition_mail_stopped_at = DateTimeField(null=True)
 
 
 class Membership(BaseModel):

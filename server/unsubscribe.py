@@ -16,6 +16,7 @@ SALT = "herald.unsubscribe.v1"
 TOPICS = {
     "digest": "the weekly digest email",
     "reminders": "reminders about your invitation",
+    "recognition": "the weekly recognition email (you stay on the leaderboards you opted in to)",
 }
 
 
@@ -57,3 +58,7 @@ def apply(user: User, topic: str) -> None:
             User.update(digest_opt_in=False).where(User.id == user.id).execute()
         elif topic == "reminders":
             User.update(reminders_stopped_at=utcnow()).where(User.id == user.id).execute()
+        elif topic == "recognition":
+            User.update(recognition_mail_stopped_at=utcnow()).where(
+                User.id == user.id, User.recognition_mail_stopped_at.is_null()
+            ).execute()

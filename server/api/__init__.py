@@ -25,6 +25,7 @@ RESOURCES = [
     "openapi",
     "auth_oidc",
     "feeds",
+    "recognition",
 ]
 
 
