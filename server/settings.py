@@ -40,8 +40,8 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "recognition_templates": {
         "top": {
             "subject": "Thank you, {name}: you were among last week's top contributors",
-            "body": "Hello {name},\n\nLast week you earned {points} points in {program} "
-            "({shares} shares, {clicks} clicks on your links) and placed #{rank}.\n\n"
+            "body": "Hello {name},\n\nLast week you placed #{rank} in {program}, with a score of "
+            "{points} (shares: {shares}, clicks on your links: {clicks}).\n\n"
             "Thank you for sharing what we make.",
         },
         "first_share": {
