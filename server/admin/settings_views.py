@@ -169,8 +169,16 @@ def _recognition_form() -> tuple[dict, list[str]]:
             for kind in recognition.TEMPLATE_KINDS
         },
     }
-    if not errors:
-        for problem in errors_for("recognition/settings", body):
+    unreadable = {f"/points/{k}" for k, v in points.items() if v is None}
+    unreadable |= {"/top_n"} if body["top_n"] is None else set()
+    unreadable |= {  # empty wording: template_problems says so in plain words
+        f"/templates/{kind}/{part}"
+        for kind, parts in body["templates"].items()
+        for part, text in parts.items()
+        if not text
+    }
+    for problem in errors_for("recognition/settings", body):
+        if problem["path"] not in unreadable:  # already said: "... must be a whole number."
             where = problem["path"].strip("/").replace("/", " ").replace("_", " ")
             errors.append(f"{where}: {problem['message']}")
     errors += recognition.template_problems(body["templates"])
