@@ -37,6 +37,7 @@
         program: state.program || null,
         suggestions: state.suggestions || null,
         policy: state.policy || null,
+        standing: state.standing || null,
         offline: !!state.offline,
         // The language chosen in Herald's options (else the browser's), and the employee's own
         // languages (profile first) for ordering suggestions.

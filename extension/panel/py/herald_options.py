@@ -103,6 +103,11 @@ class OptionsController:
         self.my_data = None
         self.my_data_error = None
         self.my_data_downloaded = False
+        # The recognition leaderboard (only fetched for someone who opted in).
+        self.leaderboard = None
+        self.leaderboard_error = None
+        self.leaderboard_period = "week"
+        self.leaderboard_team = None
         self._pending = {}
 
     def handle(self, message):
@@ -129,6 +134,7 @@ class OptionsController:
                 self.load_my_data()
             else:
                 self.my_data, self.my_data_error = None, None
+            self._follow_opt_in()
             self.view.render(self)
             if not self.signed_in() and self.state.get("server_url"):
                 self.check_sso(self.state["server_url"])
@@ -200,6 +206,34 @@ class OptionsController:
             message["download"] = True
         self.call(message, done)
 
+    def _follow_opt_in(self):
+        """Fetch the leaderboard for someone who opted in; forget it for anyone else."""
+        if self.signed_in() and self.leaderboard_opt_in():
+            self.load_leaderboard()
+        else:
+            self.leaderboard, self.leaderboard_error = None, None
+
+    def load_leaderboard(self, period=None, team="same"):
+        """Ask for the leaderboard of `period` (week, month, all) and `team` (None: everyone)."""
+        if period is not None:
+            self.leaderboard_period = period
+        if team != "same":
+            self.leaderboard_team = team
+
+        def done(response, error):
+            if response and response.get("ok"):
+                self.leaderboard, self.leaderboard_error = response.get("data"), None
+            else:
+                self.leaderboard_error = "leaderboard_error"
+                if (response or {}).get("error") == "signed_out":
+                    self.refresh()
+            self.view.render(self)
+
+        message = {"type": "get-leaderboard", "period": self.leaderboard_period}
+        if self.leaderboard_team is not None:
+            message["team"] = self.leaderboard_team
+        self.call(message, done)
+
     def download_my_data(self):
         self.load_my_data(download=True)
 
@@ -269,6 +303,8 @@ class OptionsController:
                 self.followers_draft = None
                 if self.state is not None:
                     self.state["user"] = response.get("user") or self.user()
+                if "leaderboard_opt_in" in fields:
+                    self._follow_opt_in()
             else:
                 self.profile_error = error_key((response or {}).get("error") or error)
                 if (response or {}).get("error") == "signed_out":
