@@ -9,7 +9,7 @@ from e2e_support import EMPLOYEE, poll
 
 pytestmark = pytest.mark.browser
 
-LEADERBOARD = "Recognition: count my points and show my name on the leaderboards"
+LEADERBOARD = "Count my points and show my name on the leaderboards"
 DIGEST = "Weekly digest email"
 FOLLOWERS = "Followers on LinkedIn/X (optional, used only for the reach estimate)"
 
