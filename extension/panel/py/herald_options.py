@@ -97,6 +97,7 @@ class OptionsController:
         self.saved = False
         self.profile_saved = False
         self.profile_error = None
+        self.profile_section = "participation"
         self.followers_draft = None  # what was typed into the follower field but not saved
         self.sso = None  # {server_url, provider_name} when that server offers single sign-on
         # The employee's own records on the server (GET /me/data), shown under "What Herald records".
@@ -312,6 +313,8 @@ class OptionsController:
             self.view.render(self)
 
         self.profile_saved, self.profile_error = False, None
+        # Where the "Saved" / error line shows: beside the switch that changed.
+        self.profile_section = "recognition" if "leaderboard_opt_in" in fields else "participation"
         if "follower_count" in fields:
             self.followers_draft = (
                 "" if fields["follower_count"] is None else str(fields["follower_count"])

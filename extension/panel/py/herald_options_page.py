@@ -275,18 +275,7 @@ class OptionsView:
             },
             on={"change": save_followers, "keydown": commit_on_enter},
         )
-        if options.profile_error:
-            feedback = el(
-                "p",
-                {"id": "participation-status", "class": "error", "role": "alert"},
-                text=strings.get(options.profile_error),
-            )
-        else:
-            feedback = el(
-                "p",
-                {"id": "participation-status", "class": "saved", "role": "status"},
-                text=strings.get("saved") if options.profile_saved else "",
-            )
+        feedback = self._profile_feedback(options, "participation")
         return el(
             "section",
             {"id": "participation", "aria-labelledby": "participation-heading"},
@@ -310,6 +299,21 @@ class OptionsView:
                 ),
                 feedback,
             ],
+        )
+
+    def _profile_feedback(self, options, section):
+        """The outcome of the last profile change, shown in the section whose switch changed."""
+        mine = options.profile_section == section
+        if mine and options.profile_error:
+            return el(
+                "p",
+                {"id": section + "-status", "class": "error", "role": "alert"},
+                text=options.strings.get(options.profile_error),
+            )
+        return el(
+            "p",
+            {"id": section + "-status", "class": "saved", "role": "status"},
+            text=options.strings.get("saved") if mine and options.profile_saved else "",
         )
 
     def _recognition(self, options):
