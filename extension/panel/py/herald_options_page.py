@@ -338,6 +338,7 @@ class OptionsView:
                     el("label", {"for": "leaderboard"}, text=strings.get("leaderboard_label")),
                 ],
             ),
+            self._profile_feedback(options, "recognition"),
             el(
                 "p",
                 {"class": "help", "id": "recognition-explain"},
