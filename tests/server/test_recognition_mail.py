@@ -106,3 +106,19 @@ def test_recognition_mail_arrives_once_per_week_per_person(app, client, smtp, ad
     assert smtp.sink.per_recipient() == {"eve@acme.test": 2, "sal@acme.test": 1, "nia@acme.test": 1}
     second = smtp.sink.to("eve@acme.test")[1]
     assert "placed #2" in parts(second)[0] and "score of 3 " in parts(second)[0]
+
+
+def test_the_digests_own_week_has_points_only_for_people_who_opted_in(app, client, smtp, admin):
+    """Eve (opted in) reads her points in "Your week"; Nora (not opted in) reads no points at all."""
+    from server.digest import run_week
+
+    build(client)  # this week: Eve 2 shares and 3 people's clicks (23 points); Nora 5 shares
+    with app.app_context(), db.connection_context():
+        run_week("2026-W49", now=utcnow() + timedelta(seconds=1))
+        deliver_due()
+    eve_text, eve_html = parts(smtp.sink.to("eve@acme.test")[0])
+    assert "Your week: 2 shares, 3 clicks on your links, 23 points." in eve_text
+    assert "2 shares · 3 clicks on your links · 23 points" in eve_html
+    nora_text, nora_html = parts(smtp.sink.to("nora@acme.test")[0])
+    assert "Your week: 5 shares, 4 clicks on your links." in nora_text
+    assert "point" not in nora_text and "point" not in nora_html

@@ -336,9 +336,9 @@ class OptionsView:
                         },
                     ),
                     el("label", {"for": "leaderboard"}, text=strings.get("leaderboard_label")),
+                    self._profile_feedback(options, "recognition"),  # on the switch's line
                 ],
             ),
-            self._profile_feedback(options, "recognition"),
             el(
                 "p",
                 {"class": "help", "id": "recognition-explain"},
