@@ -8,6 +8,11 @@ Points = share points x counted shares + click points x counted clicks + proposa
 proposals. Counted shares leave out suspect events (server.share_validation); counted clicks are
 the click counting's own rule (server.tracked_links.counted_click: no bots, no same-day repeats).
 Periods are UTC: this week (from Monday), this month, all time.
+
+The weekly thank-you mail (at the digest's day and hour, for the ISO week before) goes to the top
+`recognition_top_n` and to first-time sharers, both only among people who opted in: a first-share
+thank-you is recognition too, and recognition is what they chose or did not. It never mentions
+anyone else, nor who did not share.
 """
 
 from __future__ import annotations
