@@ -12,7 +12,7 @@ from server.mailer import smtp_settings
 from server.models import Outbox, User
 from server.settings import get_setting
 
-KINDS = ("invitation", "reminder", "welcome", "digest")
+KINDS = ("invitation", "reminder", "welcome", "digest", "recognition")
 
 
 @bp.get("/queue")
