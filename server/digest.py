@@ -31,7 +31,9 @@ from server.models import (
     utcnow,
 )
 from server.outbox import enqueue_many
+from server.recognition import points_for
 from server.settings import get_setting
+from server.tracked_links import counted_click
 
 CHUNK = 500
 WINDOW = timedelta(days=7)
@@ -44,8 +46,11 @@ def iso_week(moment: datetime) -> str:
 
 def due_week(now_utc: datetime) -> str | None:
     """The ISO week (company time zone) whose digest is due at `now_utc`, or None before this week's slot."""
-    if not get_setting("digest_enabled"):
-        return None
+    return slot_week(now_utc) if get_setting("digest_enabled") else None
+
+
+def slot_week(now_utc: datetime) -> str | None:
+    """The ISO week (company time zone) once this week's weekly slot (digest day and hour) has come."""
     tz = ZoneInfo(get_setting("timezone") or "UTC")
     local = now_utc.replace(tzinfo=ZoneInfo("UTC")).astimezone(tz)
     weekday, hour = int(get_setting("digest_weekday")), int(get_setting("digest_hour"))
@@ -118,7 +123,8 @@ class Candidates:
 
 
 def human_clicks_by_user(user_ids: list[int], start: datetime, end: datetime) -> dict[int, int]:
-    """Clicks on each person's tracked links in [start, end), bots excluded: the one place digests count them."""
+    """Counted clicks on each person's tracked links in [start, end) (server.tracked_links.counted_click:
+    no bots, no same-day repeats), as the dashboard and the employee's own data count them."""
     rows = (
         TrackedLink.select(TrackedLink.user, fn.COUNT(Click.id))
         .join(Click)
@@ -126,7 +132,7 @@ def human_clicks_by_user(user_ids: list[int], start: datetime, end: datetime) ->
             TrackedLink.user.in_(user_ids),
             Click.at >= start,
             Click.at < end,
-            (Click.ua_family.is_null()) | (Click.ua_family != "bot"),
+            counted_click(),
         )
         .group_by(TrackedLink.user)
         .tuples()
@@ -173,6 +179,7 @@ def payloads(users: list[User], week: str, now: datetime, candidates: Candidates
     last = _last_digest_by_user(ids)
     shares = shares_by_user(ids, start, now)
     clicks = human_clicks_by_user(ids, start, now)
+    points = points_for(ids, start, now)  # opted-in people only: the others get no points line
     limit = int(get_setting("digest_max_snippets"))
     result = []
     for user in users:
@@ -184,6 +191,7 @@ def payloads(users: list[User], week: str, now: datetime, candidates: Candidates
                 "shares": shares.get(user.id, 0),
                 "clicks": clicks.get(user.id, 0),
             }
+            | ({"points": points[user.id]} if user.id in points else {})
         )
     return result
 

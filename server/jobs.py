@@ -133,7 +133,8 @@ def _register(huey: Huey, app: Flask) -> None:
     @huey.periodic_task(crontab(minute="*"), name="tick")
     @in_app
     def tick() -> None:
-        """Every minute: this week's digest when its hour has come, unfinished runs, due reminders, delivery."""
+        """Every minute: this week's digest and recognition when their hour has come, unfinished runs, due
+        reminders, delivery."""
         from server.delivery import deliver_due
         from server.digest import due_week, run_week, unfinished_weeks
         from server.reminders import queue_due_reminders
@@ -149,10 +150,17 @@ def _register(huey: Huey, app: Flask) -> None:
         for w in sorted(set(unfinished_weeks()) | ({week} if week else set())):
             step(f"write the digest of {w}", run_week, w)
         step("write due reminders", queue_due_reminders)
+        step("write the weekly recognition", _recognition)
         step("poll due feeds", _poll_feeds)
         step("announce featured posts in team chats", _announce_featured)
         step("deliver", deliver_due)
         _book_follow_up()
+
+    def _recognition() -> None:
+        """The weekly thank-you to top contributors and first-time sharers (opted-in only), once a week."""
+        from server.recognition import run_due
+
+        run_due(utcnow())
 
     def _poll_feeds() -> None:
         """Feed sources not polled for FEED_POLL_MINUTES; each new entry becomes a draft once (its key is unique)."""

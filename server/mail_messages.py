@@ -114,6 +114,12 @@ def compose(row: Outbox, cache: dict | None = None) -> Mail:
         if user is None or not user.digest_opt_in or user.status != "active":
             raise NotWanted("The person turned the weekly digest off before it went out.")
         return digest_mail(row, user, cache)
+    if row.kind == "recognition":
+        if user is None or not user.leaderboard_opt_in or user.status != "active":
+            raise NotWanted("The person turned recognition off before this went out.")
+        if user.recognition_mail_stopped_at is not None:
+            raise NotWanted("The person unsubscribed from the recognition email.")
+        return recognition_mail(row, user, cache)
     raise NotWanted(f"Unknown message kind {row.kind!r}.")
 
 
@@ -139,7 +145,29 @@ def digest_mail(row: Outbox, user: User, cache: dict) -> Mail:
         name=user.name,
         items=items,
         must_see=any(i["featured"] for i in items),
-        stats={"shares": p["shares"], "clicks": p["clicks"]},
+        stats={
+            "shares": p["shares"],
+            "clicks": p["clicks"],
+            "points": p.get("points") if user.leaderboard_opt_in else None,
+        },
+    )
+
+
+def recognition_mail(row: Outbox, user: User, cache: dict) -> Mail:
+    """The weekly thank-you, from the admin's templates (server.recognition.mail_texts)."""
+    from server.recognition import mail_texts
+
+    program = _program(cache)
+    texts = mail_texts(row.payload, user.name, program)
+    return _mail(
+        "recognition",
+        row,
+        user,
+        texts["subject"],
+        unsubscribe.url(user.id, "recognition"),
+        why="you opted in to recognition in your options",
+        program=program,
+        paragraphs=texts["paragraphs"],
     )
 
 

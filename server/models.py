@@ -100,6 +100,9 @@ class User(BaseModel):
     languages = CharField(null=True)
     # When the person stopped the "your proposal was accepted/declined" mail (its unsubscribe link).
     proposal_mail_stopped_at = DateTimeField(null=True)
+    # When the person stopped the weekly recognition email (its unsubscribe link). Staying opted in to
+    # recognition keeps them on the leaderboards; this stops only the mail. Nullable for the same reason.
+    recognition_mail_stopped_at = DateTimeField(null=True)
 
 
 class Membership(BaseModel):

@@ -35,6 +35,23 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     ],  # automatic reminders to invitees who have not joined, days after the invitation
     # The content mix the program aims for, in % (server.content_mix; the parts sum to 100).
     "content_mix_target": {"company": 60, "third_party": 30, "employee": 10},
+    # Recognition (server.recognition): points, and the weekly thank-you mail to people who opted in.
+    "recognition_points": {"share": 10, "click": 1, "accepted_proposal": 25},
+    "recognition_mail_enabled": True,  # sent at the digest's day and hour
+    "recognition_top_n": 3,
+    "recognition_templates": {
+        "top": {
+            "subject": "Thank you, {name}: you were among last week's top contributors",
+            "body": "Hello {name},\n\nLast week you placed #{rank} in {program}, with a score of "
+            "{points} (shares: {shares}, clicks on your links: {clicks}).\n\n"
+            "Thank you for sharing what we make.",
+        },
+        "first_share": {
+            "subject": "Thank you for your first share, {name}",
+            "body": "Hello {name},\n\nLast week you shared a post through {program} for the "
+            "first time. Thank you: every share helps people see what we make.",
+        },
+    },
 }
 
 

@@ -80,6 +80,12 @@ def is_bot(user_agent: str | None) -> bool:
         return bool(_detector.isCrawler(user_agent[:1000]))
 
 
+def counted_click():
+    """The clicks that count (dashboard, digest, points, the employee's own data): no bots, and a
+    visitor's same-day repeat on one link counts once (record_click)."""
+    return (Click.bot == False) & (Click.repeat == False)  # noqa: E712 - peewee expression
+
+
 def ua_family(user_agent: str | None) -> str:
     """Coarse browser family only: enough for a chart, too little to fingerprint anyone."""
     ua = (user_agent or "").lower()

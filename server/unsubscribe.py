@@ -17,6 +17,7 @@ TOPICS = {
     "digest": "the weekly digest email",
     "reminders": "reminders about your invitation",
     "proposals": "emails about the links you suggest",
+    "recognition": "the weekly recognition email (you stay on the leaderboards you opted in to)",
 }
 
 
@@ -60,3 +61,7 @@ def apply(user: User, topic: str) -> None:
             User.update(reminders_stopped_at=utcnow()).where(User.id == user.id).execute()
         elif topic == "proposals":
             User.update(proposal_mail_stopped_at=utcnow()).where(User.id == user.id).execute()
+        elif topic == "recognition":
+            User.update(recognition_mail_stopped_at=utcnow()).where(
+                User.id == user.id, User.recognition_mail_stopped_at.is_null()
+            ).execute()

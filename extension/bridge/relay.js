@@ -37,6 +37,7 @@
         program: state.program || null,
         suggestions: state.suggestions || null,
         policy: state.policy || null,
+        standing: state.standing || null,
         offline: !!state.offline,
         // The language chosen in Herald's options (else the browser's), and the languages the
         // employee reads, stored on the server (options page): theirs come first in the panel.

@@ -6,7 +6,7 @@
 (function (root) {
   "use strict";
   const FROM_FRAME = ["options:ready", "options:call"];
-  const TO_WORKER = ["get-state", "sign-in", "sign-out", "set-settings", "refresh-content", "mark-seen", "update-profile", "sso-info", "sign-in-sso", "get-my-data", "propose", "get-my-proposals"];
+  const TO_WORKER = ["get-state", "sign-in", "sign-out", "set-settings", "refresh-content", "mark-seen", "update-profile", "sso-info", "sign-in-sso", "get-my-data", "propose", "get-my-proposals", "get-leaderboard"];
 
   function frame() {
     return document.querySelector("iframe#options-frame") || document.querySelector("iframe");

@@ -57,6 +57,18 @@
         changed = changed || got.changed;
       });
     }
+    if (!offline) {
+      // Rank and points for the panel: {opted_in: false} for someone who did not opt in.
+      await step("standing", async () => {
+        const res = await Api.request("/recognition/me");
+        if (!res.ok) throw httpError("/recognition/me", res.status);
+        const body = await res.json();
+        if (JSON.stringify(body) !== JSON.stringify(cache.standing)) {
+          cache.standing = body;
+          changed = true;
+        }
+      });
+    }
     if (cache.offline !== offline) changed = true;
     cache.offline = offline;
     cache.errors = errors;

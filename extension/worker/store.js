@@ -8,7 +8,7 @@
 
   const DEFAULTS = {
     auth: null, // {server_url, access_token, access_expires_at, refresh_token, user}
-    cache: { program: null, suggestions: {}, policy: null, offline: false, updated_at: null },
+    cache: { program: null, suggestions: {}, policy: null, standing: null, offline: false, updated_at: null },
     settings: { notifications: true, language: null },
     seen: [], // snippet ids the employee has seen (badge counts the rest)
     notified: [], // featured snippet ids already notified

@@ -20,7 +20,7 @@ importScripts(
   const Content = root.HeraldContent;
   const SYNC_MINUTES = 5;
   const PROFILE_FIELDS = ["leaderboard_opt_in", "digest_opt_in", "follower_count", "languages"];
-  const ACCEPTED = ["get-state", "sign-in", "sign-out", "refresh-content", "queue-share", "set-settings", "mark-seen", "update-profile", "sso-info", "sign-in-sso", "get-my-data", "propose", "get-my-proposals"];
+  const ACCEPTED = ["get-state", "sign-in", "sign-out", "refresh-content", "queue-share", "set-settings", "mark-seen", "update-profile", "sso-info", "sign-in-sso", "get-my-data", "propose", "get-my-proposals", "get-leaderboard"];
 
   function normaliseServer(url) {
     const u = new URL(String(url).trim());
@@ -81,6 +81,7 @@ importScripts(
       program: cache.program,
       suggestions: signedIn ? (network ? pick(network) : { linkedin: pick("linkedin"), x: pick("x") }) : null,
       policy: signedIn && cache.policy ? cache.policy.body : null,
+      standing: signedIn ? cache.standing || null : null,
       offline: !!cache.offline,
       queue_length: queue.length,
       sent_count: sent,
@@ -90,11 +91,28 @@ importScripts(
     };
   }
 
+  /** GET an API path for an extension page: {ok, data} or {ok: false, error}. */
+  async function getJson(path) {
+    let res;
+    try {
+      res = await Api.request(path);
+    } catch (e) {
+      if (e instanceof Api.AuthError) {
+        await broadcast();
+        return { ok: false, error: "signed_out" };
+      }
+      return { ok: false, error: "network" };
+    }
+    const data = await res.json().catch(() => null);
+    if (!res.ok || !data) return { ok: false, error: (data && data.error && data.error.code) || `http_${res.status}` };
+    return { ok: true, data };
+  }
+
   // Password or single sign-on: the same fresh start once the server handed out tokens.
   async function afterSignIn(result) {
     if (!result.ok) return result;
     await Store.set({
-      cache: { program: null, suggestions: {}, policy: null, offline: false, updated_at: null },
+      cache: { program: null, suggestions: {}, policy: null, standing: null, offline: false, updated_at: null },
       notifyPrimed: false,
     });
     await refreshAndBroadcast();
@@ -179,7 +197,7 @@ importScripts(
       // Keep the server URL for the next sign-in; keep the share queue (it is not the draft).
       await Store.set({
         auth: auth ? { server_url: auth.server_url, access_token: null, refresh_token: null, user: null } : null,
-        cache: { program: null, suggestions: {}, policy: null, offline: false, updated_at: null },
+        cache: { program: null, suggestions: {}, policy: null, standing: null, offline: false, updated_at: null },
       });
       await Content.updateBadge();
       await broadcast();
@@ -229,23 +247,17 @@ importScripts(
       // The suggestions say which are in the employee's languages: fetch them again (the ETag
       // changed with the choice) and let open panels reorder.
       if ("languages" in body) await refreshAndBroadcast();
+      // Opting in or out of recognition changes what the panel shows (rank and points).
+      else if ("leaderboard_opt_in" in body) refreshAndBroadcast();
       return { ok: true, user: data };
     },
     // What the server keeps about the employee, for the options page (shown, and downloadable).
-    async "get-my-data"() {
-      let res;
-      try {
-        res = await Api.request("/me/data");
-      } catch (e) {
-        if (e instanceof Api.AuthError) {
-          await broadcast();
-          return { ok: false, error: "signed_out" };
-        }
-        return { ok: false, error: "network" };
-      }
-      const data = await res.json().catch(() => null);
-      if (!res.ok || !data) return { ok: false, error: (data && data.error && data.error.code) || `http_${res.status}` };
-      return { ok: true, data };
+    "get-my-data": () => getJson("/me/data"),
+    // The recognition leaderboard the options page shows (empty for someone who did not opt in).
+    "get-leaderboard"(m) {
+      const params = new URLSearchParams({ period: m.period });
+      if (m.team != null) params.set("team", String(m.team));
+      return getJson(`/recognition/leaderboard?${params}`);
     },
     // "Suggest content": only the link, the page's title and the note go (never a draft).
     async propose(m) {

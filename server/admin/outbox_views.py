@@ -20,6 +20,7 @@ KINDS = (
     "proposal-accepted",
     "proposal-declined",
     "chat",
+    "recognition",
 )
 
 

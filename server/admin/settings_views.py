@@ -159,3 +159,112 @@ def settings_save():
             recompile()
     flash("Settings saved." if changed else "Nothing changed.", "ok")
     return redirect(url_for("admin.settings"))
+
+
+# --- Recognition: points and the weekly thank-you mail (server.recognition) ------------------------------------
+
+
+def _recognition_form() -> tuple[dict, list[str]]:
+    """The form as a recognition/settings body, and what is wrong with it (in the form's words)."""
+    from server import recognition
+    from server.schemas import errors_for
+
+    errors: list[str] = []
+    points = {
+        kind: _number(f"points_{kind}", errors, integer=True) for kind in recognition.POINT_KINDS
+    }
+    body = {
+        "points": points,
+        "mail_enabled": request.form.get("mail_enabled") == "on",
+        "top_n": _number("top_n", errors, integer=True),
+        "templates": {
+            kind: {
+                "subject": forms.text(f"{kind}_subject"),
+                "body": (request.form.get(f"{kind}_body") or "").replace("\r\n", "\n").strip(),
+            }
+            for kind in recognition.TEMPLATE_KINDS
+        },
+    }
+    unreadable = {f"/points/{k}" for k, v in points.items() if v is None}
+    unreadable |= {"/top_n"} if body["top_n"] is None else set()
+    unreadable |= {  # empty wording: template_problems says so in plain words
+        f"/templates/{kind}/{part}"
+        for kind, parts in body["templates"].items()
+        for part, text in parts.items()
+        if not text
+    }
+    for problem in errors_for("recognition/settings", body):
+        if problem["path"] not in unreadable:  # already said: "... must be a whole number."
+            where = problem["path"].strip("/").replace("/", " ").replace("_", " ")
+            errors.append(f"{where}: {problem['message']}")
+    errors += recognition.template_problems(body["templates"])
+    return body, errors
+
+
+def _recognition_page(body: dict, errors: list[str], status: int = 200):
+    from server import recognition
+    from server.settings import get_setting
+
+    program = get_setting("program_name")
+    samples = {
+        "top": {
+            "reason": "top",
+            "rank": 1,
+            "points": 42,
+            "shares": 3,
+            "clicks": 12,
+            "week": "2026-W49",
+        },
+        "first_share": {
+            "reason": "first_share",
+            "rank": None,
+            "points": None,
+            "shares": 1,
+            "clicks": 0,
+            "week": "2026-W49",
+        },
+    }
+    previews = {}
+    if not any("template" in e or "subject" in e or "body" in e for e in errors):
+        previews = {
+            kind: recognition.mail_texts(sample, "Alex Example", program, body["templates"])
+            for kind, sample in samples.items()
+        }
+    return render_template(
+        "admin/recognition.html",
+        r=body,
+        errors=errors,
+        previews=previews,
+        kinds=recognition.TEMPLATE_KINDS,
+        placeholders=recognition.PLACEHOLDERS,
+    ), status
+
+
+@bp.get("/settings/recognition")
+@admin_required
+def settings_recognition():
+    from server import recognition
+
+    return _recognition_page(recognition.settings_json(), [])
+
+
+@bp.post("/settings/recognition")
+@admin_required
+def settings_recognition_save():
+    """ "Preview" shows the mails as typed without saving; "Save" validates, saves and audits."""
+    from server import recognition
+
+    body, errors = _recognition_form()
+    if errors:
+        return _recognition_page(body, errors, 422)
+    if request.form.get("action") == "preview":
+        return _recognition_page(body, [])
+    before = recognition.settings_json()
+    with db.atomic():
+        for key, value in recognition.settings_values(body).items():
+            set_setting(key, value)
+        after = recognition.settings_json()
+        if after != before:
+            forms.record("recognition.settings", "settings", None, before, after)
+    flash("Recognition settings saved." if after != before else "Nothing changed.", "ok")
+    return redirect(url_for("admin.settings_recognition"))

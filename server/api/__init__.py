@@ -27,6 +27,7 @@ RESOURCES = [
     "feeds",
     "chat",
     "proposals",
+    "recognition",
 ]
 
 

@@ -21,6 +21,7 @@ PAGES = [
     "/admin/people",
     "/admin/campaigns",
     "/admin/settings",
+    "/admin/settings/recognition",
     "/admin/audit",
     "/admin/exports",
     "/admin/exports/shares.csv",

@@ -9,7 +9,7 @@ from e2e_support import EMPLOYEE, poll
 
 pytestmark = pytest.mark.browser
 
-LEADERBOARD = "Show me on the leaderboard"
+LEADERBOARD = "Count my points and show my name on the leaderboards"
 DIGEST = "Weekly digest email"
 FOLLOWERS = "Followers on LinkedIn/X (optional, used only for the reach estimate)"
 
@@ -23,8 +23,8 @@ def participation(frame):
     return frame
 
 
-def status_text(frame) -> str:
-    return (frame.locator("#participation-status").text_content() or "").strip()
+def status_text(frame, section: str = "participation") -> str:
+    return (frame.locator(f"#{section}-status").text_content() or "").strip()
 
 
 def reload_options(page):
@@ -52,7 +52,11 @@ def test_participation_choices_are_saved_on_the_server_and_shown_again(signed_in
             lambda: server_me(live_server)["leaderboard_opt_in"] is True,
             message="leaderboard_opt_in saved on the server",
         )
-        poll(lambda: status_text(frame) == "Saved", message="'Saved' after the checkbox")
+        # Said beside the switch (it sits in the Recognition section).
+        poll(
+            lambda: status_text(frame, "recognition") == "Saved",
+            message="'Saved' after the checkbox",
+        )
 
         frame.get_by_label(FOLLOWERS).fill("1234")
         frame.get_by_label(FOLLOWERS).press("Enter")

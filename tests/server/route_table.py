@@ -147,6 +147,13 @@ ROUTES: dict[tuple[str, str], str] = {
     ("/admin/digest/<int:user_id>/email.html", "GET"): "admin",
     ("/unsubscribe/<token>", "GET"): "public",
     ("/unsubscribe/<token>", "POST"): "public",
+    # --- Recognition (opt-in leaderboards, points and mail settings) ---
+    ("/api/v1/recognition/leaderboard", "GET"): "employee",  # 403 unless the caller opted in
+    ("/api/v1/recognition/me", "GET"): "employee",
+    ("/api/v1/recognition/settings", "GET"): "admin",
+    ("/api/v1/recognition/settings", "PUT"): "admin",
+    ("/admin/settings/recognition", "GET"): "admin",
+    ("/admin/settings/recognition", "POST"): "admin",
     # --- Probes (no data) ---
     ("/healthz", "GET"): "public",
     ("/readyz", "GET"): "public",

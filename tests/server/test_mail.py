@@ -302,7 +302,7 @@ def test_digest_shows_the_persons_own_week_and_nothing_about_colleagues(app, smt
         )
         Share.create(event_id="c1", user=colleague.id, network="x", shared_at=utcnow())
         for ua in ("chrome", "firefox", "bot"):  # the bot's click is not counted
-            Click.create(link=link, ua_family=ua)
+            Click.create(link=link, ua_family=ua, bot=ua == "bot")  # as record_click stores it
     _digest_for(app)
     text, html = parts(smtp.sink.to("eve@acme.test")[0])
     assert "Your week: 3 shares, 2 clicks on your links." in text

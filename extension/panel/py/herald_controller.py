@@ -9,6 +9,7 @@ Brython, so the panel shows suggestions first), and `on_first_data` to start loa
 """
 
 import herald_hints
+import herald_leaderboard
 import herald_messages
 import herald_suggestions
 from herald_i18n import Strings, pick_language
@@ -295,6 +296,9 @@ class PanelController:
         if not self.started:
             return
         self.view.show_program((self.data or {}).get("program"))
+        signed_in = bool((self.data or {}).get("signed_in"))
+        standing = (self.data or {}).get("standing") if signed_in else None
+        self.view.show_standing(herald_leaderboard.standing_line(standing, self.strings))
         self.view.show_notice(self.notice())
         self.render_suggestions()
         self.view.show_hints(self.analysis, self.text, self._policy() is not None)

@@ -98,6 +98,7 @@ class OptionsController:
         self.saved = False
         self.profile_saved = False
         self.profile_error = None
+        self.profile_section = "participation"
         self.followers_draft = None  # what was typed into the follower field but not saved
         self.sso = None  # {server_url, provider_name} when that server offers single sign-on
         # The employee's own records on the server (GET /me/data), shown under "What Herald records".
@@ -109,6 +110,11 @@ class OptionsController:
         self.proposals_error = None
         self.propose = ProposeForm(self._propose_call, new_id)
         self.propose.on_sent = lambda proposal: self.load_proposals()
+        # The recognition leaderboard (only fetched for someone who opted in).
+        self.leaderboard = None
+        self.leaderboard_error = None
+        self.leaderboard_period = "week"
+        self.leaderboard_team = None
         self._pending = {}
 
     def handle(self, message):
@@ -137,6 +143,7 @@ class OptionsController:
             else:
                 self.my_data, self.my_data_error = None, None
                 self.proposals, self.proposals_error = None, None
+            self._follow_opt_in()
             self.view.render(self)
             if not self.signed_in() and self.state.get("server_url"):
                 self.check_sso(self.state["server_url"])
@@ -224,6 +231,34 @@ class OptionsController:
 
         self.call({"type": "get-my-proposals"}, done)
 
+    def _follow_opt_in(self):
+        """Fetch the leaderboard for someone who opted in; forget it for anyone else."""
+        if self.signed_in() and self.leaderboard_opt_in():
+            self.load_leaderboard()
+        else:
+            self.leaderboard, self.leaderboard_error = None, None
+
+    def load_leaderboard(self, period=None, team="same"):
+        """Ask for the leaderboard of `period` (week, month, all) and `team` (None: everyone)."""
+        if period is not None:
+            self.leaderboard_period = period
+        if team != "same":
+            self.leaderboard_team = team
+
+        def done(response, error):
+            if response and response.get("ok"):
+                self.leaderboard, self.leaderboard_error = response.get("data"), None
+            else:
+                self.leaderboard_error = "leaderboard_error"
+                if (response or {}).get("error") == "signed_out":
+                    self.refresh()
+            self.view.render(self)
+
+        message = {"type": "get-leaderboard", "period": self.leaderboard_period}
+        if self.leaderboard_team is not None:
+            message["team"] = self.leaderboard_team
+        self.call(message, done)
+
     def download_my_data(self):
         self.load_my_data(download=True)
 
@@ -306,6 +341,8 @@ class OptionsController:
                 self.followers_draft = None
                 if self.state is not None:
                     self.state["user"] = response.get("user") or self.user()
+                if "leaderboard_opt_in" in fields:
+                    self._follow_opt_in()
             else:
                 self.profile_error = error_key((response or {}).get("error") or error)
                 if (response or {}).get("error") == "signed_out":
@@ -313,6 +350,8 @@ class OptionsController:
             self.view.render(self)
 
         self.profile_saved, self.profile_error = False, None
+        # Where the "Saved" / error line shows: beside the switch that changed.
+        self.profile_section = "recognition" if "leaderboard_opt_in" in fields else "participation"
         if "follower_count" in fields:
             self.followers_draft = (
                 "" if fields["follower_count"] is None else str(fields["follower_count"])

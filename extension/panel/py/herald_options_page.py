@@ -4,6 +4,7 @@ import herald_runtime
 from browser import window
 from herald_dom import by_id, el, replace_children
 from herald_i18n import SUPPORTED_LANGUAGES
+from herald_leaderboard import PERIODS, me_line, points_rule, rows
 from herald_messages import options_ready
 from herald_my_data import export_rows, link_rows, share_rows, standing_lines
 from herald_options import OptionsController
@@ -43,6 +44,7 @@ class OptionsView:
                 self._account(options, server_url, email),
                 self._participation(options) if options.signed_in() else None,
                 self._suggest(options) if options.signed_in() else None,
+                self._recognition(options) if options.signed_in() else None,
                 self._preferences(options),
                 self._records(options),
             ],
@@ -326,18 +328,7 @@ class OptionsView:
             },
             on={"change": save_followers, "keydown": commit_on_enter},
         )
-        if options.profile_error:
-            feedback = el(
-                "p",
-                {"id": "participation-status", "class": "error", "role": "alert"},
-                text=strings.get(options.profile_error),
-            )
-        else:
-            feedback = el(
-                "p",
-                {"id": "participation-status", "class": "saved", "role": "status"},
-                text=strings.get("saved") if options.profile_saved else "",
-            )
+        feedback = self._profile_feedback(options, "participation")
         return el(
             "section",
             {"id": "participation", "aria-labelledby": "participation-heading"},
@@ -346,12 +337,6 @@ class OptionsView:
                     "h2", {"id": "participation-heading"}, text=strings.get("participation_heading")
                 ),
                 reads,
-                toggle(
-                    "leaderboard",
-                    options.leaderboard_opt_in(),
-                    strings.get("leaderboard_label"),
-                    options.set_leaderboard,
-                ),
                 toggle(
                     "digest",
                     options.digest_opt_in(),
@@ -405,6 +390,213 @@ class OptionsView:
                 ),
             ],
         )
+
+    def _profile_feedback(self, options, section):
+        """The outcome of the last profile change, shown in the section whose switch changed."""
+        mine = options.profile_section == section
+        if mine and options.profile_error:
+            return el(
+                "p",
+                {"id": section + "-status", "class": "error", "role": "alert"},
+                text=options.strings.get(options.profile_error),
+            )
+        return el(
+            "p",
+            {"id": section + "-status", "class": "saved", "role": "status"},
+            text=options.strings.get("saved") if mine and options.profile_saved else "",
+        )
+
+    def _recognition(self, options):
+        """The opt-in (off by default) says what it does; the leaderboards show only to those in."""
+        strings = options.strings
+        opted_in = options.leaderboard_opt_in()
+        children = [
+            el("h2", {"id": "recognition-heading"}, text=strings.get("recognition_heading")),
+            el(
+                "div",
+                {"class": "toggle"},
+                [
+                    el(
+                        "input",
+                        {"id": "leaderboard", "type": "checkbox", "checked": opted_in},
+                        on={
+                            "change": lambda event: options.set_leaderboard(
+                                by_id("leaderboard").checked
+                            )
+                        },
+                    ),
+                    el("label", {"for": "leaderboard"}, text=strings.get("leaderboard_label")),
+                    self._profile_feedback(options, "recognition"),  # on the switch's line
+                ],
+            ),
+            el(
+                "p",
+                {"class": "help", "id": "recognition-explain"},
+                text=strings.get("recognition_explain"),
+            ),
+        ]
+        if not opted_in:
+            children.append(
+                el(
+                    "p",
+                    {"class": "muted", "id": "leaderboard-off"},
+                    text=strings.get("leaderboard_off"),
+                )
+            )
+        else:
+            children.append(self._leaderboard(options))
+        return el(
+            "section", {"id": "recognition", "aria-labelledby": "recognition-heading"}, children
+        )
+
+    def _leaderboard(self, options):
+        strings = options.strings
+        data = options.leaderboard
+        periods = el(
+            "div",
+            {
+                "class": "periods",
+                "role": "group",
+                "aria-label": strings.get("leaderboard_periods_label"),
+            },
+            [
+                el(
+                    "button",
+                    {
+                        "type": "button",
+                        "id": "period-" + period,
+                        "class": "period"
+                        + (" current" if period == options.leaderboard_period else ""),
+                        "aria-pressed": "true" if period == options.leaderboard_period else "false",
+                    },
+                    text=strings.get("leaderboard_period_" + period),
+                    on={"click": lambda event, p=period: options.load_leaderboard(p)},
+                )
+                for period in PERIODS
+            ],
+        )
+        teams = (data or {}).get("teams") or []
+        controls = [periods]
+        if teams:
+
+            def pick_team(event):
+                value = by_id("leaderboard-team").value
+                options.load_leaderboard(team=int(value) if value else None)
+
+            team_options = [el("option", {"value": ""}, text=strings.get("leaderboard_team_all"))]
+            for team in teams:
+                attrs = {"value": str(team["id"])}
+                if team["id"] == options.leaderboard_team:
+                    attrs["selected"] = True
+                team_options.append(el("option", attrs, text=team["name"]))
+            controls.append(
+                el(
+                    "div",
+                    {"class": "team-pick"},
+                    [
+                        el(
+                            "label",
+                            {"for": "leaderboard-team"},
+                            text=strings.get("leaderboard_team_label"),
+                        ),
+                        el(
+                            "select",
+                            {"id": "leaderboard-team"},
+                            team_options,
+                            on={"change": pick_team},
+                        ),
+                    ],
+                )
+            )
+        children = [el("div", {"class": "leaderboard-controls"}, controls)]
+        if options.leaderboard_error:
+            children.append(
+                el(
+                    "p",
+                    {"class": "error", "role": "alert"},
+                    text=strings.get(options.leaderboard_error),
+                )
+            )
+        if data is None:
+            if not options.leaderboard_error:
+                children.append(
+                    el("p", {"class": "muted"}, text=strings.get("leaderboard_loading"))
+                )
+            return el("div", {"id": "leaderboard-view"}, children)
+        children.append(
+            el("p", {"class": "help", "id": "points-rule"}, text=points_rule(data, strings))
+        )
+        entries = rows(data, strings)
+        if entries:
+            children.append(
+                el(
+                    "div",
+                    {"class": "table-wrap"},
+                    [
+                        el(
+                            "table",
+                            {"id": "leaderboard-table", "class": "my-data leaderboard"},
+                            [
+                                el(
+                                    "thead",
+                                    {},
+                                    [
+                                        el(
+                                            "tr",
+                                            {},
+                                            [
+                                                el(
+                                                    "th",
+                                                    {"scope": "col", "class": "num"},
+                                                    text=strings.get("leaderboard_col_rank"),
+                                                ),
+                                                el(
+                                                    "th",
+                                                    {"scope": "col"},
+                                                    text=strings.get("leaderboard_col_name"),
+                                                ),
+                                                el(
+                                                    "th",
+                                                    {"scope": "col", "class": "num"},
+                                                    text=strings.get("leaderboard_col_points"),
+                                                ),
+                                            ],
+                                        )
+                                    ],
+                                ),
+                                el(
+                                    "tbody",
+                                    {},
+                                    [
+                                        el(
+                                            "tr",
+                                            {"class": "you"} if you else {},
+                                            [
+                                                el("td", {"class": "num"}, text=place),
+                                                el("td", {}, text=name),
+                                                el("td", {"class": "num"}, text=points),
+                                            ],
+                                        )
+                                        for place, name, points, you in entries
+                                    ],
+                                ),
+                            ],
+                        )
+                    ],
+                )
+            )
+        else:
+            children.append(
+                el(
+                    "p",
+                    {"class": "muted", "id": "leaderboard-empty"},
+                    text=strings.get("leaderboard_empty"),
+                )
+            )
+        children.append(
+            el("p", {"class": "standing", "id": "leaderboard-me"}, text=me_line(data, strings))
+        )
+        return el("div", {"id": "leaderboard-view"}, children)
 
     def _records(self, options):
         strings = options.strings

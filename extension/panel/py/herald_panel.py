@@ -61,6 +61,15 @@ class PanelView:
         else:
             logo.setAttribute("hidden", "")
 
+    def show_standing(self, text):
+        """This week's place and points, for someone who opted in to recognition; else nothing."""
+        line = by_id("standing")
+        if text:
+            line.textContent = text
+            line.removeAttribute("hidden")
+        else:
+            line.setAttribute("hidden", "")
+
     def show_notice(self, key):
         notice = by_id("notice")
         notice.className = "notice notice-" + (key or "none")
