@@ -81,17 +81,35 @@ def segments(text: str, emoji_parsing: bool = True):
     return _segments(_run(text, False), emoji_parsing)
 
 
+_last_scan: tuple = (None, None, None, None)  # (backend, text, emoji_parsing, result)
+
+
+def _scan(text: str, emoji_parsing: bool) -> tuple:
+    """(n_norm, n_text, invalid, segments) of the NFC scan, remembered for the last text: one
+    check asks for the same text's weighted length twice (the limit rule's exceed_at, then the
+    counter), and under Brython each scan of a 3,000-character post costs milliseconds."""
+    global _last_scan
+    be = get_backend()
+    last = _last_scan  # one read: server threads may replace it meanwhile (a whole tuple)
+    if last[0] is be and last[1] == text and last[2] == emoji_parsing:
+        return last[3]
+    res = _run(text, True)  # scans the NFC form
+    n_norm, n_text, invalid = res[-1]
+    found = (n_norm, n_text, invalid, _segments(res, emoji_parsing))
+    _last_scan = (be, text, emoji_parsing, found)
+    return found
+
+
 def parse_x(text: str, emoji_parsing: bool = True, max_length: int = MAX_WEIGHTED_LENGTH) -> dict:
     """twitter-text's parseTweet essentials: weightedLength, valid, permillage, exceed_at.
 
     ``exceed_at`` is the code-point offset in ``text`` of the first character past the limit
     (None when within it).
     """
-    res = _run(text, True)  # scans the NFC form
-    n_norm, n_text, invalid = res[-1]
+    n_norm, n_text, invalid, segs = _scan(text, emoji_parsing)
     total = 0
     exceed = None
-    for s, e, w, atomic in _segments(res, emoji_parsing):
+    for s, e, w, atomic in segs:
         add = w if atomic else w * (e - s)
         if exceed is None and total + add > max_length:
             exceed = s if atomic else s + (max_length - total) // w

@@ -23,9 +23,27 @@
     return { editable, shadowRoot, site: Herald.state.site };
   }
 
+  /** A mutation inside a known composer's text (typing, which editors answer by rewriting their
+   * DOM on every key) can neither add nor remove a composer: no scan for those. */
+  function typingOnly(records) {
+    for (const r of records) {
+      let inside = false;
+      for (const c of Herald.state.composers) {
+        if (r.target !== c.editable && c.editable.contains(r.target)) {
+          inside = true;
+          break;
+        }
+      }
+      if (!inside) return false;
+    }
+    return true;
+  }
+
   function observe(target) {
     if (observers.some((o) => o.target === target)) return;
-    const mo = new MutationObserver(schedule);
+    const mo = new MutationObserver((records) => {
+      if (!typingOnly(records)) schedule();
+    });
     mo.observe(target, { childList: true, subtree: true, attributes: true, attributeFilter: ["contenteditable"] });
     observers.push({ target, mo });
   }

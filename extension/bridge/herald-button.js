@@ -77,11 +77,15 @@
     if (!raf) raf = requestAnimationFrame(place);
   };
 
+  // The panel sends a status after every check (each keystroke): placing is a layout read, so it
+  // waits for the next frame (one per frame, shared with text-changed), and an unchanged count
+  // writes nothing.
   Herald.setButtonBadge = function (findings) {
     create();
-    place();
-    badge.hidden = !findings;
-    badge.textContent = findings > 99 ? "99+" : String(findings || "");
+    schedule();
+    const text = findings > 99 ? "99+" : String(findings || "");
+    if (badge.hidden !== !findings) badge.hidden = !findings;
+    if (badge.textContent !== text) badge.textContent = text;
   };
 
   Herald.feature({

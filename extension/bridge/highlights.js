@@ -39,6 +39,27 @@
     for (const name of Object.values(NAMES)) CSS.highlights.delete(name);
   }
 
+  // One Highlight per severity, kept for the page's life: a keystroke updates its ranges in place
+  // (or leaves it alone when they did not move), instead of registering new objects each time.
+  const painted = {};
+
+  function sameRanges(highlight, list) {
+    if (highlight.size !== list.length) return false;
+    let i = 0;
+    for (const r of highlight) {
+      const n = list[i++];
+      if (
+        r.startContainer !== n.startContainer ||
+        r.startOffset !== n.startOffset ||
+        r.endContainer !== n.endContainer ||
+        r.endOffset !== n.endOffset
+      ) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Paint [{start, end, severity, rule}] (code points) on the composer. */
   Herald.paintHighlights = function (composer, ranges) {
     last = ranges || [];
@@ -46,14 +67,24 @@
     ensureRules(document);
     if (composer.shadowRoot) ensureRules(composer.shadowRoot);
     const groups = { error: [], warning: [], info: [] };
-    for (const r of last) {
-      if (r.end <= r.start) continue;
-      const range = Herald.rangeFor(composer.editable, composer.site, r.start, r.end);
-      if (range) (groups[r.severity] || groups.warning).push(range);
-    }
+    const spans = last.filter((r) => r.end > r.start);
+    // The editor's DOM is read once for all spans (not once per span).
+    const found = Herald.rangesFor(composer.editable, composer.site, spans);
+    spans.forEach((r, i) => {
+      if (found[i]) (groups[r.severity] || groups.warning).push(found[i]);
+    });
     for (const [severity, list] of Object.entries(groups)) {
-      if (list.length) CSS.highlights.set(NAMES[severity], new Highlight(...list));
-      else CSS.highlights.delete(NAMES[severity]);
+      const name = NAMES[severity];
+      if (!list.length) {
+        CSS.highlights.delete(name);
+        continue;
+      }
+      let highlight = painted[severity];
+      if (!highlight) highlight = painted[severity] = new Highlight();
+      if (CSS.highlights.get(name) === highlight && sameRanges(highlight, list)) continue;
+      highlight.clear();
+      for (const range of list) highlight.add(range);
+      if (CSS.highlights.get(name) !== highlight) CSS.highlights.set(name, highlight);
     }
     Herald.mark("highlights-painted");
   };

@@ -3,7 +3,7 @@
  * employee need not look across to the panel. Tab (from the caret) moves into the card, Escape
  * closes it. The card lives in a shadow root of our own host element at the end of <body>
  * (page styles cannot reach it, and it sits above the composer's dialog); the editor's DOM is
- * never touched: we only listen, read Ranges (Herald.rangeFor) and apply fixes through the
+ * never touched: we only listen, read Ranges (Herald.rangesFor) and apply fixes through the
  * editor's own input path (Herald.applyFix, as the panel's list does). The content comes from
  * the panel (`hint-cards` after each check), already in the employee's language. */
 (function (root) {
@@ -92,8 +92,14 @@ button:focus-visible { outline: 2px solid #0a66c2; outline-offset: 2px; }
 
   function rangeOf(card) {
     if (!ranges.has(card)) {
+      // Every card's Range in one read of the editor: the caret check after each keystroke asks
+      // for all of them.
       const c = composer;
-      ranges.set(card, c && c.editable.isConnected ? Herald.rangeFor(c.editable, c.site, card.start, card.end) : null);
+      const live = c && c.editable.isConnected;
+      const missing = cards.filter((k) => !ranges.has(k));
+      if (!missing.includes(card)) missing.push(card);
+      const found = live ? Herald.rangesFor(c.editable, c.site, missing) : [];
+      missing.forEach((k, i) => ranges.set(k, found[i] || null));
     }
     return ranges.get(card);
   }

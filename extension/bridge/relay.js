@@ -55,6 +55,9 @@
   function onPanelReady() {
     Herald.state.panelReady = true;
     Herald.mark("panel-ready");
+    // The cached state first, then init: the panel draws its cards once, when init arrives with
+    // the data already there (init first would draw "loading", then everything again).
+    if (lastData) toPanel(lastData);
     toPanel({
       type: "init",
       network: Herald.state.site.network,
@@ -62,7 +65,6 @@
       strings_locale: heraldChrome.i18n("@@ui_locale", "en"),
       theme: Herald.siteTheme(),
     });
-    if (lastData) toPanel(lastData);
     pushState();
     const c = Herald.state.composer;
     if (c && c.editable.isConnected) sendText(c, Herald.readText(c.editable, c.site));

@@ -99,17 +99,45 @@
     return lastNode ? { node: lastNode.node, offset: lastNode.node.nodeValue.length } : { node: last.block, offset: 0 };
   }
 
+  /** Code-point offsets -> UTF-16 offsets for many offsets at once: one pass over the text,
+   * whatever the number of spans (a 3,000-character post is walked once per paint, not per span).
+   * Offsets past the end map to the end; returns a Map cp -> unit and the text's code points. */
+  function unitsAt(text, offsets) {
+    const wanted = [...new Set(offsets)].sort((x, y) => x - y);
+    const out = new Map();
+    let units = 0;
+    let count = 0;
+    let k = 0;
+    for (const ch of text) {
+      while (k < wanted.length && wanted[k] === count) out.set(wanted[k++], units);
+      units += ch.length;
+      count += 1;
+    }
+    while (k < wanted.length) out.set(wanted[k++], units);
+    return { map: out, total: count };
+  }
+
+  /** Code-point spans [{start, end}] over the editor text -> DOM Ranges (null for a span out of
+   * bounds), reading the editor's DOM once for all of them. */
+  Herald.rangesFor = function (editable, site, spans) {
+    const lay = layout(editable, site);
+    const offsets = [];
+    for (const s of spans) offsets.push(s.start, s.end);
+    const units = unitsAt(lay.text, offsets);
+    return spans.map(({ start, end }) => {
+      if (start > end || end > units.total) return null;
+      const a = pointAt(lay, units.map.get(start), true);
+      const b = pointAt(lay, units.map.get(end), false);
+      const range = editable.ownerDocument.createRange();
+      range.setStart(a.node, a.offset);
+      range.setEnd(b.node, b.offset);
+      return range;
+    });
+  };
+
   /** Code-point [start, end) over the editor text -> DOM Range (or null when out of bounds). */
   Herald.rangeFor = function (editable, site, start, end) {
-    const lay = layout(editable, site);
-    const total = [...lay.text].length;
-    if (start > end || end > total) return null;
-    const a = pointAt(lay, cpToUtf16(lay.text, start), true);
-    const b = pointAt(lay, cpToUtf16(lay.text, end), false);
-    const range = editable.ownerDocument.createRange();
-    range.setStart(a.node, a.offset);
-    range.setEnd(b.node, b.offset);
-    return range;
+    return Herald.rangesFor(editable, site, [{ start, end }])[0];
   };
 
   /** Range over the whole content, for "replace everything" insertions. */

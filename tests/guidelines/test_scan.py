@@ -110,3 +110,19 @@ def test_prefilters_cover_their_patterns():
                 assert prx.match(text, m.start()), (name, text, m.start())
                 hits += 1
         assert hits, name
+
+
+def test_x_length_remembers_only_the_text_it_scanned():
+    """The X length scan is kept for the last text (a check asks twice): a different text, or
+    emoji parsing switched off, is scanned again; the limit only moves exceed_at."""
+    from guidelines.weighted import parse_x, x_weighted_length
+
+    long_post = "Shipped 🚀 today. " * 20
+    assert x_weighted_length(long_post) == 20 * (len("Shipped  today. ") + 2)
+    # 17 code points weigh 18: five times, "Shipped 🚀" fits 100, the space after it does not
+    assert parse_x(long_post, True, 100)["exceed_at"] == 5 * 17 + 9
+    assert parse_x(long_post)["exceed_at"] == 15 * 17 + 9
+    assert x_weighted_length("👍🏽") == 2
+    assert x_weighted_length("👍🏽", emoji_parsing=False) == 4
+    assert x_weighted_length("short") == 5
+    assert x_weighted_length(long_post) == 360

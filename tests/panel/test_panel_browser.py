@@ -391,3 +391,33 @@ def test_with_a_draft_the_summary_leads_and_findings_group_with_chips(browser, b
     fix = wait_for(page, "apply-fix")["message"]
     assert fix == {"type": "apply-fix", "append": " #AcmeEmployee"}
     assert [e for e in errors if "favicon" not in e and "404" not in e] == []
+
+
+def test_typing_past_the_limit_leaves_the_open_explanation_open(browser, base_url):
+    """Each keystroke past X's limit changes the over-length finding's tail: the list must not be
+    redrawn for it (that costs the panel a full re-render per key and closes what the employee
+    opened); only "Shorten by N" follows the text."""
+    import guidelines
+
+    data = {
+        "signed_in": True,
+        "program": {"name": "Acme Voices", "logo_url": None},
+        "suggestions": SUGGESTIONS,
+        "policy": guidelines.compile_policy(guidelines.load_starter_policy()),
+        "offline": False,
+    }
+    page, frame, errors = open_panel(browser, base_url, "x", data)
+    text = "this is confidential. " + "Our team shipped the new dashboard today. " * 8
+    page.evaluate("(m) => window.sendToPage(m)", {"type": "text", "text": text, "origin": None})
+    confidential = frame.locator("li.finding[data-rule=no-confidential]")
+    eventually_text(confidential, "confidential")
+    over = x_weighted(text) - 280
+    eventually_text(frame.locator(".fix-guidance"), f"{over} characters")
+    confidential.locator(".why summary").click()
+    assert confidential.locator(".finding-explanation").is_visible()
+    typed = text + "Thanks"
+    page.evaluate("(m) => window.sendToPage(m)", {"type": "text", "text": typed, "origin": None})
+    eventually_text(frame.locator(".fix-guidance"), f"{over + 6} characters")
+    eventually_text(frame.locator("#counter"), f"{x_weighted(typed)} / 280")
+    assert confidential.locator(".finding-explanation").is_visible()
+    assert [e for e in errors if "favicon" not in e and "404" not in e] == []

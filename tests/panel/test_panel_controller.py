@@ -372,3 +372,34 @@ def test_the_servers_language_flags_decide_what_folds_and_must_see_leads():
     flipped = [dict(i, in_my_languages=not i["in_my_languages"]) for i in items]
     panel.handle(data | {"suggestions": dict(SUGGESTIONS, items=flipped)})
     assert _shown(view) == ([4, 2], [3, 1])
+def test_cached_data_before_init_draws_the_cards_once():
+    """The bridge sends its cached data, then init: the panel draws and checks once, at init,
+    with the suggestions already there (no "loading" first), in the page's network."""
+    sent, view, timers = [], FakeView(), FakeTimers()
+    panel = PanelController(
+        load_catalogs(),
+        sent.append,
+        view,
+        timers,
+        new_uuid=lambda: "2f1c7d8e-3b5a-4c6d-9e8f-0a1b2c3d4e5f",
+        now_iso=lambda: "2026-11-22T10:00:00.000Z",
+        check=fake_check,
+        x_weighted_length=len,
+    )
+    panel.handle(
+        {
+            "type": "data",
+            "signed_in": True,
+            "program": {"name": "Acme Voices", "logo_url": None},
+            "suggestions": SUGGESTIONS,
+            "policy": {"rules": []},
+            "offline": False,
+        }
+    )
+    assert sent == [] and view.calls == []
+    panel.handle({"type": "init", "network": "x", "locale": "en-US"})
+    drawn = [args for name, args in view.calls if name == "show_suggestions"]
+    assert len(drawn) == 1 and [item["id"] for item in drawn[0][0]] == [7]
+    assert ("show_notice", (None,)) in view.calls  # never "loading"
+    assert [m["type"] for m in sent] == ["highlights", "hint-cards", "status"]
+    assert sent[-1]["length"] == {"value": 0, "limit": 280}

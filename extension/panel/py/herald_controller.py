@@ -95,7 +95,8 @@ class PanelController:
         self.data = message
         self._follow_language(message.get("language"))
         self.render_all()
-        self._check_now()
+        if self.started:  # before init (the bridge sends its cached data first), init checks
+            self._check_now()
         if first and self.on_first_data:
             self.on_first_data()
 

@@ -10,6 +10,11 @@ from browser import window
 from herald_dom import by_id, h, render
 
 
+def _guidance_only(finding):
+    """An over-length finding: the panel shows "shorten by N", not the (long) excerpt."""
+    return any("shorten" in fix for fix in finding["fixes"])
+
+
 class HintsView:
     def __init__(self, controller_ref):
         self._controller = controller_ref  # callable returning the controller (set after init)
@@ -51,7 +56,10 @@ class HintsView:
         for finding in findings:
             parts.append(finding["rule"])
             parts.append(finding["severity"])
-            parts.append(text[finding["start"] : finding["end"]])
+            # what the chip shows (see _group): an over-length finding shows no excerpt, and its
+            # tail changes with every keystroke, which would redraw the whole list each time
+            if not _guidance_only(finding):
+                parts.append(text[finding["start"] : finding["end"]])
             for fix in finding["fixes"]:
                 parts.append(fix.get("replacement", fix.get("append", "shorten")))
         return "\u0000".join(parts)
@@ -125,7 +133,7 @@ class HintsView:
                     {"class": "match"},
                     [
                         h("q", {"class": "chip excerpt"}, text=excerpt)
-                        if excerpt and not any("shorten" in fix for fix in finding["fixes"])
+                        if excerpt and not _guidance_only(finding)
                         else None,
                         h("span", {"class": "chip-fixes"}, buttons) if buttons else None,
                     ],

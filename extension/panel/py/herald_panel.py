@@ -259,11 +259,10 @@ def load_guidelines(controller):
 
 
 def start():
-    assets = herald_runtime.assets("strings")  # the pages check messages in sandbox_port.js
-    port = herald_runtime.Port()
+    port = herald_runtime.Port()  # the pages check messages in sandbox_port.js
     view = PanelView()
     controller = PanelController(
-        catalogs=assets.get("strings") or {},
+        catalogs=herald_runtime.catalogs(),
         send=port.send,
         view=view,
         timers=herald_runtime.Timers(),

@@ -38,6 +38,30 @@ def assets(*keys):
     return {key: to_python(getattr(table, key, None)) or {} for key in keys}
 
 
+class Catalogs:
+    """The UI strings of herald_assets.js as the mapping `herald_i18n.Strings` reads, converting
+    a language to Python only when it is first used: a panel shows one language (and English as
+    the fallback), and converting all five costs its boot time."""
+
+    def __init__(self, table):
+        self._table = table
+        self._converted = {}
+
+    def __contains__(self, language):
+        return bool(self._table) and bool(window.Object.hasOwn(self._table, language))
+
+    def get(self, language, default=None):
+        if language not in self._converted:
+            if language not in self:
+                return default
+            self._converted[language] = to_python(getattr(self._table, language)) or {}
+        return self._converted[language]
+
+
+def catalogs():
+    return Catalogs(getattr(getattr(window, "HERALD_ASSETS", None), "strings", None))
+
+
 def log_error(*parts):
     window.console.error("[herald]", *[str(part) for part in parts])
 
