@@ -14,7 +14,8 @@ from flask import current_app, request
 from peewee import JOIN, fn
 
 from server import analytics
-from server.models import Click, Share, Snippet, TrackedLink, User, iso, utcnow
+from server.models import Click, Proposal, Share, Snippet, TrackedLink, User, iso, utcnow
+from server.proposals import proposal_json
 from server.serialize import user_json
 from server.tracked_links import tracked_url
 
@@ -59,6 +60,12 @@ def admin_exports(user: User) -> list[dict[str, Any]]:
             "names_you": True,
             "columns": CLICKS_HEADER,
             "what": "one row per visit to your tracked links, with your email (never the visitor's address)",
+        },
+        {
+            "name": "proposals queue",
+            "names_you": True,
+            "columns": ["url", "title", "note", "status", "proposer name", "proposer email"],
+            "what": "the links you suggested, with your name and email, until an admin decides",
         },
         {
             "name": "dashboard leaderboard",
@@ -140,6 +147,12 @@ def my_data(user: User) -> dict[str, Any]:
         "profile": user_json(user),
         "shares": shares,
         "tracked_links": links,
+        "proposals": [
+            proposal_json(p)
+            for p in Proposal.select()
+            .where(Proposal.user == user.id)
+            .order_by(Proposal.created_at.desc(), Proposal.id.desc())
+        ],
         "standing": {
             "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
             "shares": Share.select().where(in_period).count(),

@@ -372,6 +372,8 @@ def test_the_servers_language_flags_decide_what_folds_and_must_see_leads():
     flipped = [dict(i, in_my_languages=not i["in_my_languages"]) for i in items]
     panel.handle(data | {"suggestions": dict(SUGGESTIONS, items=flipped)})
     assert _shown(view) == ([4, 2], [3, 1])
+
+
 def test_cached_data_before_init_draws_the_cards_once():
     """The bridge sends its cached data, then init: the panel draws and checks once, at init,
     with the suggestions already there (no "loading" first), in the page's network."""

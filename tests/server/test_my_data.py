@@ -130,3 +130,20 @@ def test_nothing_is_left_out(client, auth, world, employee):
             len(data["tracked_links"]) == TrackedLink.select().where(TrackedLink.user == me).count()
         )
         assert Click.select().count() == 0
+
+
+def test_my_proposals_are_in_my_data(client, auth, world, employee):
+    """A link I suggested is part of what the server keeps about me, with what became of it."""
+    eve = auth.headers("eve@acme.test")
+    sent = client.post(
+        "/api/v1/proposals",
+        json={"url": "https://acme.test/worth-reading", "note": "Our lab in the news"},
+        headers=eve,
+    )
+    assert sent.status_code == 201, sent.get_json()
+    data = client.get(URL, headers=eve).get_json()
+    assert [(p["url"], p["note"], p["status"]) for p in data["proposals"]] == [
+        ("https://acme.test/worth-reading", "Our lab in the news", "pending")
+    ]
+    queue = [e for e in data["admin_exports"] if e["name"] == "proposals queue"]
+    assert queue and queue[0]["names_you"] is True
