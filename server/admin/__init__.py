@@ -35,6 +35,7 @@ _PAGES = (
     "exports",
     "assets",
     "outbox_views",
+    "language_views",
 )
 
 

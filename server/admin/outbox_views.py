@@ -7,6 +7,7 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from server import outbox
 from server.admin import forms
 from server.admin.core import admin_required, bp
+from server.i18n import language as in_language
 from server.mail_messages import NotWanted, digest_mail
 from server.mailer import smtp_settings
 from server.models import Outbox, User
@@ -75,7 +76,9 @@ def _preview_mail(user: User):
         user=user.id,
         payload=preview_payload(user),
     )
-    return digest_mail(row, user, {})
+    # The employee's digest in the employee's language, whatever the console's is.
+    with in_language(user.language):
+        return digest_mail(row, user, {})
 
 
 @bp.get("/digest")
