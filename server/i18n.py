@@ -18,7 +18,8 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 from flask import Flask, has_request_context, request, session
-from flask_babel import Babel, force_locale, format_date, format_datetime
+from flask_babel import Babel, force_locale, format_date, format_datetime, gettext
+from markupsafe import Markup
 
 LANGUAGES: tuple[str, ...] = ("en", "ru", "el", "it", "th")
 # Each language named in itself: the switcher reads right whatever the page's language is.
@@ -121,6 +122,63 @@ def day(value: date | str | None, fmt: str = "medium") -> str:
     return format_date(value, fmt, rebase=False)
 
 
+def rule_text(value: str | dict | None, lang: str | None = None) -> str:
+    """A guideline rule's message or explanation in `lang` (default: the reader's), falling back
+    to English, then to any language the rule gives (plain strings are returned as they are)."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        return value
+    lang = lang or current_language()
+    return value.get(lang) or value.get("en") or next(iter(value.values()))
+
+
+def rule_texts(value: str | dict | None) -> dict[str, str]:
+    """{language: text} of a rule's message or explanation (a plain string is English)."""
+    if not value:
+        return {}
+    return {"en": value} if isinstance(value, str) else dict(value)
+
+
+def status_label(value: str) -> str:
+    """The console's word for a stored keyword (status, role, message kind, severity), lower-case
+    like the keyword; templates capitalize where it starts a heading."""
+    labels = {
+        "draft": gettext("draft"),
+        "approved": gettext("approved"),
+        "archived": gettext("archived"),
+        "invited": gettext("invited"),
+        "active": gettext("active"),
+        "disabled": gettext("disabled"),
+        "paused": gettext("paused"),
+        "failing": gettext("failing"),
+        "employee": gettext("employee"),
+        "admin": gettext("admin"),
+        "pending": gettext("pending"),
+        "sending": gettext("sending"),
+        "committing": gettext("committing"),
+        "sent": gettext("sent"),
+        "failed": gettext("failed"),
+        "cancelled": gettext("cancelled"),
+        "invitation": gettext("invitation"),
+        "reminder": gettext("reminder"),
+        "welcome": gettext("welcome"),
+        "digest": gettext("digest"),
+        "error": gettext("error"),
+        "warning": gettext("warning"),
+        "info": gettext("info"),
+    }
+    return labels.get(value, value)
+
+
+def weekday_name(number: int | str) -> str:
+    """ISO weekday (1 = Monday) in the reader's language, from CLDR."""
+    from babel.dates import get_day_names
+    from flask_babel import get_locale
+
+    return get_day_names("wide", locale=get_locale() or "en")[int(number) - 1].capitalize()
+
+
 def init_app(app: Flask) -> None:
     compile_catalogs()
     Babel(
@@ -129,9 +187,14 @@ def init_app(app: Flask) -> None:
         timezone_selector=select_timezone,
         default_translation_directories=str(TRANSLATIONS),
     )
-    app.jinja_env.filters["day"] = day
+    app.jinja_env.filters.update(day=day, rule_text=rule_text, rule_texts=rule_texts)
     app.jinja_env.globals.update(
-        when_text=when, LANGUAGE_NAMES=LANGUAGE_NAMES, current_language=current_language
+        when_text=when,
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+        current_language=current_language,
+        status_label=status_label,
+        weekday_name=weekday_name,
+        Markup=Markup,
     )
 
 

@@ -15,12 +15,14 @@ from server.admin import forms
 from server.admin.core import admin_required, allow_eval, bp
 from server.admin.policy_embed import policy_for_page
 from server.errors import APIError
+from server.i18n import LANGUAGES
 from server.request_limits import strict_int
 
 KINDS = ("terms", "pattern", "detector", "require", "limit")
 SEVERITIES = ("error", "warning", "info")
 DETECTORS = ("email", "phone", "card", "iban", "cashtag")
 NETWORKS = ("linkedin", "x")
+OTHER_LANGUAGES = tuple(lang for lang in LANGUAGES if lang != "en")
 
 
 def _store():
@@ -42,16 +44,29 @@ def _example_lines(name: str) -> list[str]:
     ]
 
 
+def _localized_field(name: str) -> str | dict[str, str]:
+    """`name` (English) plus `name_<lang>` fields: a plain string when only English is given (the
+    policy format before languages), else {language: text} with the filled-in languages."""
+    texts = {"en": forms.text(name)}
+    for lang in OTHER_LANGUAGES:
+        texts[lang] = forms.text(f"{name}_{lang}")
+    given = {lang: text for lang, text in texts.items() if text}
+    if set(given) <= {"en"}:
+        return texts["en"]
+    return given
+
+
 def doc_from_form() -> dict[str, Any]:
     """The form's fields as a policy rule document; empty fields are left out, not sent as ""."""
     doc: dict[str, Any] = {
         "id": forms.text("id"),
         "kind": forms.text("kind"),
         "severity": forms.text("severity"),
-        "message": forms.text("message"),
+        "message": _localized_field("message"),
     }
-    if forms.text("explain"):
-        doc["explain"] = forms.text("explain")
+    explain = _localized_field("explain")
+    if explain:
+        doc["explain"] = explain
     networks = [n for n in request.form.getlist("networks") if n in NETWORKS]
     if networks and len(networks) < len(NETWORKS):
         doc["networks"] = networks
