@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from server.admin import forms
 from server.admin.core import admin_required, allow_eval, bp
@@ -145,7 +146,7 @@ def rule_new():
         _store().save_rule(doc, forms.actor())
     except APIError as err:
         return _editor(doc, None, _details(err, doc), err.status)
-    flash(f"Rule {doc['id']} saved; its examples pass.", "ok")
+    flash(_("Rule %(id)s saved; its examples pass.", id=doc["id"]), "ok")
     return redirect(url_for("admin.guidelines"))
 
 
@@ -164,7 +165,7 @@ def rule_edit(rule_id: str):
         store.save_rule(doc, forms.actor(), rule_id=rule_id)
     except APIError as err:
         return _editor(doc, rule_id, _details(err, doc), err.status)
-    flash(f"Rule {doc['id']} saved; its examples pass.", "ok")
+    flash(_("Rule %(id)s saved; its examples pass.", id=doc["id"]), "ok")
     return redirect(url_for("admin.guidelines"))
 
 
@@ -176,7 +177,7 @@ def rule_delete(rule_id: str):
     except APIError as err:
         flash(err.message, "error")
     else:
-        flash(f"Rule {rule_id} deleted.", "ok")
+        flash(_("Rule %(id)s deleted.", id=rule_id), "ok")
     return redirect(url_for("admin.guidelines"))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from server import outbox
 from server.admin import forms
@@ -49,9 +50,9 @@ def queue_retry(row_id: int):
         from server.jobs import nudge
 
         nudge()
-        flash("Queued again: the worker sends it shortly.", "ok")
+        flash(_("Queued again: the worker sends it shortly."), "ok")
     else:
-        flash("That message is not in a failed state any more.", "error")
+        flash(_("That message is not in a failed state any more."), "error")
     return redirect(url_for("admin.queue"))
 
 
