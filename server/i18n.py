@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
+from babel import Locale
 from babel.messages.pofile import read_po
 from flask import Flask, has_request_context, request, session
 from flask_babel import Babel, force_locale, format_date, format_datetime, gettext
@@ -110,7 +111,17 @@ def when(value: datetime | date | str | None, fmt: str = "medium") -> str:
         from datetime import UTC
 
         value = value.astimezone(UTC).replace(tzinfo=None)
-    return format_datetime(value, fmt)
+    if fmt != "medium" or not isinstance(value, datetime):
+        return format_datetime(value, fmt)
+    # A medium date with a short time: "24 окт. 2026 г., 16:48", "24 ott 2026, 16:48" (no seconds).
+    from flask_babel import format_time, get_locale
+
+    combine = (get_locale() or Locale.parse("en")).datetime_formats["medium"]
+    return (
+        str(combine)
+        .replace("{1}", format_date(value, "medium"))
+        .replace("{0}", format_time(value, "short"))
+    )
 
 
 def day(value: date | str | None, fmt: str = "medium") -> str:
@@ -177,6 +188,16 @@ def weekday_name(number: int | str) -> str:
     from flask_babel import get_locale
 
     return get_day_names("wide", locale=get_locale() or "en")[int(number) - 1].capitalize()
+
+
+def month_day(value: date | str) -> str:
+    """A short day label for charts ("2 Nov", "2 нояб.", "2 พ.ย.") in the reader's language."""
+    from babel.dates import format_skeleton
+    from flask_babel import get_locale
+
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    return format_skeleton("MMMd", value, locale=get_locale() or "en")
 
 
 def init_app(app: Flask) -> None:

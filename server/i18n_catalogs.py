@@ -17,7 +17,13 @@ from babel.messages.pofile import read_po, write_po
 from server.i18n import LANGUAGES, TRANSLATIONS
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "lazy_gettext": None,
+    "pgettext": ((1, "c"), 2),
+}
 
 
 def extract() -> Catalog:

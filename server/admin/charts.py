@@ -11,6 +11,7 @@ from markupsafe import Markup
 from pygal.style import Style
 
 from server.admin.core import csp_nonce
+from server.i18n import month_day
 
 # Network colours chosen for contrast against white and against each other (and colour-blind safe).
 _STYLE = Style(
@@ -88,7 +89,7 @@ def weekly_sharers(weeks: list[dict[str, Any]]) -> Markup:
     chart = pygal.Bar(
         **_config(title=_("Weekly active sharers"), show_legend=False, width=480, height=260)
     )
-    chart.x_labels = [f"wk {w['week_start'][5:]}" for w in weeks]
+    chart.x_labels = [month_day(w["week_start"]) for w in weeks]
     chart.add(_("Sharers"), [w["sharers"] for w in weeks])
     return to_inline_svg(chart, _("Weekly active sharers; the numbers are in the table below."))
 
