@@ -223,11 +223,45 @@ def _over(rule: dict, r: list, limit: int, out: list) -> None:
             out.append(_finding(rule, m, r[j], r[j + 1]))
 
 
-def check(text: str, compiled: dict, network: str) -> list[dict]:
+_texts: dict = {}
+
+
+def localize(findings: list[dict], compiled: dict, language: str | None) -> list[dict]:
+    """Give each finding its rule's message and explanation in ``language`` ("ru", "pt-BR" → "pt")
+    where the policy has them; otherwise they stay in the policy's default language."""
+    if not language or not findings:
+        return findings
+    key = (compiled.get("hash"), language)
+    by_rule = _texts.get(key) if key[0] else None
+    if by_rule is None:
+        base = language.split("-")[0].lower()
+        by_rule = {}
+        for r in compiled["rules"]:
+            if "messages" in r or "explains" in r:
+                m = r.get("messages") or {}
+                e = r.get("explains") or {}
+                by_rule[r["id"]] = (m.get(language) or m.get(base), e.get(language) or e.get(base))
+        if key[0]:
+            if len(_texts) >= _PLAN_CACHE_MAX:
+                _texts.clear()
+            _texts[key] = by_rule
+    if by_rule:
+        for f in findings:
+            texts = by_rule.get(f["rule"])
+            if texts is not None:
+                if texts[0]:
+                    f["message"] = texts[0]
+                if texts[1]:
+                    f["explain"] = texts[1]
+    return findings
+
+
+def check(text: str, compiled: dict, network: str, language: str | None = None) -> list[dict]:
     """Findings for ``text`` on ``network`` ("linkedin" or "x"), sorted by (start, end, rule).
 
     Each finding: rule, kind, severity, start, end (code-point offsets), match, message,
-    replacements (list of str), explain (str), fix (None or {"append": str}).
+    replacements (list of str), explain (str), fix (None or {"append": str}). With ``language``,
+    message and explain are in that language when the policy gives it (see ``localize``).
     """
     key = (compiled.get("hash"), network)
     rules = _net_rules.get(key) if key[0] else None
@@ -238,7 +272,8 @@ def check(text: str, compiled: dict, network: str) -> list[dict]:
                 _net_rules.clear()
             _net_rules[key] = rules
     # all rules of the network: the plan is keyed by (hash, network) alone
-    return check_rules(text, compiled, network, rules, key + ("*",) if key[0] else None)
+    found = check_rules(text, compiled, network, rules, key + ("*",) if key[0] else None)
+    return localize(found, compiled, language) if language else found
 
 
 def post_length(text: str, compiled: dict, network: str) -> dict:

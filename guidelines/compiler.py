@@ -208,24 +208,47 @@ def _schema_errors(doc) -> list[dict]:
     return errors
 
 
-def _compile_rule(r: dict, errors: list[dict]) -> dict:
+def localized(text: str | dict | None, default_language: str) -> tuple[str, dict[str, str]]:
+    """(text in the default language, {language: text}) of a rule's message or explain.
+
+    A plain string is the default language's (policies written before languages keep working);
+    a language missing from the object falls back to English, then to the first one given."""
+    if text is None:
+        return "", {}
+    if isinstance(text, str):
+        return text, {}
+    by_language = dict(text)
+    default = by_language.get(default_language) or by_language.get("en")
+    if default is None:
+        default = next(iter(by_language.values()))
+    return default, by_language
+
+
+def _compile_rule(r: dict, errors: list[dict], default_language: str = "en") -> dict:
     rid = r["id"]
     kind = r["kind"]
 
     def err(field: str, message: str) -> None:
         errors.append({"rule": rid, "field": field, "message": message})
 
+    message, messages = localized(r["message"], default_language)
+    explain, explains = localized(r.get("explain"), default_language)
     out: dict = {
         "id": rid,
         "kind": kind,
         "severity": r["severity"],
-        "message": r["message"],
-        "explain": r.get("explain", ""),
+        "message": message,
+        "explain": explain,
         "networks": [n for n in NETWORKS if n in r.get("networks", NETWORKS)],
         "patterns": [],
         "exceptions": [],
         "replacements": {},
     }
+    # Only for policies that give languages: a plain-string policy compiles (and hashes) as before.
+    if messages:
+        out["messages"] = messages
+    if explains:
+        out["explains"] = explains
     if kind == "terms":
         out["patterns"] = compile_terms(r["terms"])
         keys = {normalize_term(t) for t in r["terms"]}
@@ -311,7 +334,10 @@ def compile_policy(doc: dict, run_examples: bool = True) -> dict:
         if r["id"] in seen:
             errors.append({"rule": r["id"], "field": "id", "message": "duplicate rule id"})
         seen.add(r["id"])
-    rules = [_compile_rule(r, errors) for r in doc["rules"] if r.get("enabled", True)]
+    default_language = doc.get("default_language", "en")
+    rules = [
+        _compile_rule(r, errors, default_language) for r in doc["rules"] if r.get("enabled", True)
+    ]
     if errors:
         raise PolicyError(errors)
     limits = {n: {"max_length": DEFAULT_MAX_LENGTH[n], "counting": COUNTING[n]} for n in NETWORKS}
@@ -332,6 +358,8 @@ def compile_policy(doc: dict, run_examples: bool = True) -> dict:
     if (doc.get("on_post") or {}).get("errors_left") == "note":
         # only when set, so the default leaves every existing policy's hash as it was
         compiled["on_post"] = {"errors_left": "note"}
+    if "default_language" in doc:
+        compiled["default_language"] = default_language
     pre = term_prefilter(_policy_terms([r for r in doc["rules"] if r.get("enabled", True)]))
     if pre:
         compiled["term_prefilter"] = pre

@@ -23,6 +23,38 @@ ON_POST: dict = {
     "properties": {"errors_left": {"enum": ["nothing", "note"]}},
 }
 
+# A rule's text: a plain string (one language, as before) or {language: text}, one at least.
+LANGUAGE_TAG = "^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$"
+LOCALIZED_TEXT: dict = {
+    "oneOf": [
+        {"type": "string", "minLength": 1},
+        {
+            "type": "object",
+            "minProperties": 1,
+            "propertyNames": {"pattern": LANGUAGE_TAG},
+            "additionalProperties": {"type": "string", "minLength": 1},
+        },
+    ]
+}
+_localized_optional = {
+    "oneOf": [
+        {"type": "string"},
+        {
+            "type": "object",
+            "minProperties": 1,
+            "propertyNames": {"pattern": LANGUAGE_TAG},
+            "additionalProperties": {"type": "string"},
+        },
+    ]
+}
+_per_language = {
+    "type": "object",
+    "description": "the text in each language the policy gives (the default language's is also"
+    " in message/explain); the panel shows the employee's, else the default",
+    "propertyNames": {"pattern": LANGUAGE_TAG},
+    "additionalProperties": {"type": "string"},
+}
+
 POLICY_SCHEMA: dict = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://herald.invalid/schemas/policy.schema.json",
@@ -34,6 +66,11 @@ POLICY_SCHEMA: dict = {
         "version": {"const": 1},
         "name": {"type": "string", "minLength": 1},
         "description": {"type": "string"},
+        "default_language": {
+            "type": "string",
+            "pattern": LANGUAGE_TAG,
+            "description": "the language shown when a rule has no text in the employee's (default en)",
+        },
         "rules": {"type": "array", "items": {"$ref": "#/$defs/rule"}},
         "on_post": ON_POST,
     },
@@ -46,8 +83,8 @@ POLICY_SCHEMA: dict = {
                 "id": {"type": "string", "pattern": "^[a-z0-9]+(?:[-_][a-z0-9]+)*$"},
                 "kind": {"enum": KINDS},
                 "severity": {"enum": ["error", "warning", "info"]},
-                "message": {"type": "string", "minLength": 1},
-                "explain": {"type": "string"},
+                "message": LOCALIZED_TEXT,
+                "explain": _localized_optional,
                 "networks": {
                     "type": "array",
                     "items": {"enum": NETWORKS},
@@ -164,6 +201,7 @@ COMPILED_SCHEMA: dict = {
         },
         "rules": {"type": "array", "items": {"$ref": "#/$defs/rule"}},
         "on_post": ON_POST,
+        "default_language": {"type": "string", "pattern": LANGUAGE_TAG},
         "term_prefilter": {
             "description": "matches wherever any term regex of the policy can start (a superset);"
             " the matcher scans all term regexes in one pass behind it",
@@ -192,6 +230,8 @@ COMPILED_SCHEMA: dict = {
                 "severity": {"enum": ["error", "warning", "info"]},
                 "message": {"type": "string"},
                 "explain": {"type": "string"},
+                "messages": _per_language,
+                "explains": _per_language,
                 "networks": {"type": "array", "items": {"enum": NETWORKS}},
                 "patterns": {
                     "description": "terms/pattern: match regexes; require: the 'when' regexes",

@@ -45,6 +45,8 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] \
   .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,postgres]'
   touch "$stamp"
 fi
+# The console's and the emails' translations: .po in git, .mo built here (start-up also rebuilds stale ones).
+.venv/bin/herald i18n compile >/dev/null
 
 if [ -f tests/fixtures/sites/package-lock.json ]; then
   if ! command -v npm >/dev/null; then echo "Installing Debian's npm ..."; apt_install nodejs npm; fi

@@ -38,6 +38,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     api.init_app(app)
     health.init_app(app)
+    from server import i18n
+
+    i18n.init_app(app)
     _init_optional(app)
     from server import jobs
 

@@ -360,5 +360,45 @@ def restore(source: Path) -> None:
     click.echo(f"Restored {source} into {app.config['DATABASE_URL'].split('@')[-1]}")
 
 
+@main.group("i18n")
+def i18n_group() -> None:
+    """The console's and the emails' translations (server/translations/<lang>/LC_MESSAGES)."""
+
+
+@i18n_group.command("update")
+def i18n_update() -> None:
+    """Extract every message from server/ (babel.cfg) and merge it into each language's .po."""
+    from server.i18n import compile_catalogs
+    from server.i18n_catalogs import update
+
+    for lang, count in update().items():
+        click.echo(f"{lang}: {count} untranslated" if count else f"{lang}: complete")
+    compile_catalogs()
+
+
+@i18n_group.command("compile")
+def i18n_compile() -> None:
+    """Compile every .po into the .mo the server loads (start-up also does this when stale)."""
+    from server.i18n import compile_catalogs
+
+    for mo in compile_catalogs(force=True):
+        click.echo(f"Compiled {mo}")
+
+
+@i18n_group.command("check")
+def i18n_check() -> None:
+    """Fail, listing them, when a used message has no translation in some language."""
+    from server.i18n_catalogs import missing
+
+    gaps = {lang: ids for lang, ids in missing().items() if ids}
+    for lang, ids in gaps.items():
+        click.echo(f"{lang}: {len(ids)} untranslated", err=True)
+        for msgid in ids:
+            click.echo(f"  {msgid!r}", err=True)
+    if gaps:
+        raise SystemExit(1)
+    click.echo("Every message is translated in every language.")
+
+
 if __name__ == "__main__":
     main()

@@ -7,8 +7,11 @@ who has since opted out, bounced, joined or been disabled is cancelled instead o
 from __future__ import annotations
 
 from flask import current_app, render_template
+from flask_babel import format_date, gettext, ngettext
 
 from server import unsubscribe
+from server.i18n import language as in_language
+from server.i18n import supported
 from server.mailer import Mail
 from server.models import Invitation, Outbox, Proposal, User
 from server.settings import get_setting
@@ -30,7 +33,7 @@ def _common(
 ) -> dict:
     return {
         "program_name": program,
-        "language": (user.language if user else "en"),
+        "language": (supported(user.language) if user else None) or "en",
         "subject": subject,
         "unsubscribe_url": unsubscribe_url,
         "why": why,
@@ -53,8 +56,13 @@ def _mail(
 
 
 def compose(row: Outbox, cache: dict | None = None) -> Mail:
-    """The message for `row`, or NotWanted when it must not be sent any more."""
+    """The message for `row` in its recipient's language, or NotWanted when it must not be sent any more."""
     user = User.get_or_none(User.id == row.user_id) if row.user_id else None
+    with in_language(user.language if user is not None else None):
+        return _compose(row, user, cache)
+
+
+def _compose(row: Outbox, user: User | None, cache: dict | None) -> Mail:
     if user is not None and user.email_bounced_at is not None:
         raise NotWanted(f"{user.email} bounced earlier: {user.email_bounce_reason}")
     if user is not None and user.status == "disabled":
@@ -75,33 +83,33 @@ def compose(row: Outbox, cache: dict | None = None) -> Mail:
                 "invitation",
                 row,
                 user,
-                f"You are invited to {program}",
+                gettext("You are invited to %(program)s", program=program),
                 None,
                 program=program,
                 name=user.name,
                 url=p["url"],
                 inviter=p.get("inviter"),
-                expires=p["expires"],
+                expires=_expires(invitation),
             )
         return _mail(
             "reminder",
             row,
             user,
-            f"Reminder: your invitation to {program}",
+            gettext("Reminder: your invitation to %(program)s", program=program),
             unsubscribe.url(user.id, "reminders"),
-            why="you were invited and have not joined",
+            why=gettext("you were invited and have not joined"),
             program=program,
             name=user.name,
             url=p["url"],
             days=p["days"],
-            expires=p["expires"],
+            expires=_expires(invitation),
         )
     if row.kind == "welcome":
         return _mail(
             "welcome",
             row,
             user,
-            f"Welcome to {program}",
+            gettext("Welcome to %(program)s", program=program),
             None,
             program=program,
             name=user.name,
@@ -123,6 +131,11 @@ def compose(row: Outbox, cache: dict | None = None) -> Mail:
     raise NotWanted(f"Unknown message kind {row.kind!r}.")
 
 
+def _expires(invitation: Invitation) -> str:
+    """The link's last day in the company's time zone, written the recipient's way."""
+    return format_date(invitation.expires_at, "long")
+
+
 def digest_mail(row: Outbox, user: User, cache: dict) -> Mail:
     from server.digest import items_for
 
@@ -130,9 +143,14 @@ def digest_mail(row: Outbox, user: User, cache: dict) -> Mail:
     items = items_for(user.id, p["snippets"], cache)
     program = _program(cache)
     subject = (
-        f"{program}: {len(items)} new post{'s' * (len(items) != 1)} to share this week"
+        ngettext(
+            "%(program)s: %(num)d new post to share this week",
+            "%(program)s: %(num)d new posts to share this week",
+            len(items),
+            program=program,
+        )
         if items
-        else f"{program}: your week"
+        else gettext("%(program)s: your week", program=program)
     )
     return _mail(
         "digest",
@@ -140,7 +158,7 @@ def digest_mail(row: Outbox, user: User, cache: dict) -> Mail:
         user,
         subject,
         unsubscribe.url(user.id, "digest"),
-        why="the weekly digest is on in your options",
+        why=gettext("the weekly digest is on in your options"),
         program=program,
         name=user.name,
         items=items,

@@ -46,6 +46,9 @@ def review_snippet(snippet: Snippet) -> SnippetReview:
         .order_by(SnippetVariant.network, SnippetVariant.position)
     )
     variants = [VariantReview(row.network, row.position, row.text) for row in rows]
+    from server.i18n import current_language
+
+    language = current_language()  # the reader's: rules the policy wrote in it speak it
     for variant in variants:
-        variant.findings = check(variant.text, policy, variant.network)
+        variant.findings = check(variant.text, policy, variant.network, language)
     return SnippetReview(variants)

@@ -7,17 +7,21 @@ still work) and changes nothing but the setting it names. The options page's swi
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import lazy_gettext
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from server.models import User, db, utcnow
 
 SALT = "herald.unsubscribe.v1"
 # topic -> what the link stops; each is one setting the person can also change elsewhere.
+# Lazy: rendered in the reader's language on the unsubscribe page.
 TOPICS = {
-    "digest": "the weekly digest email",
-    "reminders": "reminders about your invitation",
-    "proposals": "emails about the links you suggest",
-    "recognition": "the weekly recognition email (you stay on the leaderboards you opted in to)",
+    "digest": lazy_gettext("the weekly digest email"),
+    "reminders": lazy_gettext("reminders about your invitation"),
+    "proposals": lazy_gettext("emails about the links you suggest"),
+    "recognition": lazy_gettext(
+        "the weekly recognition email (you stay on the leaderboards you opted in to)"
+    ),
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 
 from flask import Flask, make_response, render_template, request
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from server.admin.core import (
@@ -37,18 +38,26 @@ _PAGES = (
     "outbox_views",
     "chat_views",
     "proposal_views",
+    "language_views",
 )
 
 
-_TITLES = {
-    400: "Bad request",
-    403: "Forbidden",
-    404: "Not found",
-    409: "Conflict",
-    410: "Gone",
-    422: "Not valid",
-    429: "Too many requests",
-}
+def _titles() -> dict[int, str]:
+    """Error page titles in the reader's language (HTTP's own names stay English otherwise)."""
+    return {
+        400: _("Bad request"),
+        401: _("Unauthorized"),
+        403: _("Forbidden"),
+        404: _("Not found"),
+        405: _("Method not allowed"),
+        409: _("Conflict"),
+        410: _("Gone"),
+        413: _("Too large"),
+        422: _("Not valid"),
+        429: _("Too many requests"),
+        500: _("Server error"),
+        503: _("Service unavailable"),
+    }
 
 
 def _console_user():
@@ -63,7 +72,7 @@ def _console_api_error(err: APIError):
     body = render_template(
         "admin/error.html",
         code=err.status,
-        title=_TITLES.get(err.status, "Error"),
+        title=_titles().get(err.status, _("Error")),
         message=err.message,
         user=signed_in_user(),
     )
@@ -115,7 +124,7 @@ def init_app(app: Flask) -> None:
         body = render_template(
             "admin/error.html",
             code=code,
-            title=err.name,
+            title=_titles().get(code, err.name),
             message=err.description,
             user=user,
         )

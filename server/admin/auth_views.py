@@ -4,6 +4,7 @@ sign-on through server/oidc.py when a provider is configured."""
 from __future__ import annotations
 
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 
 from server import oidc
 from server.admin.core import (
@@ -110,5 +111,5 @@ def sign_out_everywhere():
 
     revoke_everything(g.user)
     sign_out_session()
-    flash("You are signed out everywhere: in every browser and in the extension.", "ok")
+    flash(_("You are signed out everywhere: in every browser and in the extension."), "ok")
     return redirect(url_for("admin.sign_in"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from peewee import JOIN, IntegrityError, fn
 
 from server import analytics
@@ -101,7 +102,7 @@ def campaign_save(campaign_id: int | None = None):
         )
         flash(f"{err.message} {messages}".strip(), "error")
     except IntegrityError:
-        flash("A campaign with that name already exists.", "error")
+        flash(_("A campaign with that name already exists."), "error")
     else:
-        flash(f"Campaign {values['name']} saved.", "ok")
+        flash(_("Campaign %(name)s saved.", name=values["name"]), "ok")
     return redirect(url_for("admin.campaigns"))

@@ -6,10 +6,12 @@ import re
 from typing import Any
 
 import pygal
+from flask_babel import gettext as _
 from markupsafe import Markup
 from pygal.style import Style
 
 from server.admin.core import csp_nonce
+from server.i18n import month_day
 
 # Network colours chosen for contrast against white and against each other (and colour-blind safe).
 _STYLE = Style(
@@ -71,7 +73,7 @@ def _day_labels(days: list[str]) -> list[str]:
 def shares_per_day(per_day: list[dict[str, Any]]) -> Markup:
     chart = pygal.StackedBar(
         **_config(
-            title="Shares per day by network", x_label_rotation=-45, show_minor_x_labels=False
+            title=_("Shares per day by network"), x_label_rotation=-45, show_minor_x_labels=False
         )
     )
     labels = _day_labels([row["date"] for row in per_day])
@@ -79,32 +81,32 @@ def shares_per_day(per_day: list[dict[str, Any]]) -> Markup:
     chart.x_labels_major = labels[:: max(1, len(labels) // 10)]
     chart.add("LinkedIn", [row["linkedin"] for row in per_day])
     chart.add("X", [row["x"] for row in per_day])
-    return to_inline_svg(chart, "Shares per day by network; the numbers are in the table below.")
+    return to_inline_svg(chart, _("Shares per day by network; the numbers are in the table below."))
 
 
 def weekly_sharers(weeks: list[dict[str, Any]]) -> Markup:
     # Half-width cards: a narrower canvas keeps the labels readable when scaled down.
     chart = pygal.Bar(
-        **_config(title="Weekly active sharers", show_legend=False, width=480, height=260)
+        **_config(title=_("Weekly active sharers"), show_legend=False, width=480, height=260)
     )
-    chart.x_labels = [f"wk {w['week_start'][5:]}" for w in weeks]
-    chart.add("Sharers", [w["sharers"] for w in weeks])
-    return to_inline_svg(chart, "Weekly active sharers; the numbers are in the table below.")
+    chart.x_labels = [month_day(w["week_start"]) for w in weeks]
+    chart.add(_("Sharers"), [w["sharers"] for w in weeks])
+    return to_inline_svg(chart, _("Weekly active sharers; the numbers are in the table below."))
 
 
 def funnel(funnel: dict[str, int]) -> Markup:
     chart = pygal.HorizontalBar(
-        **_config(title="Adoption funnel", show_legend=False, width=480, height=260)
+        **_config(title=_("Adoption funnel"), show_legend=False, width=480, height=260)
     )
-    chart.x_labels = ["Invited", "Joined", "Shared"]
-    chart.add("People", [funnel["invited"], funnel["joined"], funnel["shared"]])
-    return to_inline_svg(chart, "Adoption funnel; the numbers are in the table beside it.")
+    chart.x_labels = [_("Invited"), _("Joined"), _("Shared")]
+    chart.add(_("People"), [funnel["invited"], funnel["joined"], funnel["shared"]])
+    return to_inline_svg(chart, _("Adoption funnel; the numbers are in the table beside it."))
 
 
 def clicks_per_day(per_day: list[dict[str, Any]]) -> Markup:
     chart = pygal.Line(
         **_config(
-            title="Clicks on tracked links",
+            title=_("Clicks on tracked links"),
             show_legend=False,
             x_label_rotation=-45,
             show_minor_x_labels=False,
@@ -114,8 +116,8 @@ def clicks_per_day(per_day: list[dict[str, Any]]) -> Markup:
     labels = _day_labels([row["date"] for row in per_day])
     chart.x_labels = labels
     chart.x_labels_major = labels[:: max(1, len(labels) // 10)]
-    chart.add("Clicks", [row["clicks"] for row in per_day])
-    return to_inline_svg(chart, "Clicks per day; the numbers are in the table below.")
+    chart.add(_("Clicks"), [row["clicks"] for row in per_day])
+    return to_inline_svg(chart, _("Clicks per day; the numbers are in the table below."))
 
 
 _MIX_STYLE = Style(
@@ -141,7 +143,7 @@ def content_mix(mix: dict[str, Any], labels: dict[str, str]) -> Markup:
     chart = pygal.HorizontalStackedBar(
         **_config(
             style=_MIX_STYLE,
-            title="Content mix (%)",
+            title=_("Content mix (%)"),
             width=560,
             height=280,
             legend_at_bottom_columns=2,
@@ -154,9 +156,9 @@ def content_mix(mix: dict[str, Any], labels: dict[str, str]) -> Markup:
         )
     )
     rows = [
-        ("Target", mix["target"]),
-        ("Live library", mix["library"]["percent"]),
-        (f"Shared, last {mix['shared']['days']} days", mix["shared"]["percent"]),
+        (_("Target"), mix["target"]),
+        (_("Live library"), mix["library"]["percent"]),
+        (_("Shared, last %(days)s days", days=mix["shared"]["days"]), mix["shared"]["percent"]),
     ]
     # pygal draws the first label at the bottom: reverse so the target reads first
     rows.reverse()
@@ -164,5 +166,6 @@ def content_mix(mix: dict[str, Any], labels: dict[str, str]) -> Markup:
     for kind, label in labels.items():
         chart.add(label, [values[kind] for _, values in rows])
     return to_inline_svg(
-        chart, "Content mix: target, live library and shares; the numbers are in the table beside."
+        chart,
+        _("Content mix: target, live library and shares; the numbers are in the table beside."),
     )

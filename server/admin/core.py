@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 
 from flask import Blueprint, abort, current_app, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
+from flask_babel import gettext as _
 
 from server import console_sessions
 from server.models import User
@@ -66,13 +67,17 @@ def check_csrf() -> None:
     if not sent:
         abort(
             400,
-            description="This form is missing its security token (CSRF). Reload the page and try again.",
+            description=_(
+                "This form is missing its security token (CSRF). Reload the page and try again."
+            ),
         )
     if not expected or not hmac.compare_digest(sent, expected):
         abort(
             403,
-            description="This form's security token (CSRF) is not valid any more — perhaps you signed "
-            "in again in another tab. Reload the page and try again.",
+            description=_(
+                "This form's security token (CSRF) is not valid any more — perhaps you signed "
+                "in again in another tab. Reload the page and try again."
+            ),
         )
 
 
@@ -129,10 +134,11 @@ def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
         if user is None:
             if request.method == "GET" and not _wants_json():
                 return redirect(url_for("admin.sign_in", next=request.full_path.rstrip("?")))
-            abort(401, description="Sign in to the console first.")
+            abort(401, description=_("Sign in to the console first."))
         if user.role != "admin":
             abort(
-                403, description="The console is for admins. Your account is an employee account."
+                403,
+                description=_("The console is for admins. Your account is an employee account."),
             )
         g.user = user
         return view(*args, **kwargs)

@@ -6,6 +6,7 @@ The same functions as /api/v1/feeds (server.api.feeds, server.feeds) do the work
 from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from server.admin import forms
 from server.admin.core import admin_required, bp, safe_next
@@ -84,9 +85,9 @@ def feed_create():
     except APIError as err:
         details = err.details if isinstance(err.details, list) else []
         messages = "; ".join(f"{d['path'].lstrip('/')}: {d['message']}" for d in details)
-        flash(f"The feed was not added. {messages}".strip(), "error")
+        flash(f"{_('The feed was not added.')} {messages}".strip(), "error")
         return redirect(url_for("admin.feeds"))
-    flash(f"Feed {source.name} added. Use “Poll now” to fetch it.", "ok")
+    flash(_("Feed %(name)s added. Use “Poll now” to fetch it.", name=source.name), "ok")
     return redirect(url_for("admin.feeds"))
 
 
@@ -96,26 +97,37 @@ def feed_action(source_id: int, action: str):
     source = feed_api.get_source(source_id)
     if action == "pause":
         feed_api.set_status(source, "paused", g.user)
-        flash(f"{source.name} is paused.", "ok")
+        flash(_("%(name)s is paused.", name=source.name), "ok")
     elif action == "resume":
         feed_api.set_status(source, "active", g.user)
-        flash(f"{source.name} is active again.", "ok")
+        flash(_("%(name)s is active again.", name=source.name), "ok")
     elif action == "delete":
         with db.atomic():
             before = feed_api.feed_json(source)
             source.delete_instance()
             forms.record("feed.delete", "feed", source_id, before)
-        flash(f"{source.name} is deleted; the drafts it made stay.", "ok")
+        flash(_("%(name)s is deleted; the drafts it made stay.", name=source.name), "ok")
         return redirect(url_for("admin.feeds"))
     else:
         poll = feed_api.poll_now(source).poll
         if poll.error:
-            flash(f"{source.name}: the poll failed: {poll.error}", "error")
+            flash(
+                _("%(name)s: the poll failed: %(error)s", name=source.name, error=poll.error),
+                "error",
+            )
         elif poll.http_status == 304:
-            flash(f"{source.name}: not modified since the last poll; nothing new.", "ok")
+            flash(
+                _("%(name)s: not modified since the last poll; nothing new.", name=source.name),
+                "ok",
+            )
         else:
             flash(
-                f"{source.name}: {poll.items_new} new draft(s) from {poll.items_seen} entries.",
+                _(
+                    "%(name)s: %(new)s new draft(s) from %(seen)s entries.",
+                    name=source.name,
+                    new=poll.items_new,
+                    seen=poll.items_seen,
+                ),
                 "ok",
             )
     back = request.form.get("next")

@@ -10,17 +10,20 @@ import re
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from server.admin import forms
 from server.admin.core import admin_required, allow_eval, bp
 from server.admin.policy_embed import policy_for_page
 from server.errors import APIError
+from server.i18n import LANGUAGES
 from server.request_limits import strict_int
 
 KINDS = ("terms", "pattern", "detector", "require", "limit")
 SEVERITIES = ("error", "warning", "info")
 DETECTORS = ("email", "phone", "card", "iban", "cashtag")
 NETWORKS = ("linkedin", "x")
+OTHER_LANGUAGES = tuple(lang for lang in LANGUAGES if lang != "en")
 
 
 def _store():
@@ -42,16 +45,29 @@ def _example_lines(name: str) -> list[str]:
     ]
 
 
+def _localized_field(name: str) -> str | dict[str, str]:
+    """`name` (English) plus `name_<lang>` fields: a plain string when only English is given (the
+    policy format before languages), else {language: text} with the filled-in languages."""
+    texts = {"en": forms.text(name)}
+    for lang in OTHER_LANGUAGES:
+        texts[lang] = forms.text(f"{name}_{lang}")
+    given = {lang: text for lang, text in texts.items() if text}
+    if set(given) <= {"en"}:
+        return texts["en"]
+    return given
+
+
 def doc_from_form() -> dict[str, Any]:
     """The form's fields as a policy rule document; empty fields are left out, not sent as ""."""
     doc: dict[str, Any] = {
         "id": forms.text("id"),
         "kind": forms.text("kind"),
         "severity": forms.text("severity"),
-        "message": forms.text("message"),
+        "message": _localized_field("message"),
     }
-    if forms.text("explain"):
-        doc["explain"] = forms.text("explain")
+    explain = _localized_field("explain")
+    if explain:
+        doc["explain"] = explain
     networks = [n for n in request.form.getlist("networks") if n in NETWORKS]
     if networks and len(networks) < len(NETWORKS):
         doc["networks"] = networks
@@ -130,7 +146,7 @@ def rule_new():
         _store().save_rule(doc, forms.actor())
     except APIError as err:
         return _editor(doc, None, _details(err, doc), err.status)
-    flash(f"Rule {doc['id']} saved; its examples pass.", "ok")
+    flash(_("Rule %(id)s saved; its examples pass.", id=doc["id"]), "ok")
     return redirect(url_for("admin.guidelines"))
 
 
@@ -149,7 +165,7 @@ def rule_edit(rule_id: str):
         store.save_rule(doc, forms.actor(), rule_id=rule_id)
     except APIError as err:
         return _editor(doc, rule_id, _details(err, doc), err.status)
-    flash(f"Rule {doc['id']} saved; its examples pass.", "ok")
+    flash(_("Rule %(id)s saved; its examples pass.", id=doc["id"]), "ok")
     return redirect(url_for("admin.guidelines"))
 
 
@@ -161,7 +177,7 @@ def rule_delete(rule_id: str):
     except APIError as err:
         flash(err.message, "error")
     else:
-        flash(f"Rule {rule_id} deleted.", "ok")
+        flash(_("Rule %(id)s deleted.", id=rule_id), "ok")
     return redirect(url_for("admin.guidelines"))
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from server import outbox
 from server.admin import forms
 from server.admin.core import admin_required, bp
+from server.i18n import language as in_language
 from server.mail_messages import NotWanted, digest_mail
 from server.mailer import smtp_settings
 from server.models import Outbox, User
@@ -57,9 +59,9 @@ def queue_retry(row_id: int):
         from server.jobs import nudge
 
         nudge()
-        flash("Queued again: the worker sends it shortly.", "ok")
+        flash(_("Queued again: the worker sends it shortly."), "ok")
     else:
-        flash("That message is not in a failed state any more.", "error")
+        flash(_("That message is not in a failed state any more."), "error")
     return redirect(url_for("admin.queue"))
 
 
@@ -84,7 +86,9 @@ def _preview_mail(user: User):
         user=user.id,
         payload=preview_payload(user),
     )
-    return digest_mail(row, user, {})
+    # The employee's digest in the employee's language, whatever the console's is.
+    with in_language(user.language):
+        return digest_mail(row, user, {})
 
 
 @bp.get("/digest")

@@ -9,6 +9,7 @@ from math import ceil
 from typing import Any
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from peewee import JOIN, fn
 
 from server import invitations, search
@@ -76,11 +77,18 @@ def invite():
     email, name = forms.text("email"), forms.text("name")
     role = forms.text("role") or "employee"
     if not email or not name:
-        flash("Give an email address and a name to invite someone.", "error")
+        flash(_("Give an email address and a name to invite someone."), "error")
         return redirect(url_for("admin.people"))
     problem = email_problem(email)
     if problem:
-        flash(f"{email!r} is not a valid email address: {problem}", "error")
+        flash(
+            _(
+                "%(email)s is not a valid email address: %(problem)s",
+                email=repr(email),
+                problem=problem,
+            ),
+            "error",
+        )
         return redirect(url_for("admin.people"))
     try:
         with db.atomic():
@@ -98,7 +106,10 @@ def invite():
         flash(err.message, "error")
         return redirect(url_for("admin.people"))
     flash(
-        f"Invited {invitation.user.email}: the invitation email is queued. You can also send them this link:",
+        _(
+            "Invited %(email)s: the invitation email is queued. You can also send them this link:",
+            email=invitation.user.email,
+        ),
         "ok",
     )
     return redirect(url_for("admin.people", link=invitations.invite_url(token)))
@@ -205,7 +216,7 @@ def import_csv():
         return jsonify(results=import_rows(rows, first_line))
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        flash("Choose a CSV file to upload.", "error")
+        flash(_("Choose a CSV file to upload."), "error")
         return redirect(url_for("admin.people"))
     try:
         rows = _parse_csv(upload.read().decode("utf-8-sig", errors="replace"))
@@ -221,7 +232,7 @@ def import_csv():
 def remind(invitation_id: int):
     invitation = Invitation.get_or_none(Invitation.id == invitation_id)
     if invitation is None:
-        flash("That invitation no longer exists.", "error")
+        flash(_("That invitation no longer exists."), "error")
         return redirect(url_for("admin.people"))
     try:
         token = invitations.remind(invitation)
@@ -231,7 +242,10 @@ def remind(invitation_id: int):
     forms.record(
         "invitation.remind", "invitation", invitation.id, None, {"email": invitation.user.email}
     )
-    flash(f"New link for {invitation.user.email} (the old one stopped working):", "ok")
+    flash(
+        _("New link for %(email)s (the old one stopped working):", email=invitation.user.email),
+        "ok",
+    )
     return redirect(url_for("admin.people", link=invitations.invite_url(token)))
 
 
@@ -272,15 +286,15 @@ def set_status(user_id: int, action: str):
     """Disabling signs the person out everywhere at once; the last active admin stays enabled."""
     user = User.get_or_none(User.id == user_id)
     if user is None:
-        flash("No such person.", "error")
+        flash(_("No such person."), "error")
         return redirect(url_for("admin.people"))
     before = admin_user_json(user)
     if action == "disable":
         if user.id == forms.actor().id:
-            flash("You cannot disable your own account.", "error")
+            flash(_("You cannot disable your own account."), "error")
             return redirect(url_for("admin.people"))
         if user.role == "admin" and user.status == "active" and active_admin_count() <= 1:
-            flash("This is the last active admin; promote someone else first.", "error")
+            flash(_("This is the last active admin; promote someone else first."), "error")
             return redirect(url_for("admin.people"))
         with db.atomic():
             User.update(status="disabled").where(User.id == user.id).execute()
@@ -288,7 +302,7 @@ def set_status(user_id: int, action: str):
             forms.record(
                 "user.disable", "user", user.id, before, admin_user_json(User.get_by_id(user.id))
             )
-        flash(f"{user.email} is disabled and signed out everywhere.", "ok")
+        flash(_("%(email)s is disabled and signed out everywhere.", email=user.email), "ok")
     else:
         # Only accounts that had joined come back as active; others go back to waiting for their invite.
         new_status = "active" if user.password_hash else "invited"
@@ -306,12 +320,12 @@ def set_status(user_id: int, action: str):
 def team_create():
     name = forms.text("name")
     if not name:
-        flash("Give the team a name.", "error")
+        flash(_("Give the team a name."), "error")
     elif Team.get_or_none(Team.name_key == name_key(name)):
-        flash(f"A team called {name} already exists.", "error")
+        flash(_("A team called %(name)s already exists.", name=name), "error")
     else:
         with db.atomic():
             team = Team.create(name=name)
             forms.record("team.create", "team", team.id, None, {"id": team.id, "name": name})
-        flash(f"Team {name} created.", "ok")
+        flash(_("Team %(name)s created.", name=name), "ok")
     return redirect(url_for("admin.people") + "#teams")

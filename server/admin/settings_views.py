@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from server import oidc
 from server.admin import forms
@@ -157,7 +158,7 @@ def settings_save():
             from server.policy_store import recompile
 
             recompile()
-    flash("Settings saved." if changed else "Nothing changed.", "ok")
+    flash(_("Settings saved.") if changed else _("Nothing changed."), "ok")
     return redirect(url_for("admin.settings"))
 
 

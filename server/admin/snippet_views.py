@@ -6,6 +6,8 @@ from datetime import timedelta
 from math import ceil
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from peewee import JOIN
 
 from server import snippets as snippet_rules
@@ -211,7 +213,7 @@ def snippet_new():
         return _editor(
             None, _form_back(payload), err.details or [{"path": "", "message": err.message}], 422
         )
-    flash("Snippet saved as a draft.", "ok")
+    flash(_("Snippet saved as a draft."), "ok")
     return redirect(url_for("admin.snippet_edit", snippet_id=snippet.id))
 
 
@@ -233,9 +235,9 @@ def snippet_edit(snippet_id: int):
         )
     saved = snippet_rules.get_snippet(snippet_id)
     if snippet.status == "approved" and saved.status == "draft":
-        flash("Snippet saved and sent back to review: another admin has to approve it.", "ok")
+        flash(_("Snippet saved and sent back to review: another admin has to approve it."), "ok")
     else:
-        flash("Snippet saved.", "ok")
+        flash(_("Snippet saved."), "ok")
     return redirect(url_for("admin.snippet_edit", snippet_id=snippet_id))
 
 
@@ -247,9 +249,13 @@ def snippet_transition(snippet_id: int, action: str):
         errors = review_snippet(snippet).errors
         if errors:  # approving a post that breaks the guidelines must be a decision, not a slip
             flash(
-                f"Not approved: this snippet has {errors} guideline "
-                f"error{'s' if errors != 1 else ''}. Review them below, then confirm to approve "
-                "it anyway.",
+                ngettext(
+                    "Not approved: this snippet has %(num)d guideline error. Review it below, "
+                    "then confirm to approve it anyway.",
+                    "Not approved: this snippet has %(num)d guideline errors. Review them below, "
+                    "then confirm to approve it anyway.",
+                    errors,
+                ),
                 "error",
             )
             return redirect(url_for("admin.snippet_edit", snippet_id=snippet_id))
@@ -260,9 +266,13 @@ def snippet_transition(snippet_id: int, action: str):
     else:
         flash(
             {
-                "approve": "Snippet approved: employees see it the next time they open a composer.",
-                "archive": "Snippet archived.",
-                "restore": "Snippet restored as a draft: approve it to show it to employees again.",
+                "approve": _(
+                    "Snippet approved: employees see it the next time they open a composer."
+                ),
+                "archive": _("Snippet archived."),
+                "restore": _(
+                    "Snippet restored as a draft: approve it to show it to employees again."
+                ),
             }[action],
             "ok",
         )

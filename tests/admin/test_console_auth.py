@@ -48,6 +48,7 @@ def test_every_console_route_is_admin_only_except_sign_in_and_out(app):
     assert levels.pop("admin.sign_out") == "public"
     assert levels.pop("admin.sso_start") == "public"  # single sign-on: start and callback
     assert levels.pop("admin.sso_callback") == "public"
+    assert levels.pop("admin.set_language") == "public"  # the switcher on the sign-in page too
     assert levels and set(levels.values()) == {"admin"}
 
 

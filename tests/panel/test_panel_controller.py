@@ -32,7 +32,7 @@ SUGGESTIONS = {
 }
 
 
-def fake_check(text, policy, network):
+def fake_check(text, policy, network, language=None):
     """Flags the word "guaranteed", like a terms rule would."""
     at = text.find("guaranteed")
     if at < 0:
@@ -262,7 +262,7 @@ def test_offline_with_nothing_saved_does_not_claim_saved_suggestions():
     assert "saved" not in panel.strings.get(panel.notice())
 
 
-def error_check(text, policy, network):
+def error_check(text, policy, network, language=None):
     """Two error-level findings whenever "guaranteed" appears twice."""
     found, at = [], text.find("guaranteed")
     while at >= 0:

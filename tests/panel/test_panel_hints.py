@@ -81,3 +81,24 @@ def test_findings_of_one_rule_are_one_group_with_chips(starter):
     assert chips == ["Guaranteed returns", "risk-free", "sure thing"]
     assert promissory["severity"] == "error" and promissory["explanation"]
     assert herald_hints.summary(analysis["findings"]) == (5, 3)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("ru", "Будьте вежливы."),
+        ("th", "ใช้ถ้อยคำที่สุภาพและให้เกียรติผู้อื่น"),
+        ("pt", "Keep it respectful."),  # not in the policy: its default language
+    ],
+)
+def test_the_panel_shows_rule_messages_in_the_employees_language(starter, language, expected):
+    analysis = herald_hints.analyze(
+        guidelines.check,
+        guidelines.x_weighted_length,
+        "linkedin",
+        "what an idiot",
+        starter,
+        language,
+    )
+    [finding] = by_rule(analysis, "respectful-language")
+    assert finding["message"] == expected

@@ -97,6 +97,10 @@ ROUTES: dict[tuple[str, str], str] = {
     ("/admin/sign-out-everywhere", "POST"): "admin",
     ("/admin/sign-in/sso", "POST"): "public",
     ("/admin/sign-in/sso/callback", "GET"): "public",
+    (
+        "/admin/language",
+        "POST",
+    ): "public",  # the language switcher: the account's, else the session's
     ("/admin/", "GET"): "admin",
     ("/admin/assets/brython.js", "GET"): "admin",
     ("/admin/assets/guidelines.brython.js", "GET"): "admin",

@@ -320,7 +320,12 @@ class PanelController:
         if self.check is None:  # guidelines still loading: count only
             return herald_hints.analyze(None, len, self.network, text, None)
         return herald_hints.analyze(
-            self.check, self.x_weighted_length, self.network, text, self._policy()
+            self.check,
+            self.x_weighted_length,
+            self.network,
+            text,
+            self._policy(),
+            self.strings.language,
         )
 
     def _schedule_check(self):

@@ -126,14 +126,15 @@ def length_limit(network, policy):
         return LIMITS.get(network, LIMITS["linkedin"])
 
 
-def analyze(check, x_weighted_length, network, text, policy):
-    """Findings (most severe first, then by position), highlight ranges and the counter."""
+def analyze(check, x_weighted_length, network, text, policy, language=None):
+    """Findings (most severe first, then by position), highlight ranges and the counter.
+
+    `language`: the employee's; rules the policy wrote in it speak it, others its default."""
     findings = []
     if policy is not None and text:
         size = len(text)
-        findings = [
-            normalize_finding(finding, size, text) for finding in check(text, policy, network)
-        ]
+        raw = check(text, policy, network, language) if language else check(text, policy, network)
+        findings = [normalize_finding(finding, size, text) for finding in raw]
         findings.sort(
             key=lambda f: (SEVERITY_ORDER[f["severity"]], f["start"], f["end"], f["rule"])
         )

@@ -13,12 +13,14 @@ import guidelines
 _raw = document["policy-data"].text.strip()
 POLICY = javascript.JSON.parse(_raw) if _raw and _raw != "null" else None
 _pending = {}
+# The page's language (<html lang>): rules the policy wrote in it speak it.
+LANGUAGE = document.documentElement.lang or None
 
 
 def _findings(text, network):
     if POLICY is None:
         return []
-    return guidelines.check(text, POLICY, network)
+    return guidelines.check(text, POLICY, network, LANGUAGE)
 
 
 def _length(text, network):
