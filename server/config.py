@@ -73,6 +73,8 @@ DEFAULTS: dict[str, object] = {
     "OIDC_TEAMS_CLAIM": None,  # e.g. "groups": the person's teams follow this claim
     "OIDC_PROVIDER_NAME": "single sign-on",  # the button reads "Sign in with <name>"
     "OIDC_SCOPES": "openid email profile",
+    # werkzeug method for new password hashes (server.passwords); the test suite lowers the cost.
+    "PASSWORD_HASH_METHOD": "scrypt:32768:8:1",
 }
 
 # Environment variables that hold lists or numbers rather than strings.
