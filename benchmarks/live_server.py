@@ -78,8 +78,14 @@ class Client:
         self.conn.close()
 
 
+# Kept from the caller's environment: the test suite lowers the hashing cost (tests/conftest.py).
+_PASSED_THROUGH = {"HERALD_PASSWORD_HASH_METHOD"}
+
+
 def _env(instance: Path, extra: dict[str, str]) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HERALD_")}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("HERALD_") or k in _PASSED_THROUGH
+    }
     env.update(HERALD_INSTANCE_PATH=str(instance), HERALD_SECRET_KEY=SECRET, **extra)
     return env
 

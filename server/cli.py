@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 import click
-from werkzeug.security import generate_password_hash
 
 from server.config import ensure_instance_secret
+from server.passwords import hash_password
 
 
 def _app(*, allow_default_secret: bool = False):
@@ -152,7 +152,7 @@ def create_user(email: str, name: str, role: str, teams: tuple[str, ...]) -> Non
                 name=name,
                 role=role,
                 status="active",
-                password_hash=generate_password_hash(password),
+                password_hash=hash_password(password),
                 joined_at=utcnow(),
             )
             for team_name in teams:

@@ -74,6 +74,8 @@ DEFAULTS: dict[str, object] = {
     "OIDC_PROVIDER_NAME": "single sign-on",  # the button reads "Sign in with <name>"
     "OIDC_SCOPES": "openid email profile",
     "PROPOSALS_PER_HOUR": 10,  # links one employee may propose per hour (server.proposals)
+    # werkzeug method for new password hashes (server.passwords); the test suite lowers the cost.
+    "PASSWORD_HASH_METHOD": "scrypt:32768:8:1",
 }
 
 # Environment variables that hold lists or numbers rather than strings.

@@ -9,8 +9,6 @@ import random
 import uuid
 from datetime import timedelta
 
-from werkzeug.security import generate_password_hash
-
 from server.db import db
 from server.models import (
     Campaign,
@@ -25,6 +23,7 @@ from server.models import (
     User,
     utcnow,
 )
+from server.passwords import hash_password
 from server.settings import set_setting
 from server.tracked_links import new_code
 
@@ -527,7 +526,7 @@ def load_demo() -> list[str]:
             followers = rng.randint(150, 2500)  # drawn every run: later draws must not shift
             user = User.get_or_none(User.email == email)
             if user is None:
-                password_hash = password_hash or generate_password_hash(DEMO_PASSWORD)
+                password_hash = password_hash or hash_password(DEMO_PASSWORD)
                 user = User.create(
                     email=email,
                     name=name,

@@ -13,11 +13,11 @@ from datetime import timedelta
 
 from flask import current_app, has_request_context, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from werkzeug.security import generate_password_hash
 
 from server.credentials import check_password, normalized_email
 from server.errors import APIError
 from server.models import Invitation, Team, User, db, iso, utcnow
+from server.passwords import hash_password
 from server.people import admin_user_json, set_memberships
 
 SALT = "herald.invitation.v1"
@@ -190,7 +190,7 @@ def accept(token: str, password: str) -> User:
             raise APIError("invitation_used", "This invitation was already used.", 410)
         User.update(
             status="active",
-            password_hash=generate_password_hash(password),
+            password_hash=hash_password(password),
             joined_at=now,
             last_login_at=now,
         ).where(User.id == invitation.user_id).execute()

@@ -15,6 +15,9 @@ from server.models import Membership, Team, User, utcnow
 
 PASSWORD = "correct horse battery"
 SECRET_KEY = "test-secret-key-that-is-long-enough-for-hs256"
+# Production hashes with scrypt at N=2**15 (~0.1-0.8 s each); the suite creates and signs in
+# thousands of people, so its apps and make_user hash cheaply. Sign-in checks any method.
+TEST_HASH_METHOD = "pbkdf2:sha256:1000"
 
 
 def on_postgres() -> bool:
@@ -90,6 +93,7 @@ def app(database_url):
             "SECRET_KEY": SECRET_KEY,
             "DATABASE_URL": database_url,
             "PUBLIC_BASE_URL": "http://herald.test",
+            "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
         }
     )
     yield app
@@ -114,7 +118,9 @@ def make_user(email: str, role: str = "employee", teams: tuple[str, ...] = (), *
             name=fields.pop("name", email.split("@")[0].title()),
             role=role,
             status=fields.pop("status", "active"),
-            password_hash=generate_password_hash(fields.pop("password", PASSWORD)),
+            password_hash=generate_password_hash(
+                fields.pop("password", PASSWORD), method=TEST_HASH_METHOD
+            ),
             joined_at=utcnow(),
             **fields,
         )

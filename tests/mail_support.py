@@ -168,6 +168,7 @@ def worker_env(instance: Path, database_url: str, queue_url: str, smtp_port: int
             "HERALD_OUTBOX_RETRY_BASE_SECONDS": "1",
             "HERALD_OUTBOX_RETRY_MAX_SECONDS": "4",
             "HERALD_OUTBOX_MAX_ATTEMPTS": "100",
+            "HERALD_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # tests.conftest.TEST_HASH_METHOD
         }
     )
     return env

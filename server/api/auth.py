@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from flask import Blueprint, current_app, jsonify, request
 from peewee import PostgresqlDatabase
-from werkzeug.security import check_password_hash
 
 from server import languages
 from server.access import access
@@ -16,6 +15,7 @@ from server.db import write_transaction
 from server.errors import APIError
 from server.models import LoginFailure, User, db, utcnow
 from server.names import name_key
+from server.passwords import password_matches
 from server.people import normalize_email
 from server.schemas import accepts, returns
 from server.serialize import user_json
@@ -28,9 +28,6 @@ from server.tokens import (
 )
 
 bp = Blueprint("auth", __name__, url_prefix="/api/v1/auth")
-
-# Checked against when the email is unknown, so a miss costs the same time as a wrong password.
-_DUMMY_HASH = "scrypt:32768:8:1$k7rCz2sJ0QfLxVdA$" + "0" * 128
 
 
 def token_response(user: User, refresh_token: str):
@@ -136,9 +133,7 @@ def authenticate(email: str, password: str) -> User:
     limits = _throttle_limits(email)
     reserved = _reserve_attempt(limits)
     user = User.get_or_none(User.email == normalize_email(email))
-    ok = check_password_hash(
-        user.password_hash if user and user.password_hash else _DUMMY_HASH, password
-    )
+    ok = password_matches(user.password_hash if user else None, password)
     if not ok or user is None or user.status != "active":
         raise APIError("invalid_credentials", "Email or password is wrong.", 401)
     _forget_failures(limits, reserved)

@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from guidelines.browser_harness import extension_args
+from tests.conftest import TEST_HASH_METHOD
 
 # The repo runs pytest with --import-mode=importlib: make this folder's helper module importable.
 if str(Path(__file__).parent) not in sys.path:
@@ -103,6 +104,7 @@ def live_server(tmp_path_factory):
         "HERALD_SECRET_KEY": "test-secret-key-for-e2e-that-is-long-enough-for-hs256",
         "HERALD_CORS_ORIGINS": "*",
         "HERALD_PUBLIC_BASE_URL": "http://127.0.0.1",
+        "HERALD_PASSWORD_HASH_METHOD": TEST_HASH_METHOD,  # each module signs in again
         "PYTHONPATH": str(ROOT),
     }
     server = LiveServer(instance=instance, port=free_port(), env=env)

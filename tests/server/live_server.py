@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.conftest import TEST_HASH_METHOD
+
 ROOT = Path(__file__).resolve().parents[2]
 HERALD = str(ROOT / ".venv" / "bin" / "herald")
 LIVE_SECRET = "live-server-secret-key-0123456789-abcdefghij"
@@ -32,6 +34,7 @@ def herald_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         HERALD_INSTANCE_PATH=str(tmp_path / "instance"),
         HERALD_DATABASE_URL=f"sqlite:///{tmp_path / 'live.sqlite3'}",
         HERALD_SECRET_KEY=LIVE_SECRET,
+        HERALD_PASSWORD_HASH_METHOD=TEST_HASH_METHOD,  # production's scrypt costs ~0.5 s a user
     )
     env.update(extra)
     return env

@@ -318,3 +318,31 @@ def test_the_lock_lifts_after_the_lockout(app, client, employee):
     assert _login_from(client, "eve@acme.test", PASSWORD, "203.0.113.5").status_code == 429
     time.sleep(3.2)
     assert _login_from(client, "eve@acme.test", PASSWORD, "203.0.113.5").status_code == 200
+
+
+def test_production_hashes_passwords_at_full_scrypt_cost_and_any_stored_method_signs_in(
+    database_url,
+):
+    """The suite hashes cheaply (tests/conftest.TEST_HASH_METHOD); an app configured like
+    production must still store scrypt at N=2**15, and sign-in must accept both kinds of hash."""
+    from server.db import db
+    from server.models import User
+    from server.passwords import hash_password
+
+    app = create_app({"TESTING": True, "SECRET_KEY": SECRET, "DATABASE_URL": database_url})
+    with app.app_context():
+        strong = hash_password(PASSWORD)
+        assert strong.startswith("scrypt:32768:8:1$")  # each scrypt check costs ~0.5 s: few
+        make_user("cheap@acme.test")
+        with db.connection_context():
+            User.create(
+                email="strong@acme.test",
+                name="S",
+                role="employee",
+                status="active",
+                password_hash=strong,
+            )
+    client = app.test_client()
+    for email in ("cheap@acme.test", "strong@acme.test"):
+        resp = client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+        assert resp.status_code == 200, resp.get_json()

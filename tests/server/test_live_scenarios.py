@@ -5,7 +5,17 @@ The scripts live in benchmarks/ so anyone can rerun them with bigger numbers and
 
 from __future__ import annotations
 
+import pytest
+
 from benchmarks import concurrent_editors, lockout_scenario, share_kill_rounds
+from tests.conftest import TEST_HASH_METHOD
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashes(monkeypatch):
+    """`herald create-user` and sign-ins in the served processes hash as the rest of the suite
+    does; benchmarks run by hand keep production's scrypt."""
+    monkeypatch.setenv("HERALD_PASSWORD_HASH_METHOD", TEST_HASH_METHOD)
 
 
 def test_eight_concurrent_editors_get_no_errors():
