@@ -198,7 +198,7 @@ def main() -> None:
 
     if args.no_browser:
         return
-    from guidelines.browser_harness import BrythonPage
+    from tests.browser_harness import BrythonPage
 
     rule_src = max((p["js"] for r in compiled["rules"] for p in r["patterns"]), key=len)
     floor_src = "|".join("(?:" + s + ")" for s in policy_sources(compiled, "linkedin"))

@@ -198,8 +198,8 @@ def main() -> int:
 
     from playwright.sync_api import sync_playwright
 
-    from guidelines.browser_harness import extension_args
-    from server.extension_build import brython_data_dir, build_extension
+    from extension_build.build import brython_data_dir, build_extension
+    from tests.browser_harness import extension_args
 
     if not (SITES / "node_modules" / "draft-js").exists():
         print("run `npm ci` in tests/fixtures/sites first", file=sys.stderr)

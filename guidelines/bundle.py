@@ -18,7 +18,6 @@ from pathlib import Path
 
 # never bundled: server tooling, and modules only functions unused in the browser import
 SERVER_ONLY = {
-    "guidelines.browser_harness",
     "guidelines.__main__",
     "guidelines.backend_py",
     "guidelines.builtin_sources",

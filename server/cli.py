@@ -287,9 +287,14 @@ def openapi(check: bool, output: Path | None) -> None:
     multiple=True,
     help="site=URL, e.g. linkedin=http://127.0.0.1:8001: extra origins for a site adapter (tests, demos).",
 )
-def build_extension_cmd(out_dir: Path, site_origins: tuple[str, ...]) -> None:
+@click.option(
+    "--dev",
+    is_flag=True,
+    help="Also ask host permission for a Herald server on localhost / 127.0.0.1 (implied by --site-origin).",
+)
+def build_extension_cmd(out_dir: Path, site_origins: tuple[str, ...], dev: bool) -> None:
     """Write a loadable extension to OUT and a store-ready zip beside it."""
-    from server.extension_build import build_extension
+    from extension_build.build import build_extension
 
     origins: dict[str, list[str]] = {}
     for item in site_origins:
@@ -299,7 +304,7 @@ def build_extension_cmd(out_dir: Path, site_origins: tuple[str, ...]) -> None:
                 f"expected linkedin=URL or x=URL, got {item!r}", param_hint="--site-origin"
             )
         origins.setdefault(site, []).append(url.rstrip("/"))
-    zip_path = build_extension(out_dir, origins)
+    zip_path = build_extension(out_dir, origins, dev=dev)
     click.echo(f"Built {out_dir} and {zip_path}")
 
 

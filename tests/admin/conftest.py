@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from guidelines.browser_harness import BROWSER_FLAGS
 from server.db import db
 from server.models import Click, Share, Snippet, SnippetVariant, TrackedLink, utcnow
+from tests.browser_harness import BROWSER_FLAGS
 from tests.conftest import PASSWORD, make_user
 
 

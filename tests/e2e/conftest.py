@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from guidelines.browser_harness import extension_args
+from tests.browser_harness import extension_args
 from tests.conftest import TEST_HASH_METHOD
 
 # The repo runs pytest with --import-mode=importlib: make this folder's helper module importable.
@@ -154,7 +154,7 @@ def live_server(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def extension_dir(tmp_path_factory, site_pages):
-    from server.extension_build import build_extension
+    from extension_build.build import build_extension
 
     out = tmp_path_factory.mktemp("ext-build") / "herald-extension"
     zip_path = build_extension(

@@ -1,4 +1,4 @@
-"""The extension build (server/extension_build.py): what Chrome and the store will see."""
+"""The extension build (extension_build/build.py): what Chrome and the store will see."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from server.extension_build import MAX_ZIP_BYTES, BuildError, build_extension, parse_site_origins
+from extension_build.build import MAX_ZIP_BYTES, BuildError, build_extension, parse_site_origins
 
 
 def vfs_modules(bundle_text: str) -> set[str]:
@@ -31,6 +31,21 @@ def test_store_build_is_byte_for_byte_deterministic(tmp_path):
     assert a.read_bytes() == b.read_bytes()
     manifest = json.loads((tmp_path / "a" / "ext" / "manifest.json").read_text())
     assert not any("127.0.0.1:8" in m for cs in manifest["content_scripts"] for m in cs["matches"])
+
+
+def test_only_a_dev_build_asks_for_a_server_on_this_machine(tmp_path, built):
+    """The store build asks no host permission for localhost / 127.0.0.1 (the company's server
+    is reached through CORS); --dev or a --site-origin build does, for a local server."""
+    build_extension(tmp_path / "store" / "ext", {})
+    build_extension(tmp_path / "dev" / "ext", {}, dev=True)
+    store = json.loads((tmp_path / "store" / "ext" / "manifest.json").read_text())
+    dev = json.loads((tmp_path / "dev" / "ext" / "manifest.json").read_text())
+    local = ("localhost", "127.0.0.1")
+    asked = [p for p in store.get("host_permissions", []) if any(h in p for h in local)]
+    assert asked == []
+    assert "localhost" not in json.dumps(store.get("content_scripts"))
+    for manifest in (dev, json.loads((built[0] / "manifest.json").read_text())):
+        assert {"http://localhost/*", "http://127.0.0.1/*"} <= set(manifest["host_permissions"])
 
 
 def test_site_origins_reach_the_matching_adapter_only(built):

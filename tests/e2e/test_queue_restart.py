@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 import pytest
 from e2e_support import EMPLOYEE, PASSWORD, VIEWPORT, poll, settle_first_run
 
-from guidelines.browser_harness import extension_args
+from tests.browser_harness import extension_args
 
 pytestmark = pytest.mark.browser
 

@@ -25,7 +25,7 @@ result["lengths"] = [guidelines.parse_x(t, e) for t, e in payload["lengths"]]
 def page():
     if not shutil.which("chromium"):
         pytest.skip("Debian chromium is not installed")
-    from guidelines.browser_harness import BrythonPage
+    from tests.browser_harness import BrythonPage
 
     with BrythonPage() as p:
         yield p

@@ -1,6 +1,6 @@
 """A local stand-in for the extension: dist layout, sandbox CSP, and a parent page for the panel.
 
-The real extension build (server/extension_build.py) is another team's; this reproduces the
+The real extension build (extension_build/build.py) is another team's; this reproduces the
 layout the panel expects (brython.js, herald_modules.js, herald_assets.js at the root, pages in
 panel/ and options/) so the panel can be tested in Chromium on its own.
 """
@@ -80,8 +80,8 @@ def build_bundle(out_path):
     """The extension's own bundle (precompiled like the shipped one, so the boot measured here is
     the employee's); without node, the uncompiled one; mini_bundle when neither can be built."""
     try:
-        from server.extension_build import BuildError
-        from server.extension_build import build_bundle as product_bundle
+        from extension_build.build import BuildError
+        from extension_build.build import build_bundle as product_bundle
 
         try:
             product_bundle(Path(out_path))

@@ -1,9 +1,9 @@
 // Compiles Python modules to Brython's JavaScript at build time, with brython.js's own compiler.
 //
-//   node server/brython_precompile.js BRYTHON_JS < {"module": [filename, source], ...}
+//   node extension_build/brython_precompile.js BRYTHON_JS < {"module": [filename, source], ...}
 //   -> stdout {"module": js, ...}
 //
-// Used by server/extension_build.py: the JS goes into __BRYTHON__.precompiled, which Brython's
+// Used by extension_build/build.py: the JS goes into __BRYTHON__.precompiled, which Brython's
 // VFS loader runs instead of compiling the module's source in the browser. `filename` must be
 // what the VFS loader names the module ("VFS.<name>.py", "VFS.<pkg>/__init__.py"), since the
 // compiled code embeds it. No network, no clock: same inputs -> same output.

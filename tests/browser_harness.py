@@ -15,7 +15,7 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from .bundle import brython_data_dir, build_brython_bundle
+from guidelines.bundle import brython_data_dir, build_brython_bundle
 
 SANDBOX_CSP = (
     "sandbox allow-scripts allow-forms allow-popups allow-modals; "
