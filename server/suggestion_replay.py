@@ -25,7 +25,9 @@ log line (server.request_log).
 from __future__ import annotations
 
 import functools
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,8 +40,8 @@ from server.raw_sql import as_datetime, column, table
 
 PATH = "/api/v1/suggestions"
 ROUTE = "/api/v1/suggestions"
-# Answers a worker keeps; past it the cache starts over (it refills from the next polls).
-MAX_ENTRIES = 20_000
+# Answers a worker keeps (about 8 KB each for a page of 20), the least recently polled dropped first.
+MAX_ENTRIES = 2_000
 # Request headers and environ keys that can change the answer's bytes or headers.
 _KEY_PARTS = ("QUERY_STRING", "HTTP_HOST", "wsgi.url_scheme", "HTTP_ORIGIN", "SCRIPT_NAME")
 
@@ -66,7 +68,8 @@ class SuggestionReplay:
     def __init__(self, wsgi_app, flask_app) -> None:
         self.wsgi_app = wsgi_app
         self.flask_app = flask_app
-        self.entries: dict[tuple, Entry] = {}
+        self.entries: OrderedDict[tuple, Entry] = OrderedDict()
+        self._lock = threading.Lock()  # gthread workers share it between threads
         self.replayed = 0  # answers served from memory (tests and curious operators read it)
 
     def __call__(self, environ: dict, start_response):
@@ -84,6 +87,9 @@ class SuggestionReplay:
             return self.wsgi_app(environ, start_response)
         entry = self.entries.get(key)
         if entry is not None and entry.state == state and self._holds(entry, claims):
+            with self._lock:
+                if key in self.entries:
+                    self.entries.move_to_end(key)
             return self._replay(environ, start_response, entry, user_id, started)
         return self._through_flask(environ, start_response, key, state)
 
@@ -152,9 +158,12 @@ class SuggestionReplay:
                 if k.lower() not in (request_log.REQUEST_ID_HEADER.lower(), "date")
             ]
             if not any(k.lower() == "set-cookie" for k, _ in headers):
-                if len(self.entries) >= MAX_ENTRIES:
-                    self.entries.clear()
-                self.entries[key] = Entry(state, network, live, etag, seen["status"], headers, body)
+                stored = Entry(state, network, live, etag, seen["status"], headers, body)
+                with self._lock:
+                    self.entries[key] = stored
+                    self.entries.move_to_end(key)
+                    while len(self.entries) > MAX_ENTRIES:
+                        self.entries.popitem(last=False)
         return [body]
 
 

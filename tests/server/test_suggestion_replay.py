@@ -205,3 +205,24 @@ def test_a_language_choice_changes_the_next_poll(client, replay, admin, employee
         client.patch("/api/v1/me", json={"languages": ["en", "th"]}, headers=eve).status_code == 200
     )
     assert client.get(URL, headers=eve).get_json()["items"][0]["in_my_languages"] is True
+
+
+def test_the_least_recently_polled_answer_is_dropped_first(
+    client, replay, admin, auth, monkeypatch
+):
+    monkeypatch.setattr("server.suggestion_replay.MAX_ENTRIES", 2)
+    publish(admin, "Launch")
+    people = {}
+    for name in ("ann", "bo", "cy"):
+        make_user(f"{name}@acme.test")
+        people[name] = auth.headers(f"{name}@acme.test")
+    client.get(URL, headers=people["ann"])
+    client.get(URL, headers=people["bo"])
+    client.get(URL, headers=people["ann"])  # replayed: ann is now the most recent
+    client.get(URL, headers=people["cy"])  # a third answer: bo's goes
+    before = replay.replayed
+    client.get(URL, headers=people["ann"])
+    client.get(URL, headers=people["cy"])
+    assert replay.replayed == before + 2
+    client.get(URL, headers=people["bo"])
+    assert replay.replayed == before + 2
