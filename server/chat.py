@@ -29,6 +29,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from server.db import db
 from server.models import (
@@ -79,17 +81,19 @@ def check_webhook_url(url: str) -> str:
 
     url = (url or "").strip()
     if not url:
-        raise WebhookError("Paste the webhook URL.")
+        raise WebhookError(_("Paste the webhook URL."))
     if len(url) > MAX_URL:
-        raise WebhookError(f"That URL is longer than {MAX_URL} characters.")
+        raise WebhookError(_("That URL is longer than %(num)s characters.", num=MAX_URL))
     try:
         parts = urlsplit(url)
     except ValueError:
-        raise WebhookError("That is not a URL.") from None
+        raise WebhookError(_("That is not a URL.")) from None
     scheme, host = parts.scheme.lower(), parts.hostname or ""
     if scheme != "https" and not (scheme == "http" and _is_loopback(host)):
         raise WebhookError(
-            "Webhook URLs must start with https:// (the URL is a secret; it must not travel in clear)."
+            _(
+                "Webhook URLs must start with https:// (the URL is a secret; it must not travel in clear)."
+            )
         )
     limits = FetchLimits.from_config(current_app.config)
     try:
@@ -346,11 +350,19 @@ def compose(row: Outbox) -> Post:
     if team is None:
         raise NothingToSay("The team was deleted.")
     program = get_setting("program_name")
-    footer = f"{program} · {SERVICES[p['service']]} channel of {team.name}"
+    footer = _(
+        "%(program)s · %(service)s channel of %(team)s",
+        program=program,
+        service=SERVICES[p["service"]],
+        team=team.name,
+    )
     if p["event"] == "test":
         return Post(
-            f"{program} is connected",
-            f"This channel will get {team.name}'s weekly digest and featured posts as they go live.",
+            _("%(program)s is connected", program=program),
+            _(
+                "This channel will get %(team)s's weekly digest and featured posts as they go live.",
+                team=team.name,
+            ),
             footer,
         )
     items = _items(p["snippets"])
@@ -358,15 +370,33 @@ def compose(row: Outbox) -> Post:
         raise NothingToSay("The posts were archived or expired before the message went out.")
     if p["event"] == "featured":
         return Post(
-            f"Featured: {items[0].title}", "A featured post is live. Share it:", footer, items
+            _("Featured: %(title)s", title=items[0].title),
+            _("A featured post is live. Share it:"),
+            footer,
+            items,
         )
     n = len(items)
     return Post(
-        f"{program} weekly digest for {team.name}",
-        f"{n} new post{'s' * (n != 1)} to share this week ({p['week']}).",
+        _("%(program)s weekly digest for %(team)s", program=program, team=team.name),
+        ngettext(
+            "%(num)s new post to share this week (%(week)s).",
+            "%(num)s new posts to share this week (%(week)s).",
+            n,
+            week=p["week"],
+        ),
         footer,
         items,
     )
+
+
+def _share_label(network: str) -> str:
+    return _("Share on %(network)s", network=network)
+
+
+def chat_language() -> str:
+    """Chat posts go to a whole channel, not one reader: the company's default language when one is
+    set (a `default_language` setting), else English."""
+    return get_setting("default_language") or "en"
 
 
 def _slack_escape(text: str) -> str:
@@ -397,7 +427,7 @@ def slack_message(post: Post) -> dict:
                 "text": {"type": "mrkdwn", "text": f"*{title}*\n{_slack_escape(item.text)}"},
             }
         )
-        links = " · ".join(_slack_link(s["url"], f"Share on {s['label']}") for s in item.shares)
+        links = " · ".join(_slack_link(s["url"], _share_label(s["label"])) for s in item.shares)
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": links}]})
     blocks.append(
         {"type": "context", "elements": [{"type": "mrkdwn", "text": _slack_escape(post.footer)}]}
@@ -440,7 +470,7 @@ def teams_message(post: Post) -> dict:
             {
                 "type": "ActionSet",
                 "actions": [
-                    {"type": "Action.OpenUrl", "title": f"Share on {s['label']}", "url": s["url"]}
+                    {"type": "Action.OpenUrl", "title": _share_label(s["label"]), "url": s["url"]}
                     for s in item.shares
                 ],
             }
@@ -478,9 +508,11 @@ FORMATS = {"slack": slack_message, "teams": teams_message}
 
 def message(row: Outbox) -> dict:
     """The JSON body for `row`, checked against its service's schema before anything is sent."""
+    from server.i18n import language
     from server.schemas import errors_for
 
-    body = FORMATS[row.payload["service"]](compose(row))
+    with language(chat_language()):
+        body = FORMATS[row.payload["service"]](compose(row))
     problems = errors_for(SCHEMAS[row.payload["service"]], body)
     if problems:
         raise ValueError(

@@ -166,6 +166,8 @@ def status_label(value: str) -> str:
         "employee": gettext("employee"),
         "admin": gettext("admin"),
         "pending": gettext("pending"),
+        "accepted": gettext("accepted"),
+        "declined": gettext("declined"),
         "sending": gettext("sending"),
         "committing": gettext("committing"),
         "sent": gettext("sent"),

@@ -199,7 +199,7 @@ def recognition_mail(row: Outbox, user: User, cache: dict) -> Mail:
         user,
         texts["subject"],
         unsubscribe.url(user.id, "recognition"),
-        why="you opted in to recognition in your options",
+        why=gettext("you opted in to recognition in your options"),
         program=program,
         paragraphs=texts["paragraphs"],
     )
@@ -218,9 +218,11 @@ def proposal_mail(row: Outbox, user: User | None, program: str) -> Mail:
         row.kind,
         row,
         user,
-        f"{program}: your suggested link was {'accepted' if accepted else 'declined'}",
+        gettext("%(program)s: your suggested link was accepted", program=program)
+        if accepted
+        else gettext("%(program)s: your suggested link was declined", program=program),
         unsubscribe.url(user.id, "proposals"),
-        why="you suggested a link to share",
+        why=gettext("you suggested a link to share"),
         program=program,
         name=user.name,
         url=proposal.url,

@@ -6,6 +6,7 @@ The same functions as /api/v1/teams/<id>/chat (server.api.chat, server.chat) do 
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 
 from server import chat
 from server.admin import forms
@@ -22,7 +23,7 @@ PLACEHOLDERS = {
 def _team(team_id: int) -> Team:
     team = Team.get_or_none(Team.id == team_id)
     if team is None:
-        abort(404, description="No such team.")
+        abort(404, description=_("No such team."))
     return team
 
 
@@ -70,7 +71,13 @@ def team_chat_save(team_id: int, service: str):
         chat.save_webhook(forms.actor(), team, service, url)
     except chat.WebhookError as exc:
         return _page(team, {service: str(exc)}, {service: url})
-    flash(f"{chat.SERVICES[service]} webhook saved. Send a test message to check it.", "ok")
+    flash(
+        _(
+            "%(service)s webhook saved. Send a test message to check it.",
+            service=chat.SERVICES[service],
+        ),
+        "ok",
+    )
     return redirect(url_for("admin.team_chat", team_id=team.id))
 
 
@@ -79,7 +86,13 @@ def team_chat_save(team_id: int, service: str):
 def team_chat_remove(team_id: int, service: str):
     team = _team(team_id)
     if chat.remove_webhook(forms.actor(), team, service):
-        flash(f"{chat.SERVICES[service]} webhook removed: nothing more is posted there.", "ok")
+        flash(
+            _(
+                "%(service)s webhook removed: nothing more is posted there.",
+                service=chat.SERVICES[service],
+            ),
+            "ok",
+        )
     return redirect(url_for("admin.team_chat", team_id=team.id))
 
 
@@ -88,15 +101,18 @@ def team_chat_remove(team_id: int, service: str):
 def team_chat_test(team_id: int, service: str):
     team = _team(team_id)
     if not chat.has_webhook(team.id, service):
-        flash(f"Set the {chat.SERVICES[service]} webhook URL first.", "error")
+        flash(_("Set the %(service)s webhook URL first.", service=chat.SERVICES[service]), "error")
         return redirect(url_for("admin.team_chat", team_id=team.id))
     chat.queue_test(team, service)
     from server.jobs import nudge
 
     nudge()
     flash(
-        f"Test message queued for {chat.SERVICES[service]}: it arrives within a minute; "
-        "if it cannot be delivered it shows below and on the Queue page.",
+        _(
+            "Test message queued for %(service)s: it arrives within a minute; "
+            "if it cannot be delivered it shows below and on the Queue page.",
+            service=chat.SERVICES[service],
+        ),
         "ok",
     )
     return redirect(url_for("admin.team_chat", team_id=team.id))

@@ -4,6 +4,7 @@ with a reason they see. The same functions as /api/v1/proposals (server.proposal
 from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from server import proposals
 from server.admin.core import admin_required, bp
@@ -37,13 +38,19 @@ def proposal_decide(proposal_id: int, action: str):
         if action == "accept":
             done = proposals.accept(g.user, proposal)
             flash(
-                f"Accepted: “{proposals.draft_title(done)}” is a draft snippet now; "
-                f"{done.user.name} will get an email.",
+                _(
+                    "Accepted: “%(title)s” is a draft snippet now; %(name)s will get an email.",
+                    title=proposals.draft_title(done),
+                    name=done.user.name,
+                ),
                 "ok",
             )
             return redirect(url_for("admin.snippet_edit", snippet_id=done.snippet_id))
         proposals.decline(g.user, proposal, request.form.get("reason", ""))
-        flash(f"Declined; {proposal.user.name} sees your reason and gets an email.", "ok")
+        flash(
+            _("Declined; %(name)s sees your reason and gets an email.", name=proposal.user.name),
+            "ok",
+        )
     except APIError as err:
-        flash(f"Nothing changed: {err.message}", "error")
+        flash(_("Nothing changed: %(reason)s", reason=err.message), "error")
     return redirect(url_for("admin.proposal_queue"))

@@ -267,5 +267,5 @@ def settings_recognition_save():
         after = recognition.settings_json()
         if after != before:
             forms.record("recognition.settings", "settings", None, before, after)
-    flash("Recognition settings saved." if after != before else "Nothing changed.", "ok")
+    flash(_("Recognition settings saved.") if after != before else _("Nothing changed."), "ok")
     return redirect(url_for("admin.settings_recognition"))

@@ -365,3 +365,25 @@ def test_an_unreachable_channel_waits_with_the_reason(chat_app, client, admin_he
     [row] = rows(chat_app)
     assert row.status == "pending" and row.last_error.startswith("Cannot reach Slack:")
     assert "Connection refused" in row.last_error and SLACK_SECRET not in row.last_error
+
+
+def test_chat_posts_speak_the_company_language_not_the_admins(
+    chat_app, client, admin, admin_headers, sales, slack
+):
+    """A channel has many readers: the company default language (when set), else English, even when
+    the admin who triggered the post reads the console in Thai."""
+    from server.chat import message, queue_test
+    from server.models import Setting
+
+    set_hook(client, admin_headers, sales.id, "slack", slack.url(SLACK_SECRET))
+    in_app(chat_app, queue_test, sales, "slack")
+    [row] = rows(chat_app)
+    with chat_app.test_request_context(headers={"Accept-Language": "th"}):
+        with db.connection_context():
+            body = message(row)
+            assert body["text"] == "Herald is connected"
+            assert "Slack channel of Sales" in body["blocks"][-1]["elements"][0]["text"]
+            Setting.create(key="default_language", value="ru")
+            body = message(row)
+    assert body["text"] == "Herald подключён"
+    assert "канал Slack команды Sales" in body["blocks"][-1]["elements"][0]["text"]

@@ -223,3 +223,16 @@ def test_employees_cannot_review_and_the_queue_filters_by_status(client, eve, ad
     assert bad.status_code == 422 and bad.get_json()["error"]["code"] == "validation_failed"
     assert client.get(f"{BASE}?status=declined", headers=ada).get_json()["total"] == 0
     assert client.get(f"{BASE}?status=pending", headers=ada).get_json()["total"] == 1
+
+
+def test_the_decline_mail_speaks_the_employees_language(app, client, eve, ada, smtp):
+    with db.connection_context():
+        User.update(language="ru").where(User.email == "eve@acme.test").execute()
+    proposal = propose(client, eve, url="https://rival.test/story").get_json()
+    client.post(f"{BASE}/{proposal['id']}/decline", json={"reason": "Не наш формат."}, headers=ada)
+    deliver(app)
+    [msg] = smtp.sink.to("eve@acme.test")
+    text, html = parts(msg)
+    assert msg["Subject"] == "Herald: предложенная вами ссылка отклонена"
+    assert "Спасибо, что предложили ссылку в Herald" in text and "Причина: Не наш формат." in text
+    assert "Причина:</strong> Не наш формат." in html and "Declined" not in text
