@@ -30,7 +30,8 @@ phase_done bootstrap
 phase_done lint+checks
 # The server-side tests run in one Python process each and leave a core idle: the SQLite and the
 # PostgreSQL runs of them go side by side (each on its own databases, free ports and tmp dirs), then the
-# real-browser tests, which need both cores to themselves (their timings are what employees see).
+# real-browser tests, in two processes (pytest-xdist, one test file at a time each: the files' browser and
+# server fixtures stay within one process); most of a browser test's time is waiting on the page.
 pg_log=$(mktemp /tmp/herald-pg-pass.XXXXXX.log)
 if [ $# -eq 0 ]; then pg_args=(tests/server tests/admin); else pg_args=("$@"); fi
 HERALD_TEST_DATABASE=postgresql .venv/bin/pytest -m "not browser" --durations=15 -p no:cacheprovider \
@@ -46,7 +47,7 @@ cat "$pg_log"
 rm -f "$pg_log"
 phase_done "PostgreSQL (wait)"
 browser_rc=0
-.venv/bin/pytest -m browser --durations=15 "$@" || browser_rc=$?
+.venv/bin/pytest -m browser -n 2 --dist loadfile --durations=15 "$@" || browser_rc=$?
 phase_done "browser tests"
 echo "== exit codes: SQLite $sqlite_rc, PostgreSQL $pg_rc, browser $browser_rc"
 # pytest exits 5 when a selection is empty (e.g. a file argument with no browser tests).
