@@ -27,11 +27,13 @@ from __future__ import annotations
 import functools
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
 import jwt
+from peewee import PostgresqlDatabase
 from werkzeug.http import parse_etags
 
 from server import request_log
@@ -176,7 +178,7 @@ def _state(user_id: int) -> tuple:
 
     opened = db.connect(reuse_if_open=True)
     try:
-        rows = db.execute_sql(_state_sql(db.param), (user_id, user_id)).fetchall()
+        rows = _state_rows(db, user_id)
     finally:
         if opened:
             db.close()  # back to the pool
@@ -185,6 +187,22 @@ def _state(user_id: int) -> tuple:
     first = rows[0]
     teams = tuple(sorted(row[-1] for row in rows if row[-1] is not None))
     return (*first[:-1], teams)
+
+
+# PostgreSQL connections on which the state statement is prepared (planning it took 2 ms, four
+# times its execution: prepared once per connection, each poll only executes it).
+_prepared: weakref.WeakSet = weakref.WeakSet()
+_PREPARED_NAME = "herald_replay_state"
+
+
+def _state_rows(db, user_id: int) -> list[tuple]:
+    if not isinstance(db.obj, PostgresqlDatabase):
+        return db.execute_sql(_state_sql(db.param), (user_id, user_id)).fetchall()
+    conn = db.connection()
+    if conn not in _prepared:
+        db.execute_sql(f"PREPARE {_PREPARED_NAME} (integer) AS {_state_sql('$1')}")
+        _prepared.add(conn)
+    return db.execute_sql(f"EXECUTE {_PREPARED_NAME} (%s)", (user_id,)).fetchall()
 
 
 def _claims(header: str | None, secret: str) -> dict | None:
