@@ -5,7 +5,7 @@ PostgreSQL server the benchmark starts itself (tests/pg_support.py, Debian's pos
 Herald and a bare Flask app with gunicorn on 127.0.0.1, and drives both with Debian's `wrk`:
 
     .venv/bin/python benchmarks/server_load.py [--database sqlite|postgresql|both]
-        [--duration 10] [--connections 50] [--keep]
+        [--duration 10] [--connections 50] [--warmup 15] [--keep]
 
 Prints req/s and p50/p99 for GET /api/v1/suggestions?network=x and for the bare endpoint, their
 ratio, and batched share ingestion in events/s, one column per database. Targets: p99 <= 30 ms on
@@ -418,6 +418,9 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument(
+        "--warmup", type=int, default=15, help="seconds of load before measuring (steady state)"
+    )
+    parser.add_argument(
         "--database",
         choices=[*ENGINES, "both"],
         default="sqlite",
@@ -532,8 +535,10 @@ def measure_herald(engine: str, db_url: str, args, tmp: Path) -> dict:
             f"{engine}: {len(tokens)} employees take turns; a response holds {sample['items']} "
             f"suggestions in {sample['bytes']:,} bytes"
         )
-        # Warm-up: each worker's caches, and everyone's tracked links made on first sight.
-        run_wrk(url, argparse.Namespace(**{**vars(args), "duration": 3}), [], people)
+        # Warm-up to the steady state panels see: each worker has answered each employee once
+        # (their tracked links made on first sight, their answer remembered by
+        # server.suggestion_replay); with 5 workers and 500 employees that is 2,500 first answers.
+        run_wrk(url, argparse.Namespace(**{**vars(args), "duration": args.warmup}), [], people)
         sugg = run_wrk(url, args, [], people)
         script = tmp / "shares.lua"
         script.write_text(SHARES_LUA % {"batch": BATCH, "snippets": SNIPPETS})
