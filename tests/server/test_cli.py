@@ -156,10 +156,10 @@ def test_openapi_check_fails_on_a_stale_file_and_passes_after_writing(instance, 
     assert "already up to date" in herald("openapi", "--output", str(target)).output
 
 
-def test_herald_run_sizes_workers_by_database(monkeypatch):
-    """SQLite requests are all CPU: more workers than cores + 1 only take turns on the cores."""
+def test_herald_run_sizes_workers_by_cores(monkeypatch):
+    """Requests are nearly all CPU on both engines: more workers than cores + 1 only take turns."""
     from server.wsgi_server import default_workers
 
     monkeypatch.setattr("multiprocessing.cpu_count", lambda: 4)
     assert default_workers("sqlite:////srv/herald/herald.sqlite3") == 5
-    assert default_workers("postgresql://herald@db/herald") == 9
+    assert default_workers("postgresql://herald@db/herald") == 5
