@@ -278,6 +278,13 @@ def test_panel_states_show_no_junk(browser, site_pages, tmp_path):
                     message=f"panel {state} in {language}/{theme}",
                 )
                 page.wait_for_timeout(200)  # the hints debounce and one paint
+                if (
+                    state == "hints"
+                ):  # "guaranteed" four times: one chip with its count, not four rows
+                    rows = frame.evaluate(
+                        "() => [...document.querySelectorAll('#findings li.match')].map(r => r.textContent)"
+                    )
+                    assert len(rows) == 1 and "\u00d74" in rows[0], rows
                 name = f"panel-{state}-{language}-{theme}.png"
                 found[name] = look(frame, page, tmp_path / name)
     page.close()

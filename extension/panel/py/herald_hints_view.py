@@ -109,9 +109,23 @@ class HintsView:
         strings = self.strings
         severity = group["severity"]
         matches = []
+        # The same words with the same fixes (e.g. "guaranteed" four times) are one chip with a
+        # count; its fixes apply to the first of them, and the next check shows the rest.
+        rows = []
+        same = {}
         for index in group["items"]:
             finding = findings[index]
             excerpt = text[finding["start"] : finding["end"]]
+            labels = [herald_hints.fix_label(strings, fix) for fix in finding["fixes"]]
+            key = (excerpt.lower(), "|".join(labels))
+            if excerpt and key in same:
+                same[key][2] += 1
+                continue
+            row = [index, excerpt, 1]
+            same[key] = row
+            rows.append(row)
+        for index, excerpt, repeats in rows:
+            finding = findings[index]
             buttons = [
                 h(
                     "button",
@@ -134,6 +148,9 @@ class HintsView:
                     [
                         h("q", {"class": "chip excerpt"}, text=excerpt)
                         if excerpt and not _guidance_only(finding)
+                        else None,
+                        h("span", {"class": "repeats"}, text="\u00d7" + str(repeats))
+                        if repeats > 1
                         else None,
                         h("span", {"class": "chip-fixes"}, buttons) if buttons else None,
                     ],
