@@ -64,6 +64,14 @@ def test_refused_events_are_dropped_and_counted_the_rest_are_stored(signed_in, l
         message="the dropped count on the options page",
     )
     assert line == "Posts the server refused as invalid (not recorded, not sent again): 2"
-    frame.locator("#queue-dropped").scroll_into_view_if_needed()
+    # The page redraws as its other sections load (proposals, my data): scroll to whichever is current.
+    poll(
+        lambda: frame.evaluate(
+            "() => { const e = document.querySelector('#queue-dropped');"
+            " if (e) e.scrollIntoView(); return !!e; }"
+        ),
+        timeout=15,
+        message="the dropped count in view",
+    )
     page.screenshot(path="/tmp/herald-options-queue-dropped.png", full_page=True)
     page.close()
