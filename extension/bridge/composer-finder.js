@@ -1,5 +1,8 @@
 /* Finds composers, including ones created later and inside open shadow roots, and forgets
- * removed ones. Emits "composer-added" / "composer-removed" / "composer-focused". */
+ * removed ones. Emits "composer-added" / "composer-removed" / "composer-focused".
+ * Adapter matches carry via: "adapter"; an editor no selector matches may still be a composer by
+ * the generic fallback's rules (fallback.js): via: "fallback", found when it has focus, also in
+ * closed shadow roots and same-origin iframes. */
 (function (root) {
   "use strict";
   const Herald = root.Herald;
@@ -17,10 +20,55 @@
     return out;
   }
 
-  function describe(editable) {
+  function describe(editable, via = "adapter") {
     const rootNode = editable.getRootNode();
-    const shadowRoot = rootNode instanceof ShadowRoot ? rootNode : null;
-    return { editable, shadowRoot, site: Herald.state.site };
+    // Not `instanceof ShadowRoot`: a root inside an iframe comes from that frame's realm.
+    const shadowRoot = rootNode.nodeType === 11 && rootNode.host ? rootNode : null;
+    const site = via === "fallback" ? Herald.fallback.fallbackSite(Herald.state.site) : Herald.state.site;
+    return { editable, shadowRoot, site, via, frame: Herald.frameOf(editable) };
+  }
+
+  /** Still on the page: connected, and its iframe too (a removed iframe's nodes stay connected
+   * to their own orphaned document). */
+  function alive(c) {
+    return c.editable.isConnected && (!c.frame || c.frame.isConnected);
+  }
+  Herald.composerAlive = alive;
+
+  /** A composer found by the fallback: its closed shadow root or iframe document is watched for
+   * removals too (the page's own observer cannot see inside them). */
+  function addFallback(editable) {
+    const c = describe(editable, "fallback");
+    Herald.state.composers.add(c);
+    Herald.emit("composer-added", c);
+    const rootNode = editable.getRootNode();
+    if (rootNode !== document) observe(rootNode);
+    return c;
+  }
+
+  function findFallback(target) {
+    if (!target || target.nodeType !== 1) return null;
+    for (const c of Herald.state.composers) if (c.editable === target || c.editable.contains(target)) return c;
+    const found = Herald.fallback.candidate(target, Herald.state.site);
+    return found ? addFallback(found.editable) : null;
+  }
+
+  // Same-origin iframes: the top frame's content script reaches into their documents (one
+  // bridge, one panel docked in the top page), listening for focus and watching mutations.
+  const hookedDocs = new WeakSet();
+  const hookedFrames = new WeakSet();
+  function hookFrames() {
+    for (const frame of document.querySelectorAll("iframe")) {
+      if (!hookedFrames.has(frame)) {
+        hookedFrames.add(frame);
+        removers.push(Herald.listen(frame, "load", () => hookFrames() || schedule()));
+      }
+      const doc = Herald.frameDocument(frame);
+      if (!doc || !doc.documentElement || hookedDocs.has(doc)) continue;
+      hookedDocs.add(doc);
+      removers.push(Herald.listen(doc, "focusin", onFocusIn, true));
+      observe(doc.documentElement);
+    }
   }
 
   /** A mutation inside a known composer's text (typing, which editors answer by rewriting their
@@ -62,9 +110,11 @@
         for (const el of list) found.add(el);
       }
     }
+    hookFrames();
     // Forget composers that left the DOM.
     for (const c of [...Herald.state.composers]) {
-      if (!c.editable.isConnected || !Herald.matchesAny(c.editable, site.composer.editable)) {
+      const still = c.via === "fallback" ? c.editable.isContentEditable : Herald.matchesAny(c.editable, site.composer.editable);
+      if (!alive(c) || !still) {
         Herald.state.composers.delete(c);
         if (Herald.state.composer === c) Herald.state.composer = null;
         Herald.emit("composer-removed", c);
@@ -81,6 +131,11 @@
       // A composer dialog that opened without focusing its editor (LinkedIn does this): the
       // panel comes with it, as it would on focus; the caret stays where the site put it.
       else if (!Herald.state.composer && inOpenDialog(el)) focus(c);
+    }
+    // Focus that arrived before we could listen (or inside a frame hooked just now).
+    if (!found.size && !Herald.state.composer) {
+      const c = findFallback(Herald.deepActive(document.activeElement));
+      if (c) focus(c);
     }
   }
 
@@ -110,6 +165,8 @@
     for (const c of Herald.state.composers) {
       if (path.includes(c.editable)) return focus(c);
     }
+    // Inside a closed shadow root the path stops at its host: look through it.
+    const deep = Herald.deepActive(path[0]);
     // An editable in a shadow root the adapter did not name: recognise it when it gets focus.
     const target = path[0];
     if (target && target.nodeType === 1 && Herald.matchesAny(target, Herald.state.site.composer.editable)) {
@@ -118,8 +175,10 @@
       Herald.emit("composer-added", c);
       const rootNode = target.getRootNode();
       if (rootNode !== document) observe(rootNode);
-      focus(c);
+      return focus(c);
     }
+    const c = findFallback(deep);
+    if (c) focus(c);
   }
 
   Herald.feature({

@@ -49,7 +49,9 @@
     }
     const pill = !!Herald.state.panelCollapsed;
     button.classList.toggle("herald-button--pill", pill);
-    const r = c.editable.getBoundingClientRect();
+    const o = Herald.frameOffset(c.editable);
+    const e = c.editable.getBoundingClientRect();
+    const r = { left: e.left + o.x, top: e.top + o.y, right: e.right + o.x, bottom: e.bottom + o.y };
     const w = pill ? 92 : 32;
     const h = 32;
     const vw = root.innerWidth;

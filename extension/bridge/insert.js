@@ -12,15 +12,16 @@
 
   function selectionOf(editable) {
     const rootNode = editable.getRootNode();
-    return rootNode.getSelection ? rootNode.getSelection() : document.getSelection();
+    return rootNode.getSelection ? rootNode.getSelection() : editable.ownerDocument.getSelection();
   }
 
   function select(editable, range) {
     const sel = selectionOf(editable);
     sel.removeAllRanges();
     sel.addRange(range);
-    // Draft.js and Quill sync their selection model from selectionchange.
-    document.dispatchEvent(new Event("selectionchange"));
+    // Draft.js and Quill sync their selection model from selectionchange (on the editor's own
+    // document: a composer in a same-origin iframe listens there).
+    editable.ownerDocument.dispatchEvent(new Event("selectionchange"));
   }
 
   function sameRange(sel, range) {
@@ -60,19 +61,20 @@
       if (sameRange(selectionOf(editable), makeRange())) break;
     }
     const method = (site.insert && site.insert.method) || "paste";
+    const doc = editable.ownerDocument; // execCommand acts on the editor's own document
     if (text === "") {
       // A paste of "" is ignored by both editors; the native delete command goes through their
       // input handling (beforeinput/keydown paths) instead.
-      if (!document.execCommand("delete", false)) paste(editable, " ");
+      if (!doc.execCommand("delete", false)) paste(editable, " ");
       return true;
     }
     if (method === "execCommand") {
-      document.execCommand("insertText", false, text);
+      doc.execCommand("insertText", false, text);
       return true;
     }
     const handled = paste(editable, text);
     if (!handled && site.insert && site.insert.fallback === "execCommand") {
-      document.execCommand("insertText", false, text);
+      doc.execCommand("insertText", false, text);
     }
     return true;
   }

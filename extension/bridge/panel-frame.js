@@ -61,9 +61,20 @@
   // it collapses into the Herald button's pill (herald-button.js), which expands on click.
   const CONTROLS = "button, [role='button'], a[href], input, select, textarea, [role='tab'], [role='menuitem'], [role='switch']";
 
+  /** Where `node`'s viewport starts in the top page's: (0, 0), or the content box of the
+   * same-origin iframe it lives in (fallback composers can sit in one). */
+  Herald.frameOffset = function (node) {
+    const frame = Herald.frameOf ? Herald.frameOf(node) : null;
+    if (!frame) return { x: 0, y: 0 };
+    const r = frame.getBoundingClientRect();
+    const outer = Herald.frameOffset(frame);
+    return { x: outer.x + r.left + frame.clientLeft, y: outer.y + r.top + frame.clientTop };
+  };
+
   function boxOf(el) {
     const r = el.getBoundingClientRect();
-    return { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
+    const o = Herald.frameOffset(el);
+    return { left: r.left + o.x, top: r.top + o.y, right: r.right + o.x, bottom: r.bottom + o.y };
   }
   function intersects(a, b) {
     return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
@@ -82,8 +93,8 @@
   Herald.composerLayout = function (c) {
     const site = c.site || Herald.state.site;
     const editable = boxOf(c.editable);
-    let container = null;
-    for (const sel of site.composer.container || []) {
+    let container = c.via === "fallback" ? Herald.fallback.containerFor(c.editable) : null;
+    for (const sel of container ? [] : site.composer.container || []) {
       try {
         container = c.editable.closest(sel);
       } catch (_) {}
@@ -102,6 +113,10 @@
       try {
         scope.querySelectorAll(sel).forEach(add);
       } catch (_) {}
+    }
+    if (c.via === "fallback") {
+      const post = Herald.fallback.submitFor(c.editable, site);
+      if (post) add(post);
     }
     if (container) container.querySelectorAll(CONTROLS).forEach(add);
     return { editable, box: container ? boxOf(container) : null, controls };
@@ -170,7 +185,7 @@
   function dock() {
     raf = 0;
     const c = Herald.state.composer;
-    if (!frame || !c || !c.editable.isConnected) return;
+    if (!frame || !c || !Herald.composerAlive(c)) return;
     if (!Herald.state.panelVisible && !Herald.state.panelCollapsed) return;
     const layout = Herald.composerLayout(c);
     const p = Herald.placePanel(layout, root.innerWidth, root.innerHeight, WIDTH, !!Herald.state.panelForced, buttonBox());
@@ -208,7 +223,7 @@
   // closing the panel puts it back exactly there and typing simply continues.
   let savedCaret = null;
   function selectionOf(c) {
-    const scope = c.shadowRoot && c.shadowRoot.getSelection ? c.shadowRoot : document;
+    const scope = c.shadowRoot && c.shadowRoot.getSelection ? c.shadowRoot : c.editable.ownerDocument;
     return scope.getSelection ? scope.getSelection() : null;
   }
   function onFocusOut(event) {

@@ -1,10 +1,15 @@
 /* Detects the employee pressing the site's own Post button (click, or Ctrl/Cmd+Enter in the
  * composer). The text is captured synchronously, before the site clears the editor, and handed
- * to the panel (compose-share), which decides the share event. We never press Post ourselves. */
+ * to the panel (compose-share), which decides the share event. We never press Post ourselves.
+ * Fallback composers (fallback.js) have no adapter selector for Post: their button is the
+ * submit-like one of their dialog/form. Clicks inside a closed shadow root or a same-origin
+ * iframe never show their target to the window's listener, so those composers get listeners on
+ * their own root/frame window; each event is handled once. */
 (function (root) {
   "use strict";
   const Herald = root.Herald;
   let removers = [];
+  const handled = new WeakSet();
 
   function isEnabled(btn) {
     return !btn.disabled && btn.getAttribute("aria-disabled") !== "true";
@@ -26,18 +31,36 @@
     Herald.emit("post-pressed", { composer, text });
   }
 
+  function fallbackFor(btn) {
+    for (const c of Herald.state.composers) {
+      if (c.via === "fallback" && Herald.composerAlive(c) && Herald.fallback.submitFor(c.editable, c.site) === btn) return c;
+    }
+    return null;
+  }
+
   function onClick(event) {
+    if (handled.has(event)) return;
     const site = Herald.state.site;
     for (const el of event.composedPath()) {
       if (el.nodeType !== 1) continue;
       if (Herald.matchesAny(el, site.composer.post_button)) {
+        handled.add(event);
         if (isEnabled(el)) capture(composerFor(el));
         return;
+      }
+      if (Herald.fallback.isSubmitLike(el, site)) {
+        const c = fallbackFor(el);
+        if (c) {
+          handled.add(event);
+          if (isEnabled(el)) capture(c);
+          return;
+        }
       }
     }
   }
 
   function postButtonFor(composer) {
+    if (composer.via === "fallback") return Herald.fallback.submitFor(composer.editable, composer.site);
     // The site's Post button nearest the editable (same shadow root or document).
     const selectors = Herald.state.site.composer.post_button || [];
     for (let el = composer.editable.parentElement; el; el = el.parentElement) {
@@ -53,10 +76,12 @@
   }
 
   function onKeyDown(event) {
+    if (handled.has(event)) return;
     if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey) || event.isComposing) return;
     const path = event.composedPath();
     const c = [...Herald.state.composers].find((x) => path.includes(x.editable));
     if (!c || !Herald.state.site.composer.post_shortcut) return;
+    handled.add(event);
     // The shortcut posts only what the button would: a disabled Post (over the limit, still
     // uploading) means the site sends nothing, so neither do we.
     const btn = postButtonFor(c);
@@ -64,11 +89,31 @@
     capture(c);
   }
 
+  /** Where a composer's events can be seen whole: its closed shadow root or its iframe's window
+   * (null: the top window's listeners see them). */
+  function ownScope(c) {
+    if (c.frame) return c.editable.ownerDocument.defaultView;
+    if (c.shadowRoot && !c.shadowRoot.host.shadowRoot) return c.shadowRoot; // closed
+    return null;
+  }
+  const scoped = new WeakSet();
+
+  function listenInside(c) {
+    const scope = ownScope(c);
+    if (!scope || scoped.has(scope)) return;
+    scoped.add(scope);
+    removers.push(Herald.listen(scope, "click", onClick, true), Herald.listen(scope, "keydown", onKeyDown, true));
+  }
+
   Herald.feature({
     name: "post-detect",
     setup() {
       // Capture phase on window: runs before the site's own handlers clear the composer.
-      removers = [Herald.listen(root, "click", onClick, true), Herald.listen(root, "keydown", onKeyDown, true)];
+      removers = [
+        Herald.listen(root, "click", onClick, true),
+        Herald.listen(root, "keydown", onKeyDown, true),
+        Herald.on("composer-added", listenInside),
+      ];
     },
     teardown() {
       removers.forEach((r) => r());

@@ -49,7 +49,8 @@
   }
 
   function sendText(c, text) {
-    toPanel({ type: "text", text, origin: c.origin || null });
+    // via: the panel says "compatibility mode" for a composer the fallback found.
+    toPanel({ type: "text", text, origin: c.origin || null, via: c.via || "adapter" });
   }
 
   function onPanelReady() {

@@ -6,14 +6,23 @@
   "use strict";
   const Herald = root.Herald;
 
+  function query(editable, sel) {
+    try {
+      return [...editable.querySelectorAll(sel)];
+    } catch (_) {
+      return [];
+    }
+  }
+
   function blocksOf(editable, site) {
-    const sel = site && site.text && site.text.blocks;
-    let blocks = [];
-    if (sel) {
-      try {
-        blocks = [...editable.querySelectorAll(sel)];
-      } catch (_) {
-        blocks = [];
+    const text = (site && site.text) || {};
+    let blocks = text.blocks ? query(editable, text.blocks) : [];
+    // The fallback's generic editors (fallback.js): the first selector that finds blocks, unless
+    // text sits directly in the editable (a plain contenteditable): then it is one block.
+    if (!blocks.length && text.blocks_any && ![...editable.childNodes].some((n) => n.nodeType === 3 && n.nodeValue.trim())) {
+      for (const sel of text.blocks_any) {
+        blocks = query(editable, sel);
+        if (blocks.length) break;
       }
     }
     // An editor without recognisable blocks is one block.

@@ -50,6 +50,7 @@ class PanelController:
         self.data = None
         self.text = ""
         self.bridge_origin = None
+        self.via = "adapter"  # how the bridge found the composer: "fallback" = compatibility mode
         self.last_insert = None
         self.nudge_visible = False
         self.query = ""
@@ -133,6 +134,11 @@ class PanelController:
     def _on_text(self, message):
         self.text = message["text"]
         self.bridge_origin = message.get("origin")
+        via = message.get("via") or "adapter"
+        if via != self.via:
+            self.via = via
+            if self.started:
+                self.view.show_compat(via == "fallback")
         if self.nudge_visible and self._own_words_added():
             self.nudge_visible = False
             self.view.show_nudge(False)
@@ -301,6 +307,7 @@ class PanelController:
         standing = (self.data or {}).get("standing") if signed_in else None
         self.view.show_standing(herald_leaderboard.standing_line(standing, self.strings))
         self.view.show_notice(self.notice())
+        self.view.show_compat(self.via == "fallback")
         self.render_suggestions()
         self.view.show_hints(self.analysis, self.text, self._policy() is not None)
 

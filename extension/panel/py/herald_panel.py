@@ -37,6 +37,7 @@ class PanelView:
             "campaign-label": "campaign_filter_label",
             "nudge-text": "nudge_own_words",
             "nudge-dismiss": "nudge_dismiss",
+            "compat": "compat_mode",
         }
         for element_id, key in labels.items():
             by_id(element_id).textContent = strings.get(key)
@@ -78,6 +79,11 @@ class PanelView:
             notice.removeAttribute("hidden")
         else:
             notice.setAttribute("hidden", "")
+
+    def show_compat(self, on):
+        """Compatibility mode: the site's markup changed and Herald found this editor by its
+        Post button (the bridge's generic fallback); the employee and support should know."""
+        by_id("compat").hidden = not on
 
     def show_nudge(self, visible):
         nudge = by_id("nudge")
