@@ -119,7 +119,9 @@
       if (post) add(post);
     }
     if (container) container.querySelectorAll(CONTROLS).forEach(add);
-    return { editable, box: container ? boxOf(container) : null, controls };
+    // A composer in an iframe: the frame's box is what the page shows as the composer.
+    const box = c.frame ? boxOf(c.frame) : container ? boxOf(container) : null;
+    return { editable, box, controls };
   };
 
   /** First candidate rect inside the viewport that touches none of `avoid`, or null. */

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 
 import pytest
+import visible_check
 from e2e_support import SUGGESTION_LINKEDIN, SUGGESTION_X, poll
 
 pytestmark = pytest.mark.browser
@@ -183,3 +184,66 @@ def test_a_box_without_a_submit_like_button_is_no_composer(open_variant, live_se
     )
     assert variant.page.evaluate("() => CSS.highlights.size") == 0
     assert len(live_server.shares()) == before
+
+
+# ------------------------------------------------------------------------------------------------
+# Look at it: the panel in compatibility mode, light and dark, English and Thai
+
+LOOKS = [
+    ("quill-renamed", "", "light"),
+    ("quill-renamed", "&dark=1", "dark"),
+    ("draft-iframe", "&theme=light", "light"),
+    ("draft-iframe", "", "dark"),
+]
+
+
+def set_language(browser, language: str | None) -> None:
+    browser.worker().evaluate(
+        "async (language) => { const {settings} = await chrome.storage.local.get('settings');"
+        " await chrome.storage.local.set({settings: {...(settings || {notifications: true}), language}}); }",
+        language,
+    )
+
+
+def test_compat_mode_panel_shows_no_junk_and_covers_nothing(
+    open_variant, signed_in, tmp_path, request
+):
+    found = {}
+    try:
+        for language in ("en", "th"):
+            set_language(signed_in, language)
+            for name, extra, theme in LOOKS:
+                variant = open_variant(name, extra)
+                variant.click("editor")
+                panel = variant.panel()
+                poll(
+                    lambda panel=panel, language=language, theme=theme: panel.evaluate(
+                        "([l, t]) => document.documentElement.lang === l"
+                        " && document.documentElement.dataset.theme === t"
+                        " && !document.getElementById('compat').hidden",
+                        [language, theme],
+                    ),
+                    timeout=20,
+                    message=f"compat panel in {language}/{theme}",
+                )
+                variant.page.keyboard.type("Results guaranteed!", delay=5)
+                variant.page.wait_for_timeout(400)
+                shot = f"compat-{name}-{language}-{theme}.png"
+                variant.page.screenshot(path=str(tmp_path / shot))
+                issues = visible_check.problems(panel)
+                ours = {"panel": variant.page.locator(visible_check.FRAME).bounding_box()}
+                ours["button"] = variant.page.locator("button.herald-button").bounding_box()
+                theirs = {
+                    "Post": variant.fixture("postRect()"),
+                    "editor": variant.fixture("editorRect()"),
+                }
+                for mine, rect in ours.items():
+                    for what, other in theirs.items():
+                        if rect and visible_check.overlaps(rect, other):
+                            issues.append(f"the Herald {mine} {rect} covers the {what} {other}")
+                found[shot] = issues
+                variant.page.close()
+    finally:
+        set_language(signed_in, None)
+    bad = {shot: issues for shot, issues in found.items() if issues}
+    assert not bad, f"visible defects (screenshots in {tmp_path}): {bad}"

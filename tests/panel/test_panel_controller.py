@@ -405,3 +405,20 @@ def test_cached_data_before_init_draws_the_cards_once():
     assert ("show_notice", (None,)) in view.calls  # never "loading"
     assert [m["type"] for m in sent] == ["highlights", "hint-cards", "status"]
     assert sent[-1]["length"] == {"value": 0, "limit": 280}
+
+
+def test_compatibility_mode_follows_how_the_bridge_found_the_composer():
+    """A composer the generic fallback found (via "fallback") shows the compatibility-mode note;
+    an adapter match (or an older bridge that sends no `via`) hides it again."""
+    panel, _, view, _ = make_panel()
+    shown = lambda: [args[0] for name, args in view.calls if name == "show_compat"]  # noqa: E731
+    panel.handle({"type": "text", "text": "", "origin": None, "via": "fallback"})
+    assert shown()[-1] is True
+    panel.handle({"type": "text", "text": "Hello", "origin": None, "via": "fallback"})
+    count = len(shown())
+    panel.handle({"type": "text", "text": "Hello!", "origin": None, "via": "fallback"})
+    assert len(shown()) == count, "unchanged mode: nothing redrawn on each keystroke"
+    panel.handle({"type": "text", "text": "Hello", "origin": None})
+    assert shown()[-1] is False
+    panel.render_all()
+    assert shown()[-1] is False
