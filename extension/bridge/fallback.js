@@ -56,7 +56,9 @@
 
   /** A closed shadow root, where the browser lets an extension see it (Chrome), else null. */
   function closedRootOf(el) {
-    const dom = root.chrome && root.chrome.dom;
+    // heraldChrome.api: chrome (or Firefox's browser, which has no dom.openOrClosedShadowRoot).
+    const api = root.heraldChrome && root.heraldChrome.api;
+    const dom = api && api.dom;
     if (!dom || typeof dom.openOrClosedShadowRoot !== "function") return null;
     try {
       return dom.openOrClosedShadowRoot(el) || null;
