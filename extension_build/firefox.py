@@ -14,7 +14,8 @@ What changes, and nothing else:
   Chrome-only keys removed (null).
 - MV2 spellings, done here because they are moves, not patches: action -> browser_action,
   host_permissions -> permissions, optional_host_permissions -> optional_permissions,
-  web_accessible_resources as a flat list, background.service_worker -> an event page whose
+  web_accessible_resources as a flat list, match patterns without ports (Firefox has none),
+  background.service_worker -> an event page whose
   scripts are worker.js's own importScripts(...) list (read from worker.js: one list).
 - worker/mv2_background.js (written by the build, first background script): the event page has no
   importScripts (the manifest already loaded those files) and calls the toolbar button
@@ -79,6 +80,21 @@ def worker_imports() -> list[str]:
     return out + ["worker/worker.js"]
 
 
+def portless(pattern: str) -> str:
+    """Firefox match patterns have no port ("http://127.0.0.1:8123/*" matches nothing there):
+    a --site-origin with a port becomes its host on any port. The bridge still picks the site
+    adapter by host *and* port (bridge/sites.js), so another port of that host gets no adapter."""
+    return re.sub(r"^([a-z*]+://[^/:]+):\d+/", r"\1/", pattern)
+
+
+def _portless_list(patterns: list[str]) -> list[str]:
+    out: list[str] = []
+    for p in map(portless, patterns):
+        if p not in out:
+            out.append(p)
+    return out
+
+
 def firefox_manifest(chrome: dict) -> dict:
     """The Firefox (MV2) manifest for a Chrome (MV3) manifest made by make_manifest()."""
     m = merge_patch(chrome, json.loads(OVERLAY.read_text(encoding="utf-8")))
@@ -88,7 +104,9 @@ def firefox_manifest(chrome: dict) -> dict:
     for origin in m.pop("host_permissions", []):
         if origin not in permissions:
             permissions.append(origin)
-    m["permissions"] = permissions
+    m["permissions"] = _portless_list(permissions)
+    for cs in m.get("content_scripts", []):
+        cs["matches"] = _portless_list(cs["matches"])
     if "optional_host_permissions" in m:
         m["optional_permissions"] = m.pop("optional_host_permissions")
     resources: list[str] = []
