@@ -156,11 +156,8 @@ def test_firefox_insert_highlight_post_records_one_share(
 
     # Typing after it: the guideline engine (Brython in the panel) flags "Confidential" and the
     # bridge underlines exactly that word in the page, without touching the editor's DOM.
-    editor = ff.js(
-        "const ed = window.wrappedJSObject.__fixture.editor(); ed.focus();"
-        "const s = getSelection(); s.selectAllChildren(ed); s.collapseToEnd(); return ed;"
-    )
-    editor.send_keys(TYPED)
+    # Real key presses (WebDriver actions) at the caret the insertion left at the end.
+    ff.client.actions.sequence("key", "keyboard").send_keys(TYPED).perform()
     poll(lambda: model_text(ff) == text + TYPED, message="typed text in the model")
     assert ff.js("return typeof Highlight === 'function' && !!CSS.highlights")
     poll(
