@@ -68,16 +68,18 @@ class Firefox:
                 "--no-remote",
                 "--profile",
                 str(profile),
-                "--width",
-                str(VIEWPORT["width"]),
-                "--height",
-                str(VIEWPORT["height"]),
+                "--window-size",
+                f"{VIEWPORT['width']},{VIEWPORT['height']}",
             ],
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
-        self.client = Marionette(host="127.0.0.1", port=self.port, startup_timeout=60)
-        self.client.start_session()
+        try:
+            self.client = Marionette(host="127.0.0.1", port=self.port, startup_timeout=60)
+            self.client.start_session()
+        except BaseException:
+            self._stop()  # never leave a browser behind a failed start
+            raise
 
     def _write_prefs(self, prefs: dict) -> None:
         (self.profile / "user.js").write_text(
@@ -129,6 +131,9 @@ class Firefox:
             self.client.delete_session()
         except Exception:
             pass
+        self._stop()
+
+    def _stop(self) -> None:
         self.proc.terminate()
         try:
             self.proc.wait(timeout=10)
