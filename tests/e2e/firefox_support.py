@@ -68,8 +68,6 @@ class Firefox:
                 "--no-remote",
                 "--profile",
                 str(profile),
-                "--window-size",
-                f"{VIEWPORT['width']},{VIEWPORT['height']}",
             ],
             stdout=self.log,
             stderr=subprocess.STDOUT,
@@ -77,6 +75,8 @@ class Firefox:
         try:
             self.client = Marionette(host="127.0.0.1", port=self.port, startup_timeout=60)
             self.client.start_session()
+            # The same window as the Chromium tests (headless firefox-esr takes no size flag).
+            self.client.set_window_rect(width=VIEWPORT["width"], height=VIEWPORT["height"])
         except BaseException:
             self._stop()  # never leave a browser behind a failed start
             raise
