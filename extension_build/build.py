@@ -357,10 +357,11 @@ def check_tree(out_dir: Path, manifest: dict) -> None:
         bad = [p for p in rel.parts if p.startswith("_") and p != "_locales"]
         if bad:
             raise BuildError(f"Chrome refuses files or folders starting with '_': {rel}")
-    referenced = [manifest["background"]["service_worker"], manifest["options_ui"]["page"]]
-    referenced += [manifest.get("action", {}).get("default_popup")] * bool(
-        manifest.get("action", {}).get("default_popup")
-    )
+    background = manifest["background"]
+    referenced = background.get("scripts") or [background["service_worker"]]
+    referenced += [manifest["options_ui"]["page"]]
+    action = manifest.get("action") or manifest.get("browser_action") or {}
+    referenced += [action.get("default_popup")] * bool(action.get("default_popup"))
     referenced += manifest.get("sandbox", {}).get("pages", [])
     for cs in manifest.get("content_scripts", []):
         referenced += cs.get("js", []) + cs.get("css", [])
@@ -370,8 +371,8 @@ def check_tree(out_dir: Path, manifest: dict) -> None:
         raise BuildError(f"manifest references missing files: {', '.join(missing)}")
 
 
-def write_zip(out_dir: Path) -> Path:
-    zip_path = out_dir.with_name(out_dir.name + ".zip")
+def write_zip(out_dir: Path, suffix: str = ".zip") -> Path:
+    zip_path = out_dir.with_name(out_dir.name + suffix)
     if zip_path.exists():
         zip_path.unlink()
     with zipfile.ZipFile(zip_path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
@@ -389,15 +390,29 @@ def write_zip(out_dir: Path) -> Path:
     return zip_path
 
 
+BROWSERS = ("chrome", "firefox")
+
+
 def build_extension(
-    out_dir: Path, site_origins: dict[str, list[str]] | None = None, dev: bool = False
+    out_dir: Path,
+    site_origins: dict[str, list[str]] | None = None,
+    dev: bool = False,
+    browser: str = "chrome",
 ) -> Path:
+    """The extension for `browser` in OUT_DIR; returns the package beside it (DIR.zip for
+    Chrome, DIR.xpi for Firefox: the same zip format, the name Firefox installs from)."""
+    if browser not in BROWSERS:
+        raise BuildError(f"unknown browser {browser!r}; known: {', '.join(BROWSERS)}")
     out_dir = Path(out_dir).resolve()
     if out_dir.exists():
         shutil.rmtree(out_dir)
     out_dir.mkdir(parents=True)
     sites = load_sites()
     manifest = make_manifest(sites, site_origins or {}, dev)
+    if browser == "firefox":
+        from extension_build.firefox import firefox_manifest
+
+        manifest = firefox_manifest(manifest)
     copy_sources(out_dir)
     (out_dir / "manifest.json").write_text(
         json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
@@ -406,8 +421,12 @@ def build_extension(
     shutil.copyfile(brython_data_dir() / "brython.js", out_dir / "brython.js")
     build_bundle(out_dir / BUNDLE_NAME)
     write_panel_assets(out_dir / ASSETS_NAME)
+    if browser == "firefox":
+        from extension_build.firefox import write_background_prelude
+
+        write_background_prelude(out_dir)
     check_tree(out_dir, manifest)
-    return write_zip(out_dir)
+    return write_zip(out_dir, ".xpi" if browser == "firefox" else ".zip")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -436,11 +455,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SITE=ORIGIN",
         help="also run on ORIGIN as SITE (linkedin or x); repeatable; for dev and test servers",
     )
+    parser.add_argument(
+        "--browser",
+        choices=BROWSERS,
+        default="chrome",
+        help="chrome (MV3 zip) or firefox (MV2 xpi)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     try:
-        zip_path = build_extension(args.out, parse_site_origins(args.site_origin))
+        zip_path = build_extension(
+            args.out, parse_site_origins(args.site_origin), browser=args.browser
+        )
     except BuildError as e:
         print(f"build-extension: {e}", file=sys.stderr)
         return 2

@@ -68,9 +68,26 @@ if [ -f tests/fixtures/oidc/package-lock.json ]; then
   fi
 fi
 
+# Mozilla's addons-linter, pinned (extension_build/addons_linter): the tests lint the Firefox package with it.
+if [ -f extension_build/addons_linter/package-lock.json ]; then
+  if ! command -v npm >/dev/null; then echo "Installing Debian's npm ..."; apt_install nodejs npm; fi
+  lock=extension_build/addons_linter/package-lock.json
+  if [ ! -d extension_build/addons_linter/node_modules ] || [ "$lock" -nt extension_build/addons_linter/node_modules ]; then
+    echo "Installing addons-linter ..."
+    (cd extension_build/addons_linter && npm ci --no-audit --no-fund --loglevel=error)
+    touch extension_build/addons_linter/node_modules
+  fi
+fi
+
 if [ $with_browser = 1 ] && ! command -v chromium >/dev/null; then
   echo "Installing Debian's chromium ..."
   apt_install chromium
+fi
+
+# Debian's Firefox ESR for the Firefox real-browser tests (tests/e2e/test_firefox.py, driven through Marionette).
+if [ $with_browser = 1 ] && ! command -v firefox-esr >/dev/null; then
+  echo "Installing Debian's firefox-esr ..."
+  apt_install firefox-esr
 fi
 
 if [ $((with_browser + with_postgres)) -gt 0 ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then

@@ -32,6 +32,8 @@ phase_done lint+checks
 # PostgreSQL runs of them go side by side (each on its own databases, free ports and tmp dirs), then the
 # real-browser tests, in two processes (pytest-xdist, one test file at a time each: the files' browser and
 # server fixtures stay within one process); most of a browser test's time is waiting on the page.
+# The Firefox tests (tests/e2e/test_firefox.py, marked browser and firefox: firefox-esr through Marionette)
+# run in this phase too, one file in one process like the others.
 pg_log=$(mktemp /tmp/herald-pg-pass.XXXXXX.log)
 if [ $# -eq 0 ]; then pg_args=(tests/server tests/admin); else pg_args=("$@"); fi
 HERALD_TEST_DATABASE=postgresql .venv/bin/pytest -m "not browser" --durations=15 -p no:cacheprovider \

@@ -279,7 +279,11 @@ def openapi(check: bool, output: Path | None) -> None:
 
 @main.command("build-extension")
 @click.option(
-    "--out", "out_dir", default="dist/chrome", show_default=True, type=click.Path(path_type=Path)
+    "--out",
+    "out_dir",
+    default=None,
+    type=click.Path(path_type=Path),
+    help="output folder [default: dist/chrome or dist/firefox]",
 )
 @click.option(
     "--site-origin",
@@ -292,10 +296,20 @@ def openapi(check: bool, output: Path | None) -> None:
     is_flag=True,
     help="Also ask host permission for a Herald server on localhost / 127.0.0.1 (implied by --site-origin).",
 )
-def build_extension_cmd(out_dir: Path, site_origins: tuple[str, ...], dev: bool) -> None:
-    """Write a loadable extension to OUT and a store-ready zip beside it."""
+@click.option(
+    "--browser",
+    type=click.Choice(["chrome", "firefox"]),
+    default="chrome",
+    show_default=True,
+    help="chrome: MV3 folder + .zip; firefox: MV2 folder + .xpi (see extension/README.md).",
+)
+def build_extension_cmd(
+    out_dir: Path | None, site_origins: tuple[str, ...], dev: bool, browser: str
+) -> None:
+    """Write a loadable extension to OUT and a store-ready package (.zip, or .xpi) beside it."""
     from extension_build.build import build_extension
 
+    out_dir = out_dir or Path("dist") / browser
     origins: dict[str, list[str]] = {}
     for item in site_origins:
         site, sep, url = item.partition("=")
@@ -304,7 +318,7 @@ def build_extension_cmd(out_dir: Path, site_origins: tuple[str, ...], dev: bool)
                 f"expected linkedin=URL or x=URL, got {item!r}", param_hint="--site-origin"
             )
         origins.setdefault(site, []).append(url.rstrip("/"))
-    zip_path = build_extension(out_dir, origins, dev=dev)
+    zip_path = build_extension(out_dir, origins, dev=dev, browser=browser)
     click.echo(f"Built {out_dir} and {zip_path}")
 
 

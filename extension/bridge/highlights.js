@@ -67,16 +67,20 @@
   function sameRanges(highlight, list) {
     if (highlight.size !== list.length) return false;
     let i = 0;
-    for (const r of highlight) {
-      const n = list[i++];
-      if (
-        r.startContainer !== n.startContainer ||
-        r.startOffset !== n.startOffset ||
-        r.endContainer !== n.endContainer ||
-        r.endOffset !== n.endOffset
-      ) {
-        return false;
+    try {
+      for (const r of highlight) {
+        const n = list[i++];
+        if (
+          r.startContainer !== n.startContainer ||
+          r.startOffset !== n.startOffset ||
+          r.endContainer !== n.endContainer ||
+          r.endOffset !== n.endOffset
+        ) {
+          return false;
+        }
       }
+    } catch (_) {
+      return false; // Firefox content scripts cannot iterate a Highlight (Xray): repaint
     }
     return true;
   }

@@ -39,6 +39,19 @@
     const dt = new DataTransfer();
     dt.setData("text/plain", text);
     const ev = new ClipboardEvent("paste", { clipboardData: dt, bubbles: true, cancelable: true, composed: true });
+    // Firefox gives a synthetic paste an empty clipboardData: the editor would swallow the paste
+    // and insert nothing. Seen before dispatching: null = "this browser cannot paste", nothing lost.
+    if (!ev.clipboardData || ev.clipboardData.getData("text/plain") !== text) return null;
+    editable.dispatchEvent(ev);
+    return ev.defaultPrevented;
+  }
+
+  /** Where a synthetic paste is empty (Firefox): the `textInput` event React turns into
+   * onBeforeInput, which Draft.js inserts from (replacing the selection), as it does for typing. */
+  function textInput(editable, text) {
+    if (typeof TextEvent !== "function") return false;
+    const ev = document.createEvent("TextEvent");
+    ev.initTextEvent("textInput", true, true, window, text);
     editable.dispatchEvent(ev);
     return ev.defaultPrevented;
   }
@@ -73,6 +86,10 @@
       return true;
     }
     const handled = paste(editable, text);
+    if (handled === null && !(site.insert && site.insert.fallback === "execCommand")) {
+      textInput(editable, text);
+      return true;
+    }
     if (!handled && site.insert && site.insert.fallback === "execCommand") {
       doc.execCommand("insertText", false, text);
     }

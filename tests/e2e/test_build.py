@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import zipfile
+from pathlib import Path
 
 import pytest
 
 from extension_build.build import MAX_ZIP_BYTES, BuildError, build_extension, parse_site_origins
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def vfs_modules(bundle_text: str) -> set[str]:
@@ -107,3 +111,83 @@ def test_bundle_modules_are_precompiled_to_brython_js(built):
     assert "VFS.guidelines/__init__.py" in compiled["guidelines"][0]
     assert "locals_guidelines_check" in compiled["guidelines.check"]
     assert set(compiled) <= vfs_modules(text)
+
+
+# ------------------------------------------------------------------------------------------------
+# Firefox (extension_build/firefox.py): the same sources, an MV2 manifest, a .xpi
+
+FIREFOX_ONLY_KEYS = {"browser_specific_settings", "browser_action", "content_security_policy"}
+
+
+@pytest.fixture(scope="module")
+def firefox_built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("build-ff") / "ext"
+    xpi = build_extension(out, {"linkedin": ["http://127.0.0.1:8123"]}, browser="firefox")
+    return out, xpi
+
+
+def test_chrome_manifest_has_no_firefox_keys(built):
+    manifest = json.loads((built[0] / "manifest.json").read_text())
+    assert manifest["manifest_version"] == 3
+    assert not FIREFOX_ONLY_KEYS & set(manifest)
+    assert "gecko" not in json.dumps(manifest) and "unsafe-eval" not in json.dumps(manifest)
+    assert not (built[0] / "worker" / "mv2_background.js").exists()
+
+
+def test_firefox_package_is_mv2_with_eval_for_brython_and_a_gecko_id(firefox_built):
+    out, xpi = firefox_built
+    assert xpi.suffix == ".xpi" and xpi.stat().st_size <= MAX_ZIP_BYTES
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["manifest_version"] == 2
+    gecko = manifest["browser_specific_settings"]["gecko"]
+    assert gecko["id"].startswith("{") and gecko["strict_min_version"] == "153.0"
+    assert "'unsafe-eval'" in manifest["content_security_policy"]
+    assert not {"sandbox", "action", "host_permissions", "minimum_chrome_version"} & set(manifest)
+    # The worker's own importScripts list, in order, after the MV2 prelude, then worker.js.
+    scripts = manifest["background"]["scripts"]
+    assert scripts[0] == "worker/mv2_background.js" and scripts[1] == "shim.js"
+    assert scripts[-1] == "worker/worker.js" and "worker/queue.js" in scripts
+    assert manifest["background"]["persistent"] is False
+    # Firefox match patterns have no port: the origin's host, on any port.
+    assert "http://127.0.0.1/*" in manifest["permissions"]
+    assert "http://127.0.0.1/*" in manifest["content_scripts"][0]["matches"]
+    assert not [p for cs in manifest["content_scripts"] for p in cs["matches"] if ":8123" in p]
+    assert "panel/*" in manifest["web_accessible_resources"]
+    names = zipfile.ZipFile(xpi).namelist()
+    assert {"manifest.json", "shim.js", "panel/panel.html", "worker/mv2_background.js"} <= set(
+        names
+    )
+    # One shim: the Firefox package carries the same bytes as the Chrome source.
+    assert (out / "shim.js").read_bytes() == (ROOT / "extension" / "shim.js").read_bytes()
+
+
+def test_firefox_build_is_deterministic_and_leaves_chrome_alone(tmp_path):
+    a = build_extension(tmp_path / "a" / "ext", {}, browser="firefox")
+    b = build_extension(tmp_path / "b" / "ext", {}, browser="firefox")
+    assert a.read_bytes() == b.read_bytes()
+    chrome = build_extension(tmp_path / "c" / "ext", {})
+    assert chrome.suffix == ".zip" and chrome.read_bytes() != a.read_bytes()
+
+
+def addons_linter() -> Path:
+    path = ROOT / "extension_build" / "addons_linter" / "node_modules" / ".bin" / "addons-linter"
+    if not path.exists():
+        pytest.fail("addons-linter is not installed: run scripts/bootstrap.sh")
+    return path
+
+
+def test_firefox_package_passes_addons_linter(firefox_built):
+    """Mozilla's addons-linter (pinned in extension_build/addons_linter): no error, and each
+    warning code is one extension/README.md lists with the reason it stays."""
+    _, xpi = firefox_built
+    proc = subprocess.run(
+        [str(addons_linter()), "--output", "json", str(xpi)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    report = json.loads(proc.stdout)
+    assert report["errors"] == [], report["errors"]
+    readme = (ROOT / "extension" / "README.md").read_text(encoding="utf-8")
+    unexplained = {w["code"] for w in report["warnings"] if f"`{w['code']}`" not in readme}
+    assert unexplained == set()

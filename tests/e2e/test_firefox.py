@@ -1,0 +1,202 @@
+"""End-to-end in Debian's firefox-esr: the Firefox build (`herald build-extension --browser firefox`)
+installed as a temporary add-on through Marionette, signed in through its options page, then on the
+LinkedIn-like (Quill 2 in a shadow root) and X-like (Draft.js) fixture pages: insert a suggestion,
+see the guideline highlight, post, and exactly one share on the real server.
+
+All tests of this file share one Firefox (module scope) and run in one xdist worker (--dist loadfile).
+Screenshots of the options page and of the panel on each fixture go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+from e2e_support import EMPLOYEE, PASSWORD, ROOT, SUGGESTION_LINKEDIN, SUGGESTION_X, poll
+from firefox_support import Firefox, wait_text
+
+pytestmark = [pytest.mark.browser, pytest.mark.firefox]
+
+SHOTS = Path(os.environ.get("HERALD_SHOTS_DIR") or ROOT / "test-artifacts")
+ADDON_ID = "{646dd3d3-187e-4ead-bfe3-e98a7f495205}"  # manifest.firefox.json
+SUGGESTION = {"linkedin": SUGGESTION_LINKEDIN, "x": SUGGESTION_X}
+TYPED = " Confidential numbers next week."
+
+
+@pytest.fixture(scope="module")
+def firefox(tmp_path_factory, site_pages):
+    from extension_build.build import build_extension
+
+    out = tmp_path_factory.mktemp("ff-build") / "herald-firefox"
+    xpi = build_extension(
+        out,
+        {"linkedin": [site_pages.linkedin_origin], "x": [site_pages.x_origin]},
+        browser="firefox",
+    )
+    profile = tmp_path_factory.mktemp("firefox-profile")
+    ff = Firefox(profile, profile.parent / "firefox.log")
+    try:
+        ff.install(xpi, ADDON_ID)
+        yield ff
+    finally:
+        ff.quit()
+
+
+def options_frame_text(ff: Firefox) -> str:
+    from marionette_driver.by import By
+
+    ff.client.switch_to_frame()
+    ff.client.switch_to_frame(ff.client.find_element(By.ID, "options-frame"))
+    return ff.js("return document.body.innerText")
+
+
+def fill(ff: Firefox, element_id: str, value: str) -> None:
+    """Type into a field of the options UI; the page redraws as its sections load, so a field
+    found a moment ago may be gone: find it again until the value sticks."""
+    from marionette_driver.by import By
+
+    def attempt():
+        field = ff.client.find_element(By.ID, element_id)
+        field.clear()
+        field.send_keys(value)
+        return ff.client.find_element(By.ID, element_id).get_property("value") == value
+
+    poll(attempt, timeout=15, message=f"#{element_id} filled")
+
+
+@pytest.fixture(scope="module")
+def signed_in(firefox, live_server):
+    """Through the options page's form, as an employee would."""
+    from marionette_driver.by import By
+
+    ff = firefox
+    ff.open_tab(ff.extension_url("options/options.html"))
+    wait_text(lambda: options_frame_text(ff), "Server URL", message="the options form (Brython)")
+    fill(ff, "server-url", live_server.url)
+    fill(ff, "email", EMPLOYEE)
+    fill(ff, "password", PASSWORD)
+    poll(lambda: ff.client.find_element(By.CSS_SELECTOR, "#sign-in-form > button").click() or 1)
+    text = wait_text(lambda: options_frame_text(ff), "Signed in as", message="'Signed in as'")
+    ff.screenshot(SHOTS / "firefox-options-signed-in.png")
+    ff.close_tab()
+    return text
+
+
+def test_firefox_signs_in_through_the_options_page(signed_in):
+    assert EMPLOYEE in signed_in
+
+
+def open_composer(ff: Firefox, site_pages, site: str) -> None:
+    from marionette_driver.by import By
+
+    ff.open_tab(site_pages.linkedin if site == "linkedin" else site_pages.x)
+    c = ff.client
+    poll(lambda: ff.js("return !!window.wrappedJSObject.__fixture"), message="fixture page")
+    if site == "linkedin":
+        c.find_element(By.ID, "start-post").click()
+    else:
+        c.find_element(By.CSS_SELECTOR, "[data-testid=tweetTextarea_0]").click()
+    poll(lambda: ff.js("return !!window.wrappedJSObject.__fixture.editor()"), message="composer")
+
+
+def model_text(ff: Firefox) -> str:
+    ff.client.switch_to_frame()
+    return ff.js("return window.wrappedJSObject.__fixture.modelText()")
+
+
+def panel(ff: Firefox):
+    """Switch into the Herald panel frame once the bridge shows it."""
+    from marionette_driver.by import By
+
+    ff.client.switch_to_frame()
+    frame = poll(
+        lambda: ff.js(
+            "const f = document.querySelector('iframe.herald-panel-frame');"
+            "return f && f.dataset.heraldVisible === 'true' ? f : null;"
+        ),
+        timeout=20,
+        message="the visible Herald panel frame",
+    )
+    ff.client.switch_to_frame(frame)
+    return By
+
+
+def error_highlights(ff: Firefox) -> list[str]:
+    """Texts of the ranges in the page's `herald-error` highlight (CSS Custom Highlight API)."""
+    ff.client.switch_to_frame()
+    # Read in the page's own world (wrappedJSObject): Xrays cannot iterate a Highlight.
+    return ff.js(
+        "const W = window.wrappedJSObject; const h = W.CSS.highlights.get('herald-error');"
+        "return h ? W.Array.from(h).map((r) => r.toString()) : [];"
+    )
+
+
+@pytest.mark.parametrize("site", ["linkedin", "x"])
+def test_firefox_insert_highlight_post_records_one_share(
+    firefox, signed_in, site_pages, live_server, site
+):
+    ff = firefox
+    before = len(live_server.shares())
+    open_composer(ff, site_pages, site)
+    text = SUGGESTION[site]
+
+    by = panel(ff)
+    card = poll(
+        lambda: next(
+            (li for li in ff.client.find_elements(by.CSS_SELECTOR, "li.card") if text in li.text),
+            None,
+        ),
+        timeout=20,
+        message="the approved suggestion in the panel",
+    )
+    card.find_element(by.CSS_SELECTOR, "button.insert").click()
+    poll(lambda: model_text(ff) == text, message=f"editor model == {text!r}")
+
+    # Typing after it: the guideline engine (Brython in the panel) flags "Confidential" and the
+    # bridge underlines exactly that word in the page, without touching the editor's DOM.
+    # Real key presses (WebDriver actions) at the caret the insertion left at the end.
+    ff.client.actions.sequence("key", "keyboard").send_keys(TYPED).perform()
+    poll(lambda: model_text(ff) == text + TYPED, message="typed text in the model")
+    assert ff.js("return typeof Highlight === 'function' && !!CSS.highlights")
+    poll(
+        lambda: error_highlights(ff) == ["Confidential"],
+        timeout=15,
+        message="an error highlight on 'Confidential'",
+    )
+    assert (
+        ff.js("return window.wrappedJSObject.__fixture.editor().querySelectorAll('mark').length")
+        == 0
+    )
+    panel(ff)
+    wait_text(lambda: ff.js("return document.body.innerText"), "confidential", message="finding")
+    ff.screenshot(SHOTS / f"firefox-panel-{site}.png")
+
+    ff.client.switch_to_frame()
+    post = (
+        "#interop-outlet .share-actions__primary-action"
+        if site == "linkedin"
+        else "[data-testid=tweetButton]"
+    )
+    button = ff.js(
+        "return document.querySelector(arguments[0]) ||"
+        " document.querySelector('#interop-outlet').shadowRoot.querySelector(arguments[0]"
+        ".replace('#interop-outlet ', ''))",
+        post,
+    )
+    button.click()
+    assert ff.js("return window.wrappedJSObject.__fixture.published") == [text + TYPED]
+    poll(
+        lambda: len(live_server.shares()) == before + 1,
+        timeout=60,
+        message="one share on the server",
+    )
+    time.sleep(1.5)
+    shares = live_server.shares()
+    assert len(shares) == before + 1, "the share was recorded more than once"
+    share = shares[-1]
+    assert share["network"] == site
+    assert share["snippet_id"] == live_server.snippets["launch"]
+    assert share["edited"]  # the typed sentence after the suggestion
+    ff.close_tab()
