@@ -492,3 +492,46 @@ def test_writing_a_message_twice_keeps_one_row_and_says_so(app):
         enqueue("other:2", "welcome", "c@acme.test")  # a later row: a last-insert id moves on
         assert enqueue("welcome:42", "welcome", "a@acme.test") is False
         assert Outbox.select().where(Outbox.key == "welcome:42").count() == 1
+
+
+def test_digests_rendered_once_per_group_carry_each_persons_own_name_links_and_language(app, smtp):
+    """Same posts and week in numbers: the body is rendered once and each person's parts put in.
+
+    Every message must equal what rendering it alone gives (names with HTML specials escaped in the HTML part
+    and kept as written in the text, each person's own unsubscribe link and tracked links)."""
+    from server import unsubscribe
+    from server.i18n import language
+    from server.mail_messages import _digest_render
+    from server.digest import link_codes, live_snippets
+
+    people = [
+        make_user("zoe@acme.test", name="Zoë <O'Brien & Co>"),
+        make_user("ann@acme.test", name="Ann"),
+        make_user("bo@acme.test", name="Bo"),
+        make_user("ivan@acme.test", name="Иван", language="ru"),
+    ]
+    with db.connection_context():
+        _snippet("Launch day", featured=True)
+        _snippet("Field notes")
+    _digest_for(app)
+    with app.app_context(), db.connection_context():
+        for person in people:
+            [msg] = smtp.sink.to(person.email)
+            row = Outbox.get(Outbox.user == person.id, Outbox.kind == "digest")
+            user = User.get_by_id(person.id)
+            with language(user.language):
+                cache: dict = {}
+                live = live_snippets(row.payload["snippets"], cache)
+                stats = {"shares": 0, "clicks": 0, "points": None}
+                unsub = unsubscribe.url(user.id, "digest")
+                alone = _digest_render(
+                    row, user, live, link_codes(user.id, live, cache), stats, cache, user.name, unsub
+                )
+            got = [part.replace("\r\n", "\n") for part in parts(msg)]
+            assert [msg["Subject"], *got] == [alone.subject, alone.text, alone.html]
+            assert msg["List-Unsubscribe"] == f"<{unsub}>"
+    zoe_text, zoe_html = parts(smtp.sink.to("zoe@acme.test")[0])
+    assert "Hello Zoë <O'Brien & Co>," in zoe_text
+    assert "Zoë &lt;O&#39;Brien &amp; Co&gt;" in zoe_html
+    ivan_text, _ = parts(smtp.sink.to("ivan@acme.test")[0])
+    assert "Иван" in ivan_text and "Hello" not in ivan_text
