@@ -44,7 +44,7 @@ from server.models import (
     utcnow,
 )
 from server.outbox import cancel, enqueue, mark_committing, mark_failed, mark_retry, mark_sent
-from server.settings import get_setting
+from server.settings import default_language, get_setting
 
 log = logging.getLogger(__name__)
 
@@ -394,9 +394,8 @@ def _share_label(network: str) -> str:
 
 
 def chat_language() -> str:
-    """Chat posts go to a whole channel, not one reader: the company's default language when one is
-    set (a `default_language` setting), else English."""
-    return get_setting("default_language") or "en"
+    """Chat posts go to a whole channel, not one reader: the company's language (console settings)."""
+    return default_language()
 
 
 def _slack_escape(text: str) -> str:

@@ -96,8 +96,11 @@ def select_timezone() -> str:
 
 @contextmanager
 def language(lang: str | None) -> Iterator[None]:
-    """Render in `lang` (an email in its recipient's language), whatever the request's is."""
-    with force_locale(supported(lang) or "en"):
+    """Render in `lang` (an email in its recipient's language), whatever the request's is; a language Herald
+    does not speak falls back to the company's (the console's settings page)."""
+    from server.settings import default_language
+
+    with force_locale(supported(lang) or default_language()):
         yield
 
 

@@ -18,7 +18,6 @@ from markupsafe import escape
 from server import unsubscribe
 from server.db import db
 from server.i18n import language as in_language
-from server.i18n import supported
 from server.mailer import Mail
 from server.models import Invitation, Outbox, Proposal, User
 from server.raw_sql import column, table
@@ -53,7 +52,7 @@ def _common(
 ) -> dict:
     return {
         "program_name": program,
-        "language": (supported(user.language) if user else None) or "en",
+        "language": str(get_locale()),  # compose's: the person's, else the company's
         "subject": subject,
         "unsubscribe_url": unsubscribe_url,
         "why": why,

@@ -500,9 +500,9 @@ def test_digests_rendered_once_per_group_carry_each_persons_own_name_links_and_l
     Every message must equal what rendering it alone gives (names with HTML specials escaped in the HTML part
     and kept as written in the text, each person's own unsubscribe link and tracked links)."""
     from server import unsubscribe
+    from server.digest import link_codes, live_snippets
     from server.i18n import language
     from server.mail_messages import _digest_render
-    from server.digest import link_codes, live_snippets
 
     people = [
         make_user("zoe@acme.test", name="Zoë <O'Brien & Co>"),
@@ -525,7 +525,14 @@ def test_digests_rendered_once_per_group_carry_each_persons_own_name_links_and_l
                 stats = {"shares": 0, "clicks": 0, "points": None}
                 unsub = unsubscribe.url(user.id, "digest")
                 alone = _digest_render(
-                    row, user, live, link_codes(user.id, live, cache), stats, cache, user.name, unsub
+                    row,
+                    user,
+                    live,
+                    link_codes(user.id, live, cache),
+                    stats,
+                    cache,
+                    user.name,
+                    unsub,
                 )
             got = [part.replace("\r\n", "\n") for part in parts(msg)]
             assert [msg["Subject"], *got] == [alone.subject, alone.text, alone.html]
@@ -535,3 +542,43 @@ def test_digests_rendered_once_per_group_carry_each_persons_own_name_links_and_l
     assert "Zoë &lt;O&#39;Brien &amp; Co&gt;" in zoe_html
     ivan_text, _ = parts(smtp.sink.to("ivan@acme.test")[0])
     assert "Иван" in ivan_text and "Hello" not in ivan_text
+
+
+def test_console_company_language_speaks_chat_posts_and_mail_to_people_in_other_languages(
+    app, client, smtp, admin, admin_headers
+):
+    """The settings page's company language: only the five Herald speaks; chat posts use it, and so does
+    mail to someone whose own language Herald does not offer (a Portuguese speaker gets Italian)."""
+    from server.chat import chat_language
+    from server.settings import get_setting
+
+    csrf = console_login(client)
+    page = client.get("/admin/settings").get_data(as_text=True)
+    assert '<option value="th" lang="th" >ไทย</option>' in page
+    form = {
+        "csrf_token": csrf,
+        "program_name": "Herald",
+        "default_expiry_days": "180",
+        "emv_currency": "USD",
+        **{f"{n}_{k}": "1" for n in ("linkedin", "x") for k in ("cpm", "cpc", "avg_audience")},
+    }
+    bad = client.post("/admin/settings", data={**form, "default_language": "pt"})
+    assert bad.status_code == 422
+    assert "Company language: one of English, Русский, Ελληνικά, Italiano, ไทย." in bad.get_data(
+        as_text=True
+    )
+    resp = client.post("/admin/settings", data={**form, "default_language": "it"})
+    assert resp.status_code == 302, resp.get_data(as_text=True)
+    assert 'value="it" lang="it" selected' in client.get("/admin/settings").get_data(as_text=True)
+    with app.app_context(), db.connection_context():
+        assert get_setting("default_language") == "it" and chat_language() == "it"
+    make_user("paulo@acme.test", name="Paulo", language="pt")
+    make_user("eve@acme.test", name="Eve", language="el")
+    with db.connection_context():
+        _snippet("Launch day")
+    _digest_for(app)
+    [paulo] = smtp.sink.to("paulo@acme.test")
+    assert paulo["Content-Language"] == "it"
+    assert parts(paulo)[0].startswith("Ciao Paulo,")
+    [eve] = smtp.sink.to("eve@acme.test")
+    assert eve["Content-Language"] == "el"  # her own language wins over the company's
