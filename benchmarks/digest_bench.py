@@ -195,7 +195,9 @@ def baseline(port: int, count: int = 2000) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="2000,5000,10000", help="employee counts, the largest is judged")
+    parser.add_argument(
+        "--sizes", default="2000,5000,10000", help="employee counts, the largest is judged"
+    )
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--sink", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--count-file", help=argparse.SUPPRESS)

@@ -20,6 +20,7 @@ from server.db import db
 from server.i18n import language as in_language
 from server.mailer import Mail
 from server.models import Invitation, Outbox, Proposal, User
+from server.outbox import Note
 from server.raw_sql import column, table
 from server.settings import get_setting
 
@@ -37,7 +38,11 @@ def _user(user_id: int) -> User | None:
 
 
 class NotWanted(Exception):
-    """The message should not go out any more (the reason is recorded on the row)."""
+    """The message should not go out any more (the reason, `note`, is recorded on the row)."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.note = Note(code, **params)
+        super().__init__(self.note)
 
 
 def _program(cache: dict) -> str:
@@ -83,20 +88,18 @@ def compose(row: Outbox, cache: dict | None = None) -> Mail:
 
 def _compose(row: Outbox, user: User | None, cache: dict | None) -> Mail:
     if user is not None and user.email_bounced_at is not None:
-        raise NotWanted(f"{user.email} bounced earlier: {user.email_bounce_reason}")
+        raise NotWanted("bounced_earlier", email=user.email, answer=user.email_bounce_reason or "")
     if user is not None and user.status == "disabled":
-        raise NotWanted("The account was disabled before this message went out.")
+        raise NotWanted("account_disabled")
     cache = {} if cache is None else cache
     p = row.payload
     program = _program(cache)
     if row.kind in ("invitation", "reminder"):
         invitation = Invitation.get_or_none(Invitation.id == p["invitation_id"])
         if invitation is None or invitation.accepted_at is not None or user.status != "invited":
-            raise NotWanted(
-                "The person joined (or the invitation was withdrawn) before this went out."
-            )
+            raise NotWanted("joined")
         if row.kind == "reminder" and user.reminders_stopped_at is not None:
-            raise NotWanted("The person turned invitation reminders off.")
+            raise NotWanted("reminders_off")
         if row.kind == "invitation":
             return _mail(
                 "invitation",
@@ -139,15 +142,15 @@ def _compose(row: Outbox, user: User | None, cache: dict | None) -> Mail:
         return proposal_mail(row, user, program)
     if row.kind == "digest":
         if user is None or not user.digest_opt_in or user.status != "active":
-            raise NotWanted("The person turned the weekly digest off before it went out.")
+            raise NotWanted("digest_off")
         return digest_mail(row, user, cache)
     if row.kind == "recognition":
         if user is None or not user.leaderboard_opt_in or user.status != "active":
-            raise NotWanted("The person turned recognition off before this went out.")
+            raise NotWanted("recognition_off")
         if user.recognition_mail_stopped_at is not None:
-            raise NotWanted("The person unsubscribed from the recognition email.")
+            raise NotWanted("recognition_unsubscribed")
         return recognition_mail(row, user, cache)
-    raise NotWanted(f"Unknown message kind {row.kind!r}.")
+    raise NotWanted("unknown_kind", kind=repr(row.kind))
 
 
 def _expires(invitation: Invitation) -> str:
@@ -277,10 +280,10 @@ def proposal_mail(row: Outbox, user: User | None, program: str) -> Mail:
     """ "Your proposal was accepted / declined": a notification, so it carries a one-click
     unsubscribe (topic `proposals`) and is dropped for people who used it."""
     if user is None or user.proposal_mail_stopped_at is not None:
-        raise NotWanted("The person turned mail about their proposals off.")
+        raise NotWanted("proposals_off")
     proposal = Proposal.get_or_none(Proposal.id == row.payload["proposal_id"])
     if proposal is None:
-        raise NotWanted("The proposal was deleted before this went out.")
+        raise NotWanted("proposal_deleted")
     accepted = row.kind == "proposal-accepted"
     return _mail(
         row.kind,

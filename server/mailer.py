@@ -22,6 +22,8 @@ from email.utils import formataddr, formatdate, make_msgid, parseaddr
 
 from flask import current_app
 
+from server.outbox import Note
+
 # UTF-8 bodies, quoted-printable: readable in the raw source, and QP wraps lines, so a long post (LinkedIn allows
 # 3,000 characters on one line) never breaks SMTP's 1,000-byte line limit.
 BODY_CHARSET = Charset("utf-8")
@@ -50,15 +52,24 @@ class _Wire(Compat32):
 WIRE = _Wire(linesep="\r\n", max_line_length=998)
 
 
-class PermanentFailure(Exception):
+class _Failure(Exception):
+    """`note`: what the console shows (server.outbox.Note); str() is its English text. `answer`: the mail
+    server's own words, when it said something."""
+
+    def __init__(self, note: Note, answer: str = ""):
+        super().__init__(note)
+        self.note, self.answer = note, answer
+
+
+class PermanentFailure(_Failure):
     """The server refused for good (5xx). `bounced`: it refused the recipient's address itself."""
 
-    def __init__(self, message: str, bounced: bool = False):
-        super().__init__(message)
+    def __init__(self, note: Note, answer: str = "", bounced: bool = False):
+        super().__init__(note, answer)
         self.bounced = bounced
 
 
-class TemporaryFailure(Exception):
+class TemporaryFailure(_Failure):
     """Worth trying again later: connection refused or dropped, 4xx answers, timeouts."""
 
 
@@ -153,7 +164,7 @@ class Mailer:
 
     def _connect(self) -> smtplib.SMTP:
         if not self.host:
-            raise TemporaryFailure("No mail server is configured: set HERALD_SMTP_HOST.")
+            raise TemporaryFailure(Note("smtp_not_configured"))
         try:
             if self.security == "tls":
                 smtp: smtplib.SMTP = smtplib.SMTP_SSL(
@@ -170,11 +181,10 @@ class Mailer:
             if self.user:
                 smtp.login(self.user, self.password or "")
         except smtplib.SMTPAuthenticationError as exc:
-            raise TemporaryFailure(f"The mail server refused the sign-in: {exc}") from exc
+            raise TemporaryFailure(Note("smtp_sign_in_refused", answer=str(exc))) from exc
         except (OSError, smtplib.SMTPException) as exc:
-            raise TemporaryFailure(
-                f"Cannot reach the mail server {self.host}:{self.port}: {exc}"
-            ) from exc
+            server = f"{self.host}:{self.port}"
+            raise TemporaryFailure(Note("smtp_unreachable", server=server, error=str(exc))) from exc
         return smtp
 
     def close(self) -> None:
@@ -215,7 +225,7 @@ class Mailer:
             raise
         except (OSError, smtplib.SMTPException) as exc:  # TimeoutError is an OSError
             self._drop()
-            raise TemporaryFailure(f"The connection to the mail server failed: {exc}") from exc
+            raise TemporaryFailure(Note("smtp_connection_failed", error=str(exc))) from exc
 
     def _refused(self, smtp: smtplib.SMTP, code: int, resp: bytes, bounced: bool = False) -> None:
         text = f"{code} {resp.decode(errors='replace')}"
@@ -224,8 +234,8 @@ class Mailer:
         except (OSError, smtplib.SMTPException):
             self._drop()
         if 500 <= code < 600:
-            raise PermanentFailure(f"The mail server refused: {text}", bounced=bounced)
-        raise TemporaryFailure(f"The mail server asked to try later: {text}")
+            raise PermanentFailure(Note("smtp_refused", answer=text), text, bounced=bounced)
+        raise TemporaryFailure(Note("smtp_try_later", answer=text), text)
 
     def _drop(self) -> None:
         if self._smtp is not None:

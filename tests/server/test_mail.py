@@ -582,3 +582,36 @@ def test_console_company_language_speaks_chat_posts_and_mail_to_people_in_other_
     assert parts(paulo)[0].startswith("Ciao Paulo,")
     [eve] = smtp.sink.to("eve@acme.test")
     assert eve["Content-Language"] == "el"  # her own language wins over the company's
+
+
+def test_the_queue_says_why_a_message_failed_in_the_admins_language(app, client, smtp, admin):
+    """Notes are stored as a code and its parameters and translated for whoever reads the queue; the mail
+    server's own answer is shown as it came."""
+    from server.outbox import enqueue, note_text
+
+    app.config["OUTBOX_MAX_ATTEMPTS"] = 1
+    smtp.sink.refuse.add("bad@acme.test")
+    with app.app_context(), db.connection_context():
+        enqueue("welcome:bad", "welcome", "bad@acme.test", user_id=make_user("bad@acme.test").id)
+    deliver(app)
+    smtp.stop()
+    with app.app_context(), db.connection_context():
+        enqueue("welcome:nia", "welcome", "nia@acme.test", user_id=make_user("nia@acme.test").id)
+        deliver_due()
+        enqueue("welcome:old", "welcome", "old@acme.test")
+        Outbox.update(status="failed", last_error="Written before notes.").where(
+            Outbox.key == "welcome:old"
+        ).execute()
+        gave_up = Outbox.get(Outbox.key == "welcome:nia")
+        assert gave_up.last_error.startswith("Gave up after 1 attempts. Last error: Cannot reach")
+        assert gave_up.note["code"] == "gave_up" and note_text(gave_up.note) == gave_up.last_error
+    csrf = console_login(client)
+    client.post("/admin/language", data={"language": "ru", "next": "/admin/", "csrf_token": csrf})
+    page = client.get("/admin/queue").get_data(as_text=True)
+    assert "Почтовый сервер отказал: 550" in page  # the bounce, with the server's own words
+    assert (
+        "Попыток: 1, больше не пытаемся. Последняя ошибка: Не удаётся связаться с почтовым" in page
+    )
+    assert "Written before notes." in page  # a row from before notes: its text as it was
+    assert "The mail server refused" not in page and "Gave up" not in page
+    assert "<td>Приветствие</td>" in page and "<td>welcome</td>" not in page
