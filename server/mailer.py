@@ -7,27 +7,22 @@ server.outbox for why that narrows the unknown-outcome window to one round trip)
 
 from __future__ import annotations
 
+import binascii
 import secrets
 import smtplib
 import socket
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from email.charset import QP, Charset
 from email.header import Header
 from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
+from email.mime.nonmultipart import MIMENonMultipart
 from email.policy import Compat32
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
 
 from flask import current_app
 
 from server.outbox import Note
-
-# UTF-8 bodies, quoted-printable: readable in the raw source, and QP wraps lines, so a long post (LinkedIn allows
-# 3,000 characters on one line) never breaks SMTP's 1,000-byte line limit.
-BODY_CHARSET = Charset("utf-8")
-BODY_CHARSET.body_encoding = QP
 
 
 class _Wire(Compat32):
@@ -124,9 +119,21 @@ def build(mail: Mail) -> MIMEMultipart:
         msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     for name, value in mail.headers.items():
         msg[name] = _header(value)
-    msg.attach(MIMEText(mail.text, "plain", BODY_CHARSET))
-    msg.attach(MIMEText(mail.html, "html", BODY_CHARSET))
+    msg.attach(_text_part(mail.text, "plain"))
+    msg.attach(_text_part(mail.html, "html"))
     return msg
+
+
+def _text_part(body: str, subtype: str) -> MIMENonMultipart:
+    """A UTF-8 quoted-printable text part, with the headers MIMEText writes.
+
+    Quoted-printable: readable in the raw source, and it wraps lines, so a long post (LinkedIn allows 3,000
+    characters on one line) never breaks SMTP's 1,000-byte line limit. Encoded by binascii's C encoder:
+    email's pure-Python one (quoprimime) was a third of a digest message's CPU time."""
+    part = MIMENonMultipart("text", subtype, charset="utf-8")
+    part["Content-Transfer-Encoding"] = "quoted-printable"
+    part.set_payload(binascii.b2a_qp(body.encode("utf-8"), istext=True).decode("ascii"))
+    return part
 
 
 def _header(value: str, address: bool = False) -> str | Header:
