@@ -43,8 +43,16 @@ from server.models import (
     iso,
     utcnow,
 )
-from server.outbox import cancel, enqueue, mark_committing, mark_failed, mark_retry, mark_sent
-from server.settings import get_setting
+from server.outbox import (
+    Note,
+    cancel,
+    enqueue,
+    mark_committing,
+    mark_failed,
+    mark_retry,
+    mark_sent,
+)
+from server.settings import default_language, get_setting
 
 log = logging.getLogger(__name__)
 
@@ -348,7 +356,7 @@ def compose(row: Outbox) -> Post:
     p = row.payload
     team = Team.get_or_none(Team.id == p["team_id"])
     if team is None:
-        raise NothingToSay("The team was deleted.")
+        raise NothingToSay(Note("team_deleted"))
     program = get_setting("program_name")
     footer = _(
         "%(program)s · %(service)s channel of %(team)s",
@@ -367,7 +375,7 @@ def compose(row: Outbox) -> Post:
         )
     items = _items(p["snippets"])
     if not items:
-        raise NothingToSay("The posts were archived or expired before the message went out.")
+        raise NothingToSay(Note("posts_gone"))
     if p["event"] == "featured":
         return Post(
             _("Featured: %(title)s", title=items[0].title),
@@ -394,9 +402,8 @@ def _share_label(network: str) -> str:
 
 
 def chat_language() -> str:
-    """Chat posts go to a whole channel, not one reader: the company's default language when one is
-    set (a `default_language` setting), else English."""
-    return get_setting("default_language") or "en"
+    """Chat posts go to a whole channel, not one reader: the company's language (console settings)."""
+    return default_language()
 
 
 def _slack_escape(text: str) -> str:
@@ -578,16 +585,16 @@ def deliver_one(row: Outbox, worker: str) -> str:
         ChatWebhook.team == row.payload.get("team_id"), ChatWebhook.service == service
     )
     if hook is None:
-        cancel(row, worker, f"The team's {SERVICES.get(service, service)} webhook was removed.")
+        cancel(row, worker, Note("webhook_removed", service=SERVICES.get(service, service)))
         return "cancelled"
     try:
         body = message(row)
     except NothingToSay as why:
-        cancel(row, worker, str(why))
+        cancel(row, worker, why.args[0])
         return "cancelled"
     except Exception as exc:  # a broken payload must not stop the other messages
         log.exception("Cannot compose chat outbox row %s", row.id)
-        mark_failed(row, worker, f"Cannot compose the message: {exc}")
+        mark_failed(row, worker, Note("compose_failed", error=str(exc)))
         return "failed"
     limits = FetchLimits.from_config(current_app.config)
     label = SERVICES[service]
@@ -597,31 +604,35 @@ def deliver_one(row: Outbox, worker: str) -> str:
         if str(exc).startswith(
             "Cannot resolve"
         ):  # DNS trouble passes; a forbidden address does not
-            return _retry(row, worker, f"{label} webhook: {exc}")
-        mark_failed(row, worker, f"{label} webhook refused: {exc}")
+            return _retry(row, worker, Note("webhook_unresolved", service=label, error=str(exc)))
+        mark_failed(row, worker, Note("webhook_refused", service=label, error=str(exc)))
         return "failed"
     mark_committing(row, worker)
     try:
         answer = post_json(hook.url, body, limits.timeout)
     except (OSError, http.client.HTTPException) as exc:  # refused, reset, timed out, garbled answer
         reason = getattr(exc, "reason", exc)
-        return _retry(row, worker, f"Cannot reach {label}: {reason}.")
+        return _retry(row, worker, Note("chat_unreachable", service=label, error=str(reason)))
     if 200 <= answer.status < 300:
         mark_sent(row, worker)
         return "sent"
-    said = f"{label} answered HTTP {answer.status}" + (
-        f": {answer.body.strip()[:300]}" if answer.body.strip() else ""
+    text = answer.body.strip()[:300]
+    said = (
+        Note("chat_answered_text", service=label, status=answer.status, answer=text)
+        if text
+        else Note("chat_answered", service=label, status=answer.status)
     )
     if answer.status == 429:
         now = utcnow()
         wait_until = retry_after(answer.retry_after, now)
-        note = f" (asked to wait {answer.retry_after.strip()} s)" if answer.retry_after else ""
-        return _retry(row, worker, said + note, wait_until)
+        if answer.retry_after:
+            said = Note("chat_wait", error=said, seconds=answer.retry_after.strip())
+        return _retry(row, worker, said, wait_until)
     if answer.status >= 500 or answer.status in (408,):
         return _retry(row, worker, said)
-    mark_failed(row, worker, said + ". Check the team's webhook URL in the console (Teams → Chat).")
+    mark_failed(row, worker, Note("chat_check_webhook", error=said))
     return "failed"
 
 
-def _retry(row: Outbox, worker: str, error: str, not_before: datetime | None = None) -> str:
+def _retry(row: Outbox, worker: str, error: Note, not_before: datetime | None = None) -> str:
     return "retry" if mark_retry(row, worker, error, not_before) == "pending" else "failed"

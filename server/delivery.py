@@ -16,6 +16,7 @@ from server.mail_messages import NotWanted, compose
 from server.mailer import Mailer, PermanentFailure, TemporaryFailure
 from server.models import User, utcnow
 from server.outbox import (
+    Note,
     cancel,
     claim,
     mark_committing,
@@ -78,21 +79,21 @@ def _deliver_one(mailer: Mailer, row, worker: str, cache: dict) -> str:
     try:
         mail = compose(row, cache)
     except NotWanted as why:
-        cancel(row, worker, str(why))
+        cancel(row, worker, why.note)
         return "cancelled"
     except Exception as exc:  # a broken template or payload must not stop the other messages
         log.exception("Cannot compose outbox row %s", row.id)
-        mark_failed(row, worker, f"Cannot compose the message: {exc}")
+        mark_failed(row, worker, Note("compose_failed", error=str(exc)))
         return "failed"
     try:
         mailer.send(mail, before_final_dot=lambda: mark_committing(row, worker))
     except PermanentFailure as exc:
         with db.atomic():
             if exc.bounced:
-                mark_bounced(row.recipient, str(exc))
-            mark_failed(row, worker, str(exc))
+                mark_bounced(row.recipient, exc.answer)
+            mark_failed(row, worker, exc.note)
         return "failed"
     except TemporaryFailure as exc:
-        return "retry" if mark_retry(row, worker, str(exc)) == "pending" else "failed"
+        return "retry" if mark_retry(row, worker, exc.note) == "pending" else "failed"
     mark_sent(row, worker)
     return "sent"

@@ -278,10 +278,9 @@ def _share_links(snippet: Snippet, text: str, tracked: str | None) -> list[dict]
     return [{"label": "LinkedIn", "url": linkedin}, *links]
 
 
-def items_for(user_id: int, snippet_ids: list[int], cache: dict) -> list[dict]:
-    """The digest's entries for one person: title, suggested text, share links with their tracked link."""
-    from server.tracked_links import ensure_links, tracked_url
-
+def live_snippets(snippet_ids: list[int], cache: dict) -> list[int]:
+    """The ids of `snippet_ids` still approved, loading each snippet and its suggested text once per
+    delivery batch (`cache`): a digest run sends the same few posts to thousands of people."""
     missing = [sid for sid in snippet_ids if sid not in cache]
     if missing:
         texts: dict[int, str] = {}
@@ -294,10 +293,24 @@ def items_for(user_id: int, snippet_ids: list[int], cache: dict) -> list[dict]:
             texts[sid] = text  # position 0 last: the first variant wins
         for s in Snippet.select().where(Snippet.id.in_(missing), Snippet.status == "approved"):
             cache[s.id] = (s, texts.get(s.id, s.title))
-    live = [sid for sid in snippet_ids if sid in cache]
-    codes = ensure_links(
+        for sid in missing:
+            cache.setdefault(sid, None)  # withdrawn since the row was written: not asked again
+    return [sid for sid in snippet_ids if cache[sid] is not None]
+
+
+def link_codes(user_id: int, live: list[int], cache: dict) -> dict[int, str]:
+    """{snippet id: this person's tracked-link code} for the posts of `live` that have a link."""
+    from server.tracked_links import ensure_links
+
+    return ensure_links(
         user_id, {sid: cache[sid][0].link_url for sid in live if cache[sid][0].link_url}
     )
+
+
+def share_items(live: list[int], codes: dict[int, str], cache: dict) -> list[dict]:
+    """The digest's entries: title, suggested text, share links carrying the tracked link."""
+    from server.tracked_links import tracked_url
+
     base = _base_url()
     items = []
     for sid in live:
@@ -313,6 +326,12 @@ def items_for(user_id: int, snippet_ids: list[int], cache: dict) -> list[dict]:
             }
         )
     return items
+
+
+def items_for(user_id: int, snippet_ids: list[int], cache: dict) -> list[dict]:
+    """The digest's entries for one person: title, suggested text, share links with their tracked link."""
+    live = live_snippets(snippet_ids, cache)
+    return share_items(live, link_codes(user_id, live, cache), cache)
 
 
 def _base_url() -> str:

@@ -96,8 +96,11 @@ def select_timezone() -> str:
 
 @contextmanager
 def language(lang: str | None) -> Iterator[None]:
-    """Render in `lang` (an email in its recipient's language), whatever the request's is."""
-    with force_locale(supported(lang) or "en"):
+    """Render in `lang` (an email in its recipient's language), whatever the request's is; a language Herald
+    does not speak falls back to the company's (the console's settings page)."""
+    from server.settings import default_language
+
+    with force_locale(supported(lang) or default_language()):
         yield
 
 
@@ -177,6 +180,10 @@ def status_label(value: str) -> str:
         "reminder": gettext("reminder"),
         "welcome": gettext("welcome"),
         "digest": gettext("digest"),
+        "proposal-accepted": gettext("proposal accepted"),
+        "proposal-declined": gettext("proposal declined"),
+        "chat": gettext("team chat"),
+        "recognition": gettext("recognition"),
         "error": gettext("error"),
         "warning": gettext("warning"),
         "info": gettext("info"),

@@ -328,6 +328,8 @@ class Outbox(BaseModel):
     claimed_at = DateTimeField(null=True)
     created_at = DateTimeField(default=utcnow)
     sent_at = DateTimeField(null=True)
+    # last_error as {"code", "params"} (server.outbox.NOTES): the console shows it in the reader's language.
+    note = JSONField(null=True)
 
     class Meta:
         indexes = ((("status", "next_attempt_at"), False), (("kind", "status"), False))

@@ -27,10 +27,94 @@ from functools import lru_cache
 from typing import Any
 
 from flask import current_app
+from flask_babel import force_locale, lazy_gettext
 
 from server.db import db
 from server.models import Outbox, utcnow
 from server.raw_sql import column, table
+
+# What the console says about a row (why it waits, failed or was cancelled), by code: stored as a code and its
+# parameters (`Outbox.note`) and translated when the console shows it, in the reader's language. Parameters are
+# names, numbers and the other side's own words (a mail server's answer), which are shown as they came.
+NOTES = {
+    "bounced_earlier": lazy_gettext(
+        "%(email)s bounced earlier (the mail server answered: %(answer)s)."
+    ),
+    "account_disabled": lazy_gettext("The account was disabled before this message went out."),
+    "joined": lazy_gettext(
+        "The person joined (or the invitation was withdrawn) before this went out."
+    ),
+    "reminders_off": lazy_gettext("The person turned invitation reminders off."),
+    "digest_off": lazy_gettext("The person turned the weekly digest off before it went out."),
+    "recognition_off": lazy_gettext("The person turned recognition off before this went out."),
+    "recognition_unsubscribed": lazy_gettext("The person unsubscribed from the recognition email."),
+    "proposals_off": lazy_gettext("The person turned mail about their proposals off."),
+    "proposal_deleted": lazy_gettext("The proposal was deleted before this went out."),
+    "unknown_kind": lazy_gettext("Unknown message kind %(kind)s."),
+    "compose_failed": lazy_gettext("Cannot compose the message: %(error)s"),
+    "uncertain_resend": lazy_gettext(
+        "The worker stopped while the mail server was confirming this message; sent again (the "
+        "recipient may get it twice)."
+    ),
+    "gave_up": lazy_gettext("Gave up after %(attempts)s attempts. Last error: %(error)s"),
+    "smtp_not_configured": lazy_gettext("No mail server is configured: set HERALD_SMTP_HOST."),
+    "smtp_sign_in_refused": lazy_gettext("The mail server refused the sign-in: %(answer)s"),
+    "smtp_unreachable": lazy_gettext("Cannot reach the mail server %(server)s: %(error)s"),
+    "smtp_connection_failed": lazy_gettext("The connection to the mail server failed: %(error)s"),
+    "smtp_refused": lazy_gettext("The mail server refused: %(answer)s"),
+    "smtp_try_later": lazy_gettext("The mail server asked to try later: %(answer)s"),
+    "team_deleted": lazy_gettext("The team was deleted."),
+    "posts_gone": lazy_gettext("The posts were archived or expired before the message went out."),
+    "webhook_removed": lazy_gettext("The team's %(service)s webhook was removed."),
+    "webhook_refused": lazy_gettext("%(service)s webhook refused: %(error)s"),
+    "webhook_unresolved": lazy_gettext("%(service)s webhook: %(error)s"),
+    "chat_unreachable": lazy_gettext("Cannot reach %(service)s: %(error)s."),
+    "chat_answered": lazy_gettext("%(service)s answered HTTP %(status)s."),
+    "chat_answered_text": lazy_gettext("%(service)s answered HTTP %(status)s: %(answer)s."),
+    "chat_wait": lazy_gettext("%(error)s (asked to wait %(seconds)s s)"),
+    "chat_check_webhook": lazy_gettext(
+        "%(error)s Check the team's webhook URL in the console (Teams → Chat)."
+    ),
+}
+
+
+class Note:
+    """A row's note: a code of NOTES and its parameters (another Note may be one: "gave up ... last error").
+
+    str() is the English text, kept in `last_error` for logs and for rows shown by older code."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        if code not in NOTES:
+            raise KeyError(code)
+        self.code, self.params = code, params
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "params": {
+                k: v.as_json() if isinstance(v, Note) else v for k, v in self.params.items()
+            },
+        }
+
+    def __str__(self) -> str:
+        with force_locale("en"):
+            return note_text(self.as_json())
+
+
+def note_text(note: dict | None, fallback: str | None = None) -> str:
+    """A stored note in the current language (the console reader's); `fallback` (the row's `last_error`)
+    for a row written before notes or with a code this version does not know."""
+    if not isinstance(note, dict) or note.get("code") not in NOTES:
+        return fallback or ""
+    params = {
+        k: note_text(v) if isinstance(v, dict) else v for k, v in (note.get("params") or {}).items()
+    }
+    return str(NOTES[note["code"]]) % params
+
+
+def _noted(note: Note) -> dict[str, Any]:
+    return {"last_error": str(note)[:2000], "note": note.as_json()}
+
 
 ACTIVE = ("sending", "committing")
 STATUSES = ("pending", "sending", "committing", "sent", "failed", "cancelled")
@@ -87,8 +171,7 @@ def take_over_abandoned(now: datetime | None = None) -> int:
             Outbox.update(
                 status="pending",
                 claimed_by=None,
-                last_error="The worker stopped while the mail server was confirming this message; "
-                "sent again (the recipient may get it twice).",
+                **_noted(Note("uncertain_resend")),
             )
             .where(Outbox.status == "committing", Outbox.claimed_at < stale)
             .execute()
@@ -164,30 +247,30 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(seconds, int(cfg["OUTBOX_RETRY_MAX_SECONDS"])))
 
 
-def mark_retry(row: Outbox, worker: str, error: str, not_before: datetime | None = None) -> str:
+def mark_retry(row: Outbox, worker: str, error: Note, not_before: datetime | None = None) -> str:
     """A temporary failure: try again after the backoff, or give up (`failed`) after OUTBOX_MAX_ATTEMPTS.
 
     `not_before`: the receiver said when to come back (HTTP 429 Retry-After); never sooner than that."""
     if row.attempts >= int(current_app.config["OUTBOX_MAX_ATTEMPTS"]):
-        mark_failed(row, worker, f"Gave up after {row.attempts} attempts. Last error: {error}")
+        mark_failed(row, worker, Note("gave_up", attempts=row.attempts, error=error))
         return "failed"
     Outbox.update(
         status="pending",
         claimed_by=None,
-        last_error=error[:2000],
+        **_noted(error),
         next_attempt_at=max(utcnow() + backoff(row.attempts), not_before or utcnow()),
     ).where(_mine(row, worker)).execute()
     return "pending"
 
 
-def mark_failed(row: Outbox, worker: str, error: str) -> None:
-    Outbox.update(status="failed", claimed_by=None, last_error=error[:2000]).where(
+def mark_failed(row: Outbox, worker: str, error: Note) -> None:
+    Outbox.update(status="failed", claimed_by=None, **_noted(error)).where(
         _mine(row, worker)
     ).execute()
 
 
-def cancel(row: Outbox, worker: str, reason: str) -> None:
-    Outbox.update(status="cancelled", claimed_by=None, last_error=reason[:2000]).where(
+def cancel(row: Outbox, worker: str, reason: Note) -> None:
+    Outbox.update(status="cancelled", claimed_by=None, **_noted(reason)).where(
         _mine(row, worker)
     ).execute()
 

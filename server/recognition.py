@@ -278,27 +278,46 @@ def points_for(user_ids: list[int], start: datetime, end: datetime) -> dict[int,
 
 
 def template_problems(templates: dict) -> list[str]:
-    """Placeholders other than PLACEHOLDERS would reach people as literal braces: refused."""
+    """Placeholders other than PLACEHOLDERS would reach people as literal braces: refused.
+
+    In the reader's language (the admin's in the console, the request's in the API): whole sentences per
+    template and part, since a translation cannot be glued together from "top contributors'" and "subject"."""
     problems = []
+    available = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
     for kind in TEMPLATE_KINDS:
         for part in ("subject", "body"):
             text = str((templates.get(kind) or {}).get(part) or "")
+            empty, uses = _problem_texts()[(kind, part)]
             if not text.strip():
-                problems.append(f"The {_label(kind)} {part} must not be empty.")
+                problems.append(empty)
             unknown = sorted({m for m in _PLACEHOLDER.findall(text) if m not in PLACEHOLDERS})
             if unknown:
-                problems.append(
-                    f"The {_label(kind)} {part} uses "
-                    + ", ".join("{" + u + "}" for u in unknown)
-                    + "; available: "
-                    + ", ".join("{" + p + "}" for p in PLACEHOLDERS)
-                    + "."
-                )
+                used = ", ".join("{" + u + "}" for u in unknown)
+                problems.append(uses % {"unknown": used, "available": available})
     return problems
 
 
-def _label(kind: str) -> str:
-    return {"top": "top contributors'", "first_share": "first share"}[kind]
+def _problem_texts() -> dict[tuple[str, str], tuple[str, str]]:
+    from flask_babel import gettext as _
+
+    return {
+        ("top", "subject"): (
+            _("The top contributors' subject must not be empty."),
+            _("The top contributors' subject uses %(unknown)s; available: %(available)s."),
+        ),
+        ("top", "body"): (
+            _("The top contributors' body must not be empty."),
+            _("The top contributors' body uses %(unknown)s; available: %(available)s."),
+        ),
+        ("first_share", "subject"): (
+            _("The first share subject must not be empty."),
+            _("The first share subject uses %(unknown)s; available: %(available)s."),
+        ),
+        ("first_share", "body"): (
+            _("The first share body must not be empty."),
+            _("The first share body uses %(unknown)s; available: %(available)s."),
+        ),
+    }
 
 
 def fill(text: str, values: dict[str, Any]) -> str:

@@ -21,6 +21,9 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "emv_currency": "USD",
     # Four-eyes review: an admin cannot approve a snippet draft they wrote or last edited.
     "four_eyes": False,
+    # The company's language (one of server.i18n.LANGUAGES): chat posts (a channel has many readers), and mail to
+    # someone whose own language Herald does not speak.
+    "default_language": "en",
     # Guidelines: the policy's on_post.errors_left ("note" when True), see server.policy_store
     "post_anyway_note": False,
     # Weekly digest and reminders (server.digest, server.reminders), in the company's time zone.
@@ -70,6 +73,13 @@ def is_extension_origin(origin: str) -> bool:
 def get_setting(key: str) -> Any:
     row = Setting.get_or_none(Setting.key == key)
     return DEFAULT_SETTINGS.get(key) if row is None else row.value
+
+
+def default_language() -> str:
+    """The company's language as set in the console, or English (a stored value Herald no longer speaks)."""
+    from server.i18n import supported
+
+    return supported(get_setting("default_language")) or "en"
 
 
 def set_setting(key: str, value: Any) -> None:

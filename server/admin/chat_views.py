@@ -12,6 +12,7 @@ from server import chat
 from server.admin import forms
 from server.admin.core import admin_required, bp
 from server.models import Outbox, Team
+from server.outbox import note_text
 
 SERVICE = "<any(slack, teams):service>"
 PLACEHOLDERS = {
@@ -51,6 +52,7 @@ def _page(team: Team, errors: dict[str, str] | None = None, typed: dict[str, str
             errors=errors or {},
             typed=typed or {},
             recent=_recent(team.id),
+            note_text=note_text,
         ),
         status,
     )

@@ -48,6 +48,7 @@ def queue():
         failed=failed,
         waiting=waiting,
         smtp=smtp_settings(),
+        note_text=outbox.note_text,
     )
 
 

@@ -11,6 +11,7 @@ from server import oidc
 from server.admin import forms
 from server.admin.auth_views import sso_redirect_uri
 from server.admin.core import admin_required, bp
+from server.i18n import LANGUAGE_NAMES, LANGUAGES
 from server.models import NETWORKS, db
 from server.request_limits import MAX_INT, strict_int
 from server.settings import all_settings, is_extension_origin, set_setting
@@ -132,6 +133,15 @@ def settings_save():
         safe_link(values["program_logo_url"]) and values["program_logo_url"].startswith("https://")
     ):
         errors.append("The logo URL must be an https:// address.")
+    if "default_language" in request.form:  # a form without the field changes nothing of it
+        values["default_language"] = forms.text("default_language")
+    if values.get("default_language", "en") not in LANGUAGES:
+        errors.append(
+            _(
+                "Company language: one of %(languages)s.",
+                languages=", ".join(LANGUAGE_NAMES.values()),
+            )
+        )
     if values["default_expiry_days"] is not None and not 1 <= values["default_expiry_days"] <= 3650:
         errors.append("Default expiry must be between 1 and 3650 days.")
     for origin in values["extension_origins"]:

@@ -92,3 +92,15 @@ def test_bad_values_are_explained_and_what_was_typed_stays(admin_console):
     assert "should be non-empty" not in page  # said once, in plain words
     assert "Hi {first_name}" in page  # the typed text is kept to fix
     assert saved()["points"]["click"] == 1 and saved()["top_n"] == 3
+
+
+def test_template_problems_are_said_in_the_admins_language(admin_console):
+    admin_console.post("/admin/language", {"language": "ru", "next": "/admin/"})
+    resp = admin_console.post(
+        "/admin/settings/recognition", form(top_body="Hi {first_name}", first_share_subject="")
+    )
+    assert resp.status_code == 422
+    page = html.unescape(resp.get_data(as_text=True))
+    assert "В тексте письма лучшим участникам есть {first_name}; доступны: {name}" in page
+    assert "Тема письма за первую публикацию не может быть пустой." in page
+    assert "must not be empty" not in page and "available:" not in page

@@ -492,3 +492,126 @@ def test_writing_a_message_twice_keeps_one_row_and_says_so(app):
         enqueue("other:2", "welcome", "c@acme.test")  # a later row: a last-insert id moves on
         assert enqueue("welcome:42", "welcome", "a@acme.test") is False
         assert Outbox.select().where(Outbox.key == "welcome:42").count() == 1
+
+
+def test_digests_rendered_once_per_group_carry_each_persons_own_name_links_and_language(app, smtp):
+    """Same posts and week in numbers: the body is rendered once and each person's parts put in.
+
+    Every message must equal what rendering it alone gives (names with HTML specials escaped in the HTML part
+    and kept as written in the text, each person's own unsubscribe link and tracked links)."""
+    from server import unsubscribe
+    from server.digest import link_codes, live_snippets
+    from server.i18n import language
+    from server.mail_messages import _digest_render
+
+    people = [
+        make_user("zoe@acme.test", name="Zoë <O'Brien & Co>"),
+        make_user("ann@acme.test", name="Ann"),
+        make_user("bo@acme.test", name="Bo"),
+        make_user("ivan@acme.test", name="Иван", language="ru"),
+    ]
+    with db.connection_context():
+        _snippet("Launch day", featured=True)
+        _snippet("Field notes")
+    _digest_for(app)
+    with app.app_context(), db.connection_context():
+        for person in people:
+            [msg] = smtp.sink.to(person.email)
+            row = Outbox.get(Outbox.user == person.id, Outbox.kind == "digest")
+            user = User.get_by_id(person.id)
+            with language(user.language):
+                cache: dict = {}
+                live = live_snippets(row.payload["snippets"], cache)
+                stats = {"shares": 0, "clicks": 0, "points": None}
+                unsub = unsubscribe.url(user.id, "digest")
+                alone = _digest_render(
+                    row,
+                    user,
+                    live,
+                    link_codes(user.id, live, cache),
+                    stats,
+                    cache,
+                    user.name,
+                    unsub,
+                )
+            got = [part.replace("\r\n", "\n") for part in parts(msg)]
+            assert [msg["Subject"], *got] == [alone.subject, alone.text, alone.html]
+            assert msg["List-Unsubscribe"] == f"<{unsub}>"
+    zoe_text, zoe_html = parts(smtp.sink.to("zoe@acme.test")[0])
+    assert "Hello Zoë <O'Brien & Co>," in zoe_text
+    assert "Zoë &lt;O&#39;Brien &amp; Co&gt;" in zoe_html
+    ivan_text, _ = parts(smtp.sink.to("ivan@acme.test")[0])
+    assert "Иван" in ivan_text and "Hello" not in ivan_text
+
+
+def test_console_company_language_speaks_chat_posts_and_mail_to_people_in_other_languages(
+    app, client, smtp, admin, admin_headers
+):
+    """The settings page's company language: only the five Herald speaks; chat posts use it, and so does
+    mail to someone whose own language Herald does not offer (a Portuguese speaker gets Italian)."""
+    from server.chat import chat_language
+    from server.settings import get_setting
+
+    csrf = console_login(client)
+    page = client.get("/admin/settings").get_data(as_text=True)
+    assert '<option value="th" lang="th" >ไทย</option>' in page
+    form = {
+        "csrf_token": csrf,
+        "program_name": "Herald",
+        "default_expiry_days": "180",
+        "emv_currency": "USD",
+        **{f"{n}_{k}": "1" for n in ("linkedin", "x") for k in ("cpm", "cpc", "avg_audience")},
+    }
+    bad = client.post("/admin/settings", data={**form, "default_language": "pt"})
+    assert bad.status_code == 422
+    assert "Company language: one of English, Русский, Ελληνικά, Italiano, ไทย." in bad.get_data(
+        as_text=True
+    )
+    resp = client.post("/admin/settings", data={**form, "default_language": "it"})
+    assert resp.status_code == 302, resp.get_data(as_text=True)
+    assert 'value="it" lang="it" selected' in client.get("/admin/settings").get_data(as_text=True)
+    with app.app_context(), db.connection_context():
+        assert get_setting("default_language") == "it" and chat_language() == "it"
+    make_user("paulo@acme.test", name="Paulo", language="pt")
+    make_user("eve@acme.test", name="Eve", language="el")
+    with db.connection_context():
+        _snippet("Launch day")
+    _digest_for(app)
+    [paulo] = smtp.sink.to("paulo@acme.test")
+    assert paulo["Content-Language"] == "it"
+    assert parts(paulo)[0].startswith("Ciao Paulo,")
+    [eve] = smtp.sink.to("eve@acme.test")
+    assert eve["Content-Language"] == "el"  # her own language wins over the company's
+
+
+def test_the_queue_says_why_a_message_failed_in_the_admins_language(app, client, smtp, admin):
+    """Notes are stored as a code and its parameters and translated for whoever reads the queue; the mail
+    server's own answer is shown as it came."""
+    from server.outbox import enqueue, note_text
+
+    app.config["OUTBOX_MAX_ATTEMPTS"] = 1
+    smtp.sink.refuse.add("bad@acme.test")
+    with app.app_context(), db.connection_context():
+        enqueue("welcome:bad", "welcome", "bad@acme.test", user_id=make_user("bad@acme.test").id)
+    deliver(app)
+    smtp.stop()
+    with app.app_context(), db.connection_context():
+        enqueue("welcome:nia", "welcome", "nia@acme.test", user_id=make_user("nia@acme.test").id)
+        deliver_due()
+        enqueue("welcome:old", "welcome", "old@acme.test")
+        Outbox.update(status="failed", last_error="Written before notes.").where(
+            Outbox.key == "welcome:old"
+        ).execute()
+        gave_up = Outbox.get(Outbox.key == "welcome:nia")
+        assert gave_up.last_error.startswith("Gave up after 1 attempts. Last error: Cannot reach")
+        assert gave_up.note["code"] == "gave_up" and note_text(gave_up.note) == gave_up.last_error
+    csrf = console_login(client)
+    client.post("/admin/language", data={"language": "ru", "next": "/admin/", "csrf_token": csrf})
+    page = client.get("/admin/queue").get_data(as_text=True)
+    assert "Почтовый сервер отказал: 550" in page  # the bounce, with the server's own words
+    assert (
+        "Попыток: 1, больше не пытаемся. Последняя ошибка: Не удаётся связаться с почтовым" in page
+    )
+    assert "Written before notes." in page  # a row from before notes: its text as it was
+    assert "The mail server refused" not in page and "Gave up" not in page
+    assert "<td>Приветствие</td>" in page and "<td>welcome</td>" not in page
