@@ -8,7 +8,9 @@ importScripts(
   "store.js",
   "api.js",
   "queue.js",
-  "content.js"
+  "content.js",
+  "../bridge/adapters.js",
+  "sites.js"
 );
 
 (function (root) {
