@@ -39,5 +39,27 @@
     }
   }
 
-  root.HeraldAdapters = { KEY, builtIns, effective, all, load };
+  const MAX_LIMIT = 100000;
+
+  /** This account's post length limit on `site`: the employee's own setting (options page, X),
+   * else the number the page shows where the adapter's limit_selector points (X shows 25,000 to
+   * subscribers), else the adapter's limit. */
+  function accountLimit(site, settings, doc) {
+    if (!site) return null;
+    const own = settings && site.network === "x" ? settings.x_limit : null;
+    if (Number.isInteger(own) && own > 0 && own <= MAX_LIMIT) return own;
+    for (const sel of site.limit_selector || []) {
+      let el = null;
+      try {
+        el = doc.querySelector(sel);
+      } catch (_) {
+        continue; // a bad selector in an adapter must not break the others
+      }
+      const n = el ? parseInt((el.textContent || "").replace(/[^0-9]/g, ""), 10) : NaN;
+      if (n >= 1 && n <= MAX_LIMIT) return n;
+    }
+    return Number.isInteger(site.limit) ? site.limit : null;
+  }
+
+  root.HeraldAdapters = { KEY, builtIns, effective, all, load, accountLimit };
 })(globalThis);

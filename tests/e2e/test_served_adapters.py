@@ -204,3 +204,39 @@ def refusal(live_server, version: int):
         if found.get("version") == version:
             return found
     return None
+
+
+def test_the_x_limit_follows_the_page_and_the_employees_own_setting(signed_in, site_pages):
+    """A subscriber's X shows 25,000: the counter and the length hint follow the page, and the
+    limit the employee sets in the options wins over it."""
+    page = signed_in.context.new_page()
+    page.goto(f"{site_pages.x}?limit=25000")
+    composer = Composer(page, "x").open()
+    typed = "word " * 62  # 310 characters: over X's usual 280
+    page.click("[data-testid=tweetTextarea_0]")
+    page.keyboard.type(typed, delay=0)
+    poll(lambda: composer.model_text() == typed, message="the typed text in the editor")
+    counter = composer.panel.locator("#counter")
+    poll(lambda: counter.text_content() == "310 / 25,000", message="the subscriber's counter")
+    assert "over the limit" not in composer.panel_text("#findings")
+
+    options, frame = signed_in.open_options()
+    field = frame.locator("#x-limit")
+    poll(lambda: field.count(), message="the X limit field")
+    field.fill("300")
+    field.press("Tab")
+    poll(lambda: "Saved" in (frame.locator("body").text_content() or ""), message="saved")
+    poll(
+        lambda: counter.text_content() == "310 / 300 · 10 over the limit",
+        message="the counter with the employee's own limit",
+    )
+    poll(
+        lambda: "Shorten by 10 characters" in composer.panel_text(),
+        message="the length hint counted from the employee's limit",
+    )
+
+    field.fill("")
+    field.press("Tab")
+    poll(lambda: counter.text_content() == "310 / 25,000", message="back to what the page shows")
+    options.close()
+    page.close()
