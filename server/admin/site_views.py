@@ -47,6 +47,7 @@ def _page(typed: str = "", errors: list[dict] | None = None):
     body = render_template(
         "admin/sites.html",
         networks=networks,
+        labels={n["network"]: n["label"] for n in networks},
         reports=reports,
         typed=typed,
         errors=errors or [],
