@@ -228,7 +228,6 @@ class OptionsView:
             "max": 100000,
             "step": 1,
             "inputmode": "numeric",
-            "placeholder": "280",
             "value": options.x_limit_text(),
             "aria-describedby": "x-limit-help",
         }
