@@ -3,8 +3,7 @@
 (function (root) {
   "use strict";
   const Herald = root.Herald;
-  if (!heraldChrome.available || Herald.booted || Herald.booting) return;
-  Herald.booting = true; // the boot waits for one storage read: a second injection must not start another
+  if (!heraldChrome.available || Herald.booted) return;
 
   function setupAll() {
     for (const f of Herald.features) {
@@ -41,14 +40,13 @@
     } catch (_) {}
   }
 
-  /** The server served a newer adapter (or the admin rolled back): this page switches to it
-   * without a reload. Composers found with the old selectors are forgotten, then found again. */
-  function onStorageChanged(changes, area) {
-    const key = root.HeraldAdapters.KEY;
-    if (area !== "local" || !changes[key] || !Herald.booted) return;
-    Herald.servedSites = changes[key].newValue || {};
+  /** Use the served adapters in `stored` (worker/sites.js keeps them in chrome.storage.local):
+   * at boot, and whenever the server serves a newer one or the admin rolls back. The page switches
+   * without a reload: composers found with the old selectors are forgotten, then found again. */
+  function useServed(stored) {
+    Herald.servedSites = stored || {};
     const next = Herald.siteForLocation(root.location);
-    if (!next || JSON.stringify(next) === JSON.stringify(Herald.state.site)) return;
+    if (!Herald.booted || !next || JSON.stringify(next) === JSON.stringify(Herald.state.site)) return;
     teardownAll();
     for (const c of [...Herald.state.composers]) Herald.emit("composer-removed", c);
     Herald.state.composers.clear();
@@ -66,12 +64,16 @@
     }
   }
 
-  // The stored served adapters first (one storage read), then the features.
-  root.HeraldAdapters.load().then((stored) => {
-    Herald.servedSites = stored;
-    boot();
+  // Boot at once with the built-in adapters (no wait on the host page's load); a served one,
+  // when the worker stored one, replaces it after one storage read (bridge/adapters.js).
+  boot();
+  if (Herald.booted) {
+    root.HeraldAdapters.load().then(useServed);
     try {
-      heraldChrome.api.storage.onChanged.addListener(onStorageChanged);
+      heraldChrome.api.storage.onChanged.addListener((changes, area) => {
+        const key = root.HeraldAdapters.KEY;
+        if (area === "local" && changes[key]) useServed(changes[key].newValue);
+      });
     } catch (_) {}
-  });
+  }
 })(globalThis);
