@@ -432,6 +432,41 @@ class Proposal(BaseModel):
         indexes = ((("user", "created_at"), False), (("status", "created_at"), False))
 
 
+class SiteAdapter(BaseModel):
+    """One uploaded version of a network's site adapter (shared_schemas/sites/adapter). At most one
+    row per network is `active`: the one GET /api/v1/sites serves; none active means the built-in
+    adapter (extension/sites). Rows are never edited, so rolling back is choosing an older row."""
+
+    network = CharField()
+    version = IntegerField()
+    body = JSONField()
+    active = BooleanField(default=False)
+    uploaded_by = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    uploaded_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "site_adapter"
+        indexes = ((("network", "version"), True),)
+
+
+class AdapterReport(BaseModel):
+    """What one installation of the extension last said it runs: its version and the adapter
+    version per network, and the last served adapter it refused (so the console can tell a bad
+    upload from an old extension). One row per user and installation, updated in place."""
+
+    user = ForeignKeyField(User, backref="+", on_delete="CASCADE")
+    installation = CharField(max_length=64)
+    extension_version = CharField(max_length=32)
+    adapters = JSONField(default=dict)
+    refused = JSONField(null=True)
+    first_seen_at = DateTimeField(default=utcnow)
+    last_seen_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "adapter_report"
+        indexes = ((("user", "installation"), True),)
+
+
 ALL_MODELS = [
     Team,
     User,
@@ -458,4 +493,6 @@ ALL_MODELS = [
     FeedEntry,
     ChatWebhook,
     Proposal,
+    SiteAdapter,
+    AdapterReport,
 ]

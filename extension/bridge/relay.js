@@ -29,7 +29,7 @@
   async function pushState() {
     const state = await heraldChrome.send({ type: "get-state", network: Herald.state.site.network });
     if (!state || state.ok === false) {
-      lastData = { type: "data", signed_in: false, program: null, suggestions: null, policy: null, offline: true };
+      lastData = { type: "data", signed_in: false, program: null, suggestions: null, policy: null, offline: true, account_limit: accountLimit(null) };
     } else {
       lastData = {
         type: "data",
@@ -43,9 +43,15 @@
         // employee reads, stored on the server (options page): theirs come first in the panel.
         language: (state.settings && state.settings.language) || null,
         languages: (state.user && state.user.languages) || [state.user && state.user.language].filter(Boolean),
+        account_limit: accountLimit(state.settings),
       };
     }
     toPanel(lastData);
+  }
+
+  // The counter's limit for this account (X: 25,000 for subscribers), see adapters.js.
+  function accountLimit(settings) {
+    return root.HeraldAdapters ? root.HeraldAdapters.accountLimit(Herald.state.site, settings, document) : null;
   }
 
   function sendText(c, text) {
@@ -182,6 +188,7 @@
           sendText(c, Herald.readText(c.editable, c.site));
           // A composer opened: ask the server whether anything changed (ETag, 304 when not).
           heraldChrome.send({ type: "refresh-content", max_age_seconds: FRESH_SECONDS });
+          pushState(); // the limit the page shows may have appeared with the composer
         }),
         Herald.on("panel-shown", ({ visible, focus }) => {
           toPanel({ type: "shown", visible, focus, theme: Herald.siteTheme() });

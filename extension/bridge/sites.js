@@ -1,5 +1,6 @@
 /* Site adapters are data (extension/sites/*.json, embedded by the build into generated.js,
- * with any --site-origin hosts added). This file only picks the adapter for this page. */
+ * with any --site-origin hosts added; newer ones may come from the company server, see
+ * adapters.js). This file only picks the adapter for this page. */
 (function (root) {
   "use strict";
   const Herald = root.Herald;
@@ -13,7 +14,8 @@
   }
 
   Herald.siteForLocation = function (loc) {
-    const sites = (root.HeraldGenerated && root.HeraldGenerated.sites) || {};
+    // The adapters in use: built in, or newer ones the server served (bridge/adapters.js).
+    const sites = root.HeraldAdapters ? root.HeraldAdapters.all(Herald.servedSites) : (root.HeraldGenerated && root.HeraldGenerated.sites) || {};
     for (const site of Object.values(sites)) {
       const hosts = new Set([...(site.hosts || []), ...(site.extra_origins || []).map(hostOf)]);
       if (hosts.has(loc.host)) {

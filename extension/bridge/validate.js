@@ -1,7 +1,7 @@
 /* Table-driven message validator. The table is shared_schemas/messages/*.schema.json, embedded
  * by the build into bridge/generated.js (and worker/generated.js). Why a subset interpreter and
  * not a JSON Schema library: content scripts must stay small, and our schemas only use
- * type, const, enum, required, properties, items, minimum/maximum, minLength/maxLength, maxItems and anyOf. Unknown keywords are ignored. */
+ * type, const, enum, required, properties, items, minimum/maximum, minLength/maxLength, min/maxItems and anyOf. Unknown keywords are ignored. */
 (function (root) {
   "use strict";
 
@@ -36,6 +36,7 @@
     }
     if (Array.isArray(v)) {
       if (schema.maxItems != null && v.length > schema.maxItems) errors.push(`${path}: too many items`);
+      if (schema.minItems != null && v.length < schema.minItems) errors.push(`${path}: too few items`);
       if (schema.items) v.forEach((item, i) => check(schema.items, item, `${path}[${i}]`, errors));
     }
     if (v && typeof v === "object" && !Array.isArray(v)) {
@@ -72,6 +73,14 @@
     return { ok: errors.length === 0, errors };
   }
 
+  /** Any value against a schema of the same subset (a served site adapter): the errors, [] when valid. */
+  function validateValue(schema, value) {
+    const errors = [];
+    check(schema, value, "$", errors);
+    return errors;
+  }
+
   root.HeraldValidate = validateMessage;
+  root.HeraldValidateValue = validateValue;
   if (root.Herald) root.Herald.validate = validateMessage;
 })(globalThis);

@@ -69,6 +69,10 @@
         }
       });
     }
+    if (!offline) {
+      // Site adapters the company serves (worker/sites.js): content scripts follow through storage.
+      await step("sites", () => root.HeraldSites.refresh());
+    }
     if (cache.offline !== offline) changed = true;
     cache.offline = offline;
     cache.errors = errors;

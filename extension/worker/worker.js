@@ -8,7 +8,9 @@ importScripts(
   "store.js",
   "api.js",
   "queue.js",
-  "content.js"
+  "content.js",
+  "../bridge/adapters.js",
+  "sites.js"
 );
 
 (function (root) {
@@ -222,6 +224,7 @@ importScripts(
       const { settings } = await Store.get("settings");
       if (typeof m.notifications === "boolean") settings.notifications = m.notifications;
       if ("language" in m) settings.language = m.language;
+      if ("x_limit" in m) settings.x_limit = m.x_limit; // null: what X's page shows
       await Store.set({ settings });
       await broadcast();
       return { ok: true };

@@ -1,6 +1,8 @@
 """Every finding of the starter policy offers the employee something to do, and findings of one
 rule are grouped with their matched words as chips (herald_hints under CPython, real engine)."""
 
+import json
+
 import herald_hints
 import pytest
 from herald_i18n import Strings
@@ -102,3 +104,28 @@ def test_the_panel_shows_rule_messages_in_the_employees_language(starter, langua
     )
     [finding] = by_rule(analysis, "respectful-language")
     assert finding["message"] == expected
+
+
+def test_the_account_limit_moves_the_counter_and_the_length_hint(starter):
+    """X Premium: 25,000. The counter, the over-length finding and its fix follow the account's
+    limit where the policy keeps X's default; a company's own lower limit stays."""
+    text = "word " * 62  # 310 weighted characters on X
+    subscriber = herald_hints.with_account_limit(starter, "x", 25000)
+    analysis = analyze(subscriber, text, "x")
+    assert analysis["limit"] == 25000 and analysis["length"] == 310
+    assert by_rule(analysis, "length-and-hashtags") == []
+    assert analysis["limit"] == herald_hints.length_limit("x", subscriber)
+    # Over the account's own limit: the same "shorten by" guidance, counted from it.
+    small = herald_hints.with_account_limit(starter, "x", 300)
+    assert [f["fixes"] for f in by_rule(analyze(small, text, "x"), "length-and-hashtags")] == [
+        [{"shorten": 10}]
+    ]
+    # The default policy is untouched (the engine caches by hash: the copy has its own).
+    assert analyze(starter, text, "x")["limit"] == 280
+    assert subscriber["hash"] != starter["hash"]
+    # A company that set 200 on X keeps 200 for everyone.
+    strict = json.loads(json.dumps(starter))
+    strict["limits"]["x"]["max_length"] = 200
+    assert herald_hints.with_account_limit(strict, "x", 25000)["limits"]["x"]["max_length"] == 200
+    # No policy yet: the counter already shows the account's limit.
+    assert herald_hints.analyze(None, len, "x", "hi", None, account_limit=25000)["limit"] == 25000

@@ -245,3 +245,22 @@ def test_the_last_language_cannot_be_cleared_and_no_choice_means_the_interface_l
     options.set_reads("it", False)
     assert len(sent) == count  # nothing sent: at least one language stays
     assert options.reads() == ["it"]
+
+
+def test_the_x_limit_is_saved_as_a_whole_number_or_cleared_and_a_bad_one_stays_in_the_field():
+    options, sent = make_options()
+    options.handle({"type": "options:init", "locale": "en"})
+    reply(options, sent, {"signed_in": True, "settings": {"notifications": True}})
+    assert options.x_limit_text() == ""
+    options.set_x_limit("25000")
+    assert sent[-1]["message"] == {"type": "set-settings", "x_limit": 25000}
+    reply(options, sent, {"ok": True})
+    assert options.x_limit_text() == "25000" and not options.x_limit_invalid()
+    count = len(sent)
+    options.set_x_limit("25,5")
+    assert len(sent) == count, "an invalid limit is not sent"
+    assert options.x_limit_invalid() and options.x_limit_text() == "25,5"
+    assert options.strings.get("x_limit_invalid").startswith("Enter a whole number from 1")
+    options.set_x_limit("")
+    assert sent[-1]["message"] == {"type": "set-settings", "x_limit": None}
+    assert not options.x_limit_invalid()

@@ -85,6 +85,11 @@ ROUTES: dict[tuple[str, str], str] = {
     ("/api/v1/guidelines/<rule_id>", "DELETE"): "admin",
     ("/api/v1/policy", "GET"): "employee",
     ("/api/v1/policy/check", "POST"): "admin",
+    # --- API: site adapters (server.site_adapters) ---
+    ("/api/v1/sites", "GET"): "employee",
+    ("/api/v1/sites", "POST"): "admin",
+    ("/api/v1/sites/<network>/activate", "POST"): "admin",
+    ("/api/v1/sites/report", "POST"): "employee",
     # --- Tracked links ---
     ("/r/<code>", "GET"): "public",
     # --- Invitation page (console) ---
@@ -147,6 +152,9 @@ ROUTES: dict[tuple[str, str], str] = {
     # --- Background jobs: queue, digest preview (console); unsubscribe (signed link, no sign-in) ---
     ("/admin/queue", "GET"): "admin",
     ("/admin/queue/<int:row_id>/retry", "POST"): "admin",
+    ("/admin/sites", "GET"): "admin",
+    ("/admin/sites/upload", "POST"): "admin",
+    ("/admin/sites/<network>/activate", "POST"): "admin",
     ("/admin/digest", "GET"): "admin",
     ("/admin/digest/<int:user_id>/email.html", "GET"): "admin",
     ("/unsubscribe/<token>", "GET"): "public",

@@ -241,7 +241,7 @@ class PanelController:
         if self.network == "x" and self.x_weighted_length is None and self.load_checker_now:
             self.load_checker_now()  # X's weighted length comes with the guidelines
         measure = self.x_weighted_length or len
-        limit = herald_hints.length_limit(self.network, self._policy())
+        limit = herald_hints.length_limit(self.network, self._policy(), self._account_limit())
         if herald_hints.text_length(self.network, tagged, measure) > limit:
             return text, self.strings.get(
                 "hashtag_over_limit", hashtag=hashtag, limit=self.strings.number(limit)
@@ -321,11 +321,28 @@ class PanelController:
     # Checking --------------------------------------------------------------------------------
 
     def _policy(self):
-        return (self.data or {}).get("policy")
+        """The company's policy with this account's length limit (X: 25,000 for subscribers)."""
+        policy, limit = (self.data or {}).get("policy"), self._account_limit()
+        key = (id(policy), self.network, limit)
+        cached = getattr(self, "_effective_policy", None)
+        if cached is None or cached[0] != key:  # once per policy or limit, not per keystroke
+            cached = self._effective_policy = (
+                key,
+                herald_hints.with_account_limit(policy, self.network, limit),
+            )
+        return cached[1]
+
+    def _account_limit(self):
+        """What the bridge found for this account: the options page's limit, else the one the
+        page shows, else the adapter's (None before the first data)."""
+        value = (self.data or {}).get("account_limit")
+        return value if isinstance(value, int) and value > 0 else None
 
     def _analyze(self, text):
         if self.check is None:  # guidelines still loading: count only
-            return herald_hints.analyze(None, len, self.network, text, None)
+            return herald_hints.analyze(
+                None, len, self.network, text, None, account_limit=self._account_limit()
+            )
         return herald_hints.analyze(
             self.check,
             self.x_weighted_length,

@@ -118,18 +118,47 @@ def summary(findings):
     return len(findings), errors
 
 
-def length_limit(network, policy):
-    """The policy's limit for the network when it sets one (it is the company's rule)."""
+def length_limit(network, policy, account_limit=None):
+    """The policy's limit for the network when it sets one (it is the company's rule); without a
+    policy, the account's own limit (see with_account_limit), else the network's default."""
     try:
         return int(policy["limits"][network]["max_length"])
     except (KeyError, TypeError, ValueError):
-        return LIMITS.get(network, LIMITS["linkedin"])
+        return account_limit or LIMITS.get(network, LIMITS["linkedin"])
 
 
-def analyze(check, x_weighted_length, network, text, policy, language=None):
+def with_account_limit(policy, network, account_limit):
+    """The policy as this employee's account sees it: X's limit depends on the account (25,000
+    for subscribers; the page shows it, or the employee set it in the options). Wherever the policy
+    says the network's default length (280 on X, filled in when the company set none), the
+    account's limit replaces it; a limit the company chose itself stays. The counter, the length
+    finding and its "shorten by" fix all read the result, so they agree."""
+    default = LIMITS.get(network)
+    if not policy or not account_limit or account_limit == default:
+        return policy
+    limits = dict(policy.get("limits") or {})
+    if network in limits and limits[network].get("max_length") == default:
+        limits[network] = dict(limits[network], max_length=account_limit)
+    rules = []
+    for rule in policy.get("rules") or []:
+        lengths = rule.get("max_length") if isinstance(rule, dict) else None
+        if lengths and lengths.get(network) == default:
+            rule = dict(rule, max_length=dict(lengths, **{network: account_limit}))
+        rules.append(rule)
+    # A hash of its own: the engine caches plans by hash, and these rules differ.
+    return dict(
+        policy,
+        limits=limits,
+        rules=rules,
+        hash=str(policy.get("hash")) + ":" + network + "=" + str(account_limit),
+    )
+
+
+def analyze(check, x_weighted_length, network, text, policy, language=None, account_limit=None):
     """Findings (most severe first, then by position), highlight ranges and the counter.
 
-    `language`: the employee's; rules the policy wrote in it speak it, others its default."""
+    `language`: the employee's; rules the policy wrote in it speak it, others its default.
+    `account_limit`: the counter's limit while there is no policy (see with_account_limit)."""
     findings = []
     if policy is not None and text:
         size = len(text)
@@ -144,7 +173,7 @@ def analyze(check, x_weighted_length, network, text, policy, language=None):
         if f["end"] > f["start"]
     ]
     length = text_length(network, text, x_weighted_length)
-    limit = length_limit(network, policy)
+    limit = length_limit(network, policy, account_limit)
     _mark_over_length(findings, len(text), length, limit)
     return {"findings": findings, "ranges": ranges, "length": length, "limit": limit}
 

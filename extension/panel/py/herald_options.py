@@ -85,6 +85,20 @@ def parse_followers(text):
     return True, int(text)
 
 
+X_LIMIT_MAX = 100000
+
+
+def parse_x_limit(text):
+    """X post limit field -> (ok, value). Empty means what X's page shows (None); else a whole
+    number from 1 to X_LIMIT_MAX (X Premium allows 25,000)."""
+    text = str(text or "").strip()
+    if not text:
+        return True, None
+    if not (text.isdigit() and text.isascii()) or not 1 <= int(text) <= X_LIMIT_MAX:
+        return False, None
+    return True, int(text)
+
+
 class OptionsController:
     def __init__(self, catalogs, send, view, new_id):
         self.catalogs = catalogs
@@ -100,6 +114,7 @@ class OptionsController:
         self.profile_error = None
         self.profile_section = "participation"
         self.followers_draft = None  # what was typed into the follower field but not saved
+        self.x_limit_draft = None  # what was typed into the X limit field, when it is not valid
         self.sso = None  # {server_url, provider_name} when that server offers single sign-on
         # The employee's own records on the server (GET /me/data), shown under "What Herald records".
         self.my_data = None
@@ -291,6 +306,26 @@ class OptionsController:
     def set_language(self, language):
         self._use_language(language)
         self._save({"language": language})
+
+    def set_x_limit(self, text):
+        """The employee's own limit on X (the panel's counter and length hint follow it)."""
+        ok, value = parse_x_limit(text)
+        if not ok:
+            self.x_limit_draft = str(text or "")
+            self.saved = False
+            self.view.render(self)
+            return
+        self.x_limit_draft = None
+        self._save({"x_limit": value})
+
+    def x_limit_text(self):
+        if self.x_limit_draft is not None:
+            return self.x_limit_draft
+        value = self.settings().get("x_limit")
+        return "" if value is None else str(value)
+
+    def x_limit_invalid(self):
+        return self.x_limit_draft is not None
 
     def set_notifications(self, enabled):
         self._save({"notifications": bool(enabled)})

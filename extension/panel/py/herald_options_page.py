@@ -215,6 +215,42 @@ class OptionsView:
             {"id": "notifications", "type": "checkbox", "checked": options.notifications_enabled()},
             on={"change": lambda event: options.set_notifications(by_id("notifications").checked)},
         )
+
+        def save_x_limit(event):
+            node = by_id("x-limit")
+            # A number field reports "" for text it cannot parse: that is not "use what X shows".
+            options.set_x_limit("?" if node.validity.badInput else node.value)
+
+        x_limit_attrs = {
+            "id": "x-limit",
+            "type": "number",
+            "min": 1,
+            "max": 100000,
+            "step": 1,
+            "inputmode": "numeric",
+            "value": options.x_limit_text(),
+            "aria-describedby": "x-limit-help",
+        }
+        if options.x_limit_invalid():
+            x_limit_attrs["aria-invalid"] = "true"
+        x_limit = el(
+            "div",
+            {"class": "field x-limit"},
+            [
+                el("label", {"for": "x-limit"}, text=strings.get("x_limit_label")),
+                el("input", x_limit_attrs, on={"change": save_x_limit}),
+                el(
+                    "p",
+                    {"id": "x-limit-help", "class": "help"},
+                    text=strings.get("x_limit_help"),
+                ),
+            ]
+            + (
+                [el("p", {"class": "error", "role": "alert"}, text=strings.get("x_limit_invalid"))]
+                if options.x_limit_invalid()
+                else []
+            ),
+        )
         return el(
             "section",
             {},
@@ -240,6 +276,7 @@ class OptionsView:
                         ),
                     ],
                 ),
+                x_limit,
                 el(
                     "p",
                     {"class": "saved", "role": "status"},
