@@ -39,6 +39,7 @@ _PAGES = (
     "chat_views",
     "proposal_views",
     "language_views",
+    "health_views",
 )
 
 

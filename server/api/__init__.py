@@ -28,6 +28,7 @@ RESOURCES = [
     "chat",
     "proposals",
     "recognition",
+    "health_reports",
 ]
 
 

@@ -1,0 +1,22 @@
+"""Health reports from the extension: counts only (server.site_health), idempotent on the batch id."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+
+from server import site_health
+from server.access import access
+from server.schemas import accepts, returns
+
+bp = Blueprint("health_reports", __name__, url_prefix="/api/v1/health-reports")
+
+
+@bp.post("")
+@access("employee")
+@accepts("health/report")
+@returns("health/report-result")
+def create(body):
+    """Counted once per batch id: a batch sent again (the answer was lost) comes back `duplicate`, and the
+    extension drops it either way. The sender is not stored."""
+    outcome = site_health.record(body)
+    return jsonify({"batch_id": body["batch_id"], "outcome": outcome})
