@@ -616,9 +616,55 @@ class OptionsView:
                 el("p", text=strings.get("records_intro")),
                 el("dl", {"class": "records"}, items),
                 el("p", {"class": "privacy"}, text=strings.get("records_draft_statement")),
+                self._health(options),
                 self._my_data(options) if options.signed_in() else None,
             ]
             + queue,
+        )
+
+    def _health(self, options):
+        """Site health counts (issue 13 §3) exactly as the worker will send them: counters only."""
+        strings = options.strings
+        health = (options.state or {}).get("health") or {}
+        counts = health.get("counts") or []
+        rows = [
+            [
+                str(c.get("site")),
+                str(c.get("adapter_version")),
+                strings.get("health_counter_" + str(c.get("counter"))),
+                str(c.get("hour") or "")[:16].replace("T", " ") + " UTC",
+                strings.number(c.get("count") or 0),
+            ]
+            for c in counts
+        ]
+        return el(
+            "div",
+            {"id": "health-counts", "aria-labelledby": "health-heading"},
+            [
+                el("h3", {"id": "health-heading"}, text=strings.get("health_heading")),
+                el(
+                    "p",
+                    {},
+                    text=strings.get(
+                        "health_intro", version=str(health.get("extension_version") or "")
+                    ),
+                ),
+                self._table(
+                    "health-table",
+                    [
+                        strings.get("health_col_site"),
+                        strings.get("health_col_adapter"),
+                        strings.get("health_col_counter"),
+                        strings.get("health_col_hour"),
+                        strings.get("health_col_count"),
+                    ],
+                    rows,
+                )
+                if rows
+                else el(
+                    "p", {"class": "muted", "id": "health-none"}, text=strings.get("health_none")
+                ),
+            ],
         )
 
     def _table(self, table_id, headers, rows):

@@ -1,0 +1,167 @@
+"""End-to-end, site health (issue 13 §3): the extension's counts of what happened in the fixture composers reach
+the console's health page, and no request the extension makes while an employee types and posts carries the
+draft or the page's address (the service worker's own fetches included: PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS
+in conftest.py)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+from e2e_support import ADMIN, PASSWORD, SUGGESTION_LINKEDIN, poll
+from test_extension import insert_suggestion, type_in_composer
+
+pytestmark = pytest.mark.browser
+
+
+def server_counts(live_server, site: str) -> dict[str, int]:
+    """What the server stored for `site`, by counter (straight from its database)."""
+    con = sqlite3.connect(live_server.db_path)
+    try:
+        rows = con.execute(
+            "SELECT counter, SUM(count) FROM health_count WHERE site = ? GROUP BY counter", (site,)
+        ).fetchall()
+    finally:
+        con.close()
+    return {counter: int(n) for counter, n in rows}
+
+
+def delta(after: dict, before: dict) -> dict:
+    return {
+        k: after.get(k, 0) - before.get(k, 0)
+        for k in set(after) | set(before)
+        if after.get(k, 0) != before.get(k, 0)
+    }
+
+
+def ask_for_herald(browser, page_marker: str) -> None:
+    """What the keyboard shortcut does (worker.js commands listener): toggle-panel to the tab."""
+    browser.worker().evaluate(
+        """async (marker) => {
+          const tabs = await chrome.tabs.query({});
+          const tab = tabs.find((t) => t.url && t.url.includes(marker));
+          await chrome.tabs.sendMessage(tab.id, { type: "toggle-panel" });
+        }""",
+        page_marker,
+    )
+
+
+def console_cells(browser, live_server, site: str) -> dict[str, str]:
+    """The health page's last-24-hours row for `site`, as an admin reads it."""
+    page = browser.context.new_page()
+    try:
+        page.goto(live_server.url + "/admin/health")
+        if "/admin/sign-in" in page.url:
+            page.fill("input[name=email]", ADMIN)
+            page.fill("input[name=password]", PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_selector("#health-24h")
+        article = page.locator(f"#health-24h article[data-site={site}]")
+        cells = article.locator("tbody tr").first.locator("td[data-counter]")
+        return {
+            cells.nth(i).get_attribute("data-counter"): (cells.nth(i).text_content() or "").strip()
+            for i in range(cells.count())
+        }
+    finally:
+        page.close()
+
+
+def test_health_counts_reach_the_console(signed_in, live_server, site_pages, open_composer):
+    before = server_counts(live_server, "linkedin")
+    # The employee asks for Herald on a page whose composer is not open: "not found".
+    idle = signed_in.context.new_page()
+    idle.goto(site_pages.linkedin + "?health-idle")
+    poll(lambda: idle.evaluate("() => !!document.querySelector('#start-post')"), message="page")
+    idle.wait_for_timeout(300)  # the bridge is set up at document_idle
+    ask_for_herald(signed_in, "health-idle")
+    idle.close()
+    # A composer opens (matched by the adapter), a suggestion goes in, the employee posts.
+    composer = open_composer("linkedin")
+    insert_suggestion(composer, SUGGESTION_LINKEDIN)
+    composer.press_post()
+    poll(lambda: composer.model_text() == "", message="the site cleared the composer")
+    expected = {"composer_not_found": 1, "post_detected": 1}
+    got = poll(
+        lambda: (
+            (d := delta(server_counts(live_server, "linkedin"), before))
+            and all(d.get(k) == v for k, v in expected.items())
+            and d.get("composer_opened", 0) >= 1
+            and d
+        ),
+        timeout=30,
+        message=f"the counts on the server (before: {before})",
+    )
+    assert got.get("matched_adapter") == got.get("composer_opened")
+    assert "insert_failed" not in got and "post_not_detected" not in got
+    after = server_counts(live_server, "linkedin")
+    cells = console_cells(signed_in, live_server, "linkedin")
+    assert cells["post_detected"] == str(after["post_detected"])
+    assert cells["composer_opened"] == str(after["composer_opened"])
+    assert cells["composer_not_found"].startswith(str(after["composer_not_found"]) + " (")
+    # Nothing left waiting in the extension once the server has it.
+    assert (
+        signed_in.worker().evaluate(
+            "async () => { const {health} = await chrome.storage.local.get('health');"
+            " return health.batches.length + Object.keys(health.pending).length; }"
+        )
+        == 0
+    )
+
+
+def test_no_request_carries_the_draft_or_the_page_address(
+    signed_in, live_server, site_pages, open_composer
+):
+    seen: list[dict] = []
+
+    def on_request(request):
+        try:
+            body = request.post_data or ""
+        except Exception:  # binary bodies
+            body = ""
+        seen.append(
+            {"method": request.method, "url": request.url, "body": body, "headers": request.headers}
+        )
+
+    context = signed_in.context
+    context.on("request", on_request)
+    secrets = {"linkedin": "Okapi-5521 quarterly numbers draft", "x": "Okapi-5521 layoffs rumour"}
+    try:
+        for site in ("linkedin", "x"):
+            composer = open_composer(site)
+            type_in_composer(composer, secrets[site])
+            composer.page.wait_for_timeout(
+                800
+            )  # checks, highlights, status: all that typing triggers
+            composer.press_post()
+            poll(lambda c=composer: c.model_text() == "", message=f"{site} cleared the composer")
+        poll(
+            lambda: (
+                composer.page.wait_for_timeout(20)
+                or {"/api/v1/shares", "/api/v1/health-reports"}
+                <= {r["url"].removeprefix(live_server.url) for r in seen if r["method"] == "POST"}
+            ),
+            timeout=30,
+            message=f"the share and health requests (seen: {[r['url'] for r in seen][-10:]})",
+        )
+    finally:
+        context.remove_listener("request", on_request)
+    fixture_origins = (site_pages.linkedin_origin, site_pages.x_origin)
+    # The pages' own loads are the site's requests; everything else is Herald's (worker, panel, options).
+    herald = [r for r in seen if not r["url"].startswith(fixture_origins)]
+    to_server = [r for r in herald if r["url"].startswith(live_server.url)]
+    assert to_server, "the extension's requests to the Herald server were captured"
+    forbidden = ["Okapi-5521", site_pages.linkedin, site_pages.x, "linkedin.html", "x.html"]
+    for r in herald:
+        # Extension pages load their own files with the page as referrer inside the browser; nothing
+        # of it leaves the machine. Every request that leaves the browser is checked whole.
+        headers = {} if r["url"].startswith("chrome-extension://") else r["headers"]
+        text = " ".join([r["url"], r["body"], json.dumps(headers)])
+        leaks = [f for f in forbidden if f in text]
+        assert not leaks, f"{r['method']} {r['url']} carries {leaks}"
+    reports = [json.loads(r["body"]) for r in to_server if r["url"].endswith("/health-reports")]
+    assert reports and all(
+        set(c) == {"hour", "site", "adapter_version", "counter", "count"}
+        for report in reports
+        for c in report["counts"]
+    )
