@@ -55,7 +55,10 @@ def site_health_thresholds():
     except ValueError:
         rate = min_count = -1
     if not (0 < rate <= 100) or not (1 <= min_count <= 100000):
-        flash(_("Enter a rate from 0.1 to 100 %% and a minimum count from 1 to 100,000."), "error")
+        flash(
+            _("Enter a rate in percent from 0.1 to 100 and a minimum count from 1 to 100,000."),
+            "error",
+        )
         return redirect(url_for("admin.site_health_page"))
     after = {"health_red_rate": rate, "health_min_count": min_count}
     if after != before:
