@@ -58,12 +58,16 @@
   Herald.feature({
     name: "health",
     setup() {
+      const opened = (c) => {
+        draftOf(c);
+        count("composer_opened");
+        count((c && c.via) === "fallback" ? "matched_fallback" : "matched_adapter");
+      };
+      // Composers found before this feature started (composer-finder scans at its own setup: X's
+      // inline composer is there at page load) count as opened too.
+      for (const c of Herald.state.composers) opened(c);
       removers = [
-        Herald.on("composer-added", (c) => {
-          draftOf(c);
-          count("composer_opened");
-          count((c && c.via) === "fallback" ? "matched_fallback" : "matched_adapter");
-        }),
+        Herald.on("composer-added", opened),
         Herald.on("composer-removed", onRemoved),
         Herald.on("text-changed", onText),
         Herald.on("post-pressed", ({ composer }) => {

@@ -20,7 +20,7 @@
   const BASE_DELAY = 5000;
   const MAX_DELAY = 30 * 60 * 1000;
   const REFUSED = new Set([400, 413, 415, 422]);
-  const EMPTY = { pending: {}, batches: [], attempts: 0, next_at: 0, dropped: 0, sent: 0 };
+  const EMPTY = { pending: {}, batches: [], attempts: 0, next_at: 0, dropped: 0, sent: 0, last: null };
   let timer = 0;
   let flushing = null;
   let again = false;
@@ -81,12 +81,16 @@
     heraldChrome.api.alarms.create("herald-health", { when: Math.max(when, Date.now() + 30000) });
   }
 
-  async function settle(batchId, outcome) {
+  async function settle(batch, outcome) {
     await Store.withLock(async () => {
       const h = await load();
-      h.batches = h.batches.filter((b) => b.batch_id !== batchId);
+      h.batches = h.batches.filter((b) => b.batch_id !== batch.batch_id);
       if (outcome === "dropped") h.dropped += 1;
-      else h.sent += 1;
+      else {
+        h.sent += 1;
+        // The options page shows the last report exactly as it went (transparency).
+        h.last = { sent_at: new Date().toISOString(), extension_version: batch.extension_version, counts: batch.counts };
+      }
       h.attempts = 0;
       h.next_at = 0;
       await save(h);
@@ -115,8 +119,8 @@
       } catch (e) {
         return backoff();
       }
-      if (res.ok) await settle(batch.batch_id, "sent");
-      else if (REFUSED.has(res.status)) await settle(batch.batch_id, "dropped");
+      if (res.ok) await settle(batch, "sent");
+      else if (REFUSED.has(res.status)) await settle(batch, "dropped");
       else return backoff();
     }
   }
@@ -145,11 +149,12 @@
     return null;
   }
 
-  /** For the options page: the counts as they will be sent (sealed first, then pending). */
+  /** For the options page: the counts as they will be sent (sealed first, then pending), and the
+   * last report as it was sent. */
   async function view() {
     const h = await load();
     const rows = [...h.batches.flatMap((b) => b.counts), ...rowsOf(h.pending)];
-    return { extension_version: version(), counts: rows, dropped: h.dropped, sent_batches: h.sent };
+    return { extension_version: version(), counts: rows, dropped: h.dropped, sent_batches: h.sent, last: h.last };
   }
 
   root.HeraldHealth = { count, flush, flushIfDue, view };

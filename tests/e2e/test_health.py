@@ -6,10 +6,12 @@ in conftest.py)."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import uuid
 
 import pytest
-from e2e_support import ADMIN, PASSWORD, SUGGESTION_LINKEDIN, poll
+from e2e_support import ADMIN, EMPLOYEE, PASSWORD, SUGGESTION_LINKEDIN, SUGGESTION_X, poll
 from test_extension import insert_suggestion, type_in_composer
 
 pytestmark = pytest.mark.browser
@@ -47,7 +49,7 @@ def ask_for_herald(browser, page_marker: str) -> None:
     )
 
 
-def console_cells(browser, live_server, site: str) -> dict[str, str]:
+def console_cells(browser, live_server, site: str, shot: str | None = None) -> dict[str, str]:
     """The health page's last-24-hours row for `site`, as an admin reads it."""
     page = browser.context.new_page()
     try:
@@ -57,6 +59,9 @@ def console_cells(browser, live_server, site: str) -> dict[str, str]:
             page.fill("input[name=password]", PASSWORD)
             page.click("button[type=submit]")
             page.wait_for_selector("#health-24h")
+        out = os.environ.get("HERALD_SCREENSHOTS")  # a folder: keep the page as png
+        if out and shot:
+            page.screenshot(path=f"{out}/{shot}.png", full_page=True)
         article = page.locator(f"#health-24h article[data-site={site}]")
         cells = article.locator("tbody tr").first.locator("td[data-counter]")
         return {
@@ -95,10 +100,40 @@ def test_health_counts_reach_the_console(signed_in, live_server, site_pages, ope
     assert got.get("matched_adapter") == got.get("composer_opened")
     assert "insert_failed" not in got and "post_not_detected" not in got
     after = server_counts(live_server, "linkedin")
-    cells = console_cells(signed_in, live_server, "linkedin")
+    cells = console_cells(signed_in, live_server, "linkedin", shot="console-health-green")
     assert cells["post_detected"] == str(after["post_detected"])
     assert cells["composer_opened"] == str(after["composer_opened"])
     assert cells["composer_not_found"].startswith(str(after["composer_not_found"]) + " (")
+    if os.environ.get(
+        "HERALD_SCREENSHOTS"
+    ):  # the red state too, from reports sent as the extension does
+        token = live_server.login(EMPLOYEE)
+        counts = [
+            ("composer_opened", 40),
+            ("composer_not_found", 7),
+            ("insert_failed", 2),
+            ("post_detected", 30),
+        ]
+        live_server.api(
+            "POST",
+            "/health-reports",
+            {
+                "batch_id": str(uuid.uuid4()),
+                "extension_version": "0.1.1",
+                "counts": [
+                    {
+                        "hour": _hour(),
+                        "site": "linkedin",
+                        "adapter_version": 2,
+                        "counter": c,
+                        "count": n,
+                    }
+                    for c, n in counts
+                ],
+            },
+            token,
+        )
+        console_cells(signed_in, live_server, "linkedin", shot="console-health-red")
     # Nothing left waiting in the extension once the server has it.
     assert (
         signed_in.worker().evaluate(
@@ -165,3 +200,85 @@ def test_no_request_carries_the_draft_or_the_page_address(
         for report in reports
         for c in report["counts"]
     )
+
+
+def options_health(browser, shot: str | None = None) -> str:
+    """The options page's "Site health counts" part, as the employee reads it."""
+    page, frame = browser.open_options()
+    try:
+        section = frame.locator("#health-counts")
+        poll(lambda: section.count(), timeout=15, message="the health counts on the options page")
+        section.scroll_into_view_if_needed()
+        out = os.environ.get("HERALD_SCREENSHOTS")
+        if out and shot:
+            page.screenshot(path=f"{out}/{shot}.png")
+        return section.text_content() or ""
+    finally:
+        page.close()
+
+
+def test_counts_wait_in_the_browser_while_the_server_is_away_and_arrive_once(
+    signed_in, live_server, open_composer
+):
+    before = server_counts(live_server, "x")
+    live_server.stop()
+    try:
+        composer = open_composer("x")
+        insert_suggestion(composer, SUGGESTION_X)
+        composer.press_post()
+        poll(lambda: composer.model_text() == "", message="the site cleared the composer")
+        # Durable: the counts sit in chrome.storage, and the options page lists them as they will go.
+        text = poll(
+            lambda: (
+                (t := options_health(signed_in)) and "Nothing waiting to be sent." not in t and t
+            ),
+            timeout=20,
+            message="the waiting counts on the options page",
+        )
+        waiting = text.split("Waiting to be sent")[1].split("Last report sent")[0]
+        assert "Composer opened" in waiting and "Post seen" in waiting
+        options_health(signed_in, shot="options-health-waiting")
+    finally:
+        live_server.start()
+    # Retried once the server is back (the worker wakes for the alarm or the next count).
+    signed_in.worker().evaluate("() => chrome.alarms.create('herald-health', {when: Date.now()})")
+    got = poll(
+        lambda: (
+            (d := delta(server_counts(live_server, "x"), before)).get("post_detected") == 1 and d
+        ),
+        timeout=60,
+        message="the counts on the server after it came back",
+    )
+    assert "insert_failed" not in got
+    assert got["composer_opened"] == got["matched_adapter"] >= 1
+    text = poll(
+        lambda: (t := options_health(signed_in)) and "Last report sent" in t and t,
+        timeout=15,
+        message="the last report on the options page",
+    )
+    assert "Nothing waiting to be sent." in text
+    options_health(signed_in, shot="options-health-sent")
+    # Exactly once: the same batch sent again (its answer lost) counts nothing more.
+    token = live_server.login(EMPLOYEE)
+    batch = {
+        "batch_id": str(uuid.uuid4()),
+        "extension_version": "0.1.0",
+        "counts": [
+            {
+                "hour": _hour(),
+                "site": "x",
+                "adapter_version": 1,
+                "counter": "post_detected",
+                "count": 1,
+            }
+        ],
+    }
+    assert live_server.api("POST", "/health-reports", batch, token)["outcome"] == "created"
+    assert live_server.api("POST", "/health-reports", batch, token)["outcome"] == "duplicate"
+    assert delta(server_counts(live_server, "x"), before)["post_detected"] == 2
+
+
+def _hour() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:00:00Z")
