@@ -44,12 +44,14 @@
   /** Add 1 to (this hour, site, adapter version, counter); only these fields are read. */
   async function count(message) {
     const key = [hourNow(), message.site, message.adapter_version, message.counter].join("|");
-    await Store.withLock(async () => {
+    const nextAt = await Store.withLock(async () => {
       const h = await load();
       h.pending[key] = (h.pending[key] || 0) + 1;
       await save(h);
+      return h.next_at;
     });
-    schedule(Date.now() + SEND_DELAY);
+    // A new count never cuts a backoff short: a server that is down is not asked again sooner.
+    schedule(Math.max(Date.now() + SEND_DELAY, nextAt));
   }
 
   function rowsOf(pending) {
@@ -76,7 +78,7 @@
 
   function schedule(when) {
     clearTimeout(timer);
-    timer = setTimeout(() => flush(), Math.max(0, when - Date.now()));
+    timer = setTimeout(() => flushIfDue(), Math.max(0, when - Date.now()));
     // The timeout covers a live worker; the alarm survives eviction (30 s minimum when packed).
     heraldChrome.api.alarms.create("herald-health", { when: Math.max(when, Date.now() + 30000) });
   }
