@@ -303,3 +303,36 @@ def _hour() -> str:
     from datetime import UTC, datetime
 
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:00:00Z")
+
+
+def test_an_insert_that_does_not_land_and_a_draft_closed_unposted_are_counted(
+    signed_in, live_server, open_composer
+):
+    poll(lambda: waiting_in_browser(signed_in) == 0, timeout=20, message="earlier counts sent")
+    before = server_counts(live_server, "linkedin")
+    composer = open_composer("linkedin")
+    page = composer.page
+    # The site's editor stops taking pastes (as after a markup change): the suggestion does not land.
+    page.evaluate(
+        "() => window.addEventListener('paste', (e) => { e.stopImmediatePropagation(); e.preventDefault(); }, true)"
+    )
+    card = composer.panel.locator("li.card", has_text=SUGGESTION_LINKEDIN)
+    poll(lambda: card.count(), timeout=20, message="the approved suggestion in the panel")
+    card.locator("button.insert").click()
+    # The employee writes the post by hand, then closes the dialog without posting.
+    type_in_composer(composer, "Draft I decided not to post")
+    page.locator("#interop-outlet .share-box__close").click()
+    poll(
+        lambda: not page.evaluate("() => !!window.__fixture.editor()"), message="the dialog closed"
+    )
+    seen: list[dict] = [{}]
+
+    def counted():
+        seen[0] = delta(server_counts(live_server, "linkedin"), before)
+        return seen[0].get("insert_failed") == 1 and seen[0].get("post_not_detected") == 1
+
+    try:
+        poll(counted, timeout=30, message="insert_failed and post_not_detected on the server")
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}; counted since: {seen[0]}") from None
+    assert "post_detected" not in seen[0] and "composer_not_found" not in seen[0]
