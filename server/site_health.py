@@ -49,6 +49,18 @@ def _parse_hour(text: str, now: datetime) -> datetime:
     return min(hour, hour_of(now))
 
 
+def hour_problems(report: dict) -> list[dict]:
+    """Hours that match the schema's pattern but name no real time ("2026-13-45T10:00:00Z"): the pattern cannot
+    say which months have 31 days, and the format check is not guaranteed to run."""
+    problems = []
+    for i, item in enumerate(report["counts"]):
+        try:
+            datetime.strptime(item["hour"], "%Y-%m-%dT%H:%M:%SZ")
+        except ValueError:
+            problems.append({"path": f"/counts/{i}/hour", "message": "not a real UTC hour"})
+    return problems
+
+
 def record(report: dict, now: datetime | None = None) -> str:
     """Count a validated report once: "created", or "duplicate" when its batch id was counted before.
 

@@ -6,6 +6,7 @@ from flask import Blueprint, jsonify
 
 from server import site_health
 from server.access import access
+from server.errors import APIError
 from server.schemas import accepts, returns
 
 bp = Blueprint("health_reports", __name__, url_prefix="/api/v1/health-reports")
@@ -18,5 +19,10 @@ bp = Blueprint("health_reports", __name__, url_prefix="/api/v1/health-reports")
 def create(body):
     """Counted once per batch id: a batch sent again (the answer was lost) comes back `duplicate`, and the
     extension drops it either way. The sender is not stored."""
+    problems = site_health.hour_problems(body)
+    if problems:
+        raise APIError(
+            "validation_failed", "The request body does not match its schema.", 422, problems
+        )
     outcome = site_health.record(body)
     return jsonify({"batch_id": body["batch_id"], "outcome": outcome})

@@ -93,6 +93,8 @@ def test_counts_add_up_and_a_resent_batch_counts_once(app, client, headers):
         (lambda b: b.update(url="https://www.linkedin.com/feed/"), "/"),
         (lambda b: b["counts"][0].update(hour="2026-12-03T19:42:00Z"), "/counts/0/hour"),
         (lambda b: b["counts"][0].update(count=0), "/counts/0/count"),
+        (lambda b: b["counts"][0].update(hour="2026-13-45T10:00:00Z"), "/counts/0/hour"),
+        (lambda b: b["counts"][0].update(hour="0000-00-00T00:00:00Z"), "/counts/0/hour"),
         (lambda b: b.update(batch_id="not-a-uuid"), "/batch_id"),
         (lambda b: b.update(counts=[]), "/counts"),
     ],
