@@ -28,9 +28,16 @@ def _figures(s: site_health.SiteWindow) -> dict[str, Any]:
     return {
         "site": s.site,
         "opened": s.total.counts["composer_opened"],
-        "problems": {c: s.total.counts[c] for c in site_health.PROBLEMS},
-        "rates": {c: round(s.total.rate(c) or 0.0, 1) for c in site_health.PROBLEMS},
-        "red_by": s.red_by,
+        "reasons": [
+            {
+                "counter": r.counter,
+                "count": r.count,
+                "rate": round(r.rate, 1),
+                "extension": r.extension,
+                "adapter": r.adapter,
+            }
+            for r in s.reasons
+        ],
     }
 
 
@@ -75,15 +82,30 @@ def run(now: datetime | None = None) -> int:
 
 def _problem_lines(p: dict) -> list[str]:
     labels = {"composer_not_found": gettext("Not found"), "insert_failed": gettext("Insert failed")}
-    return [
-        gettext(
-            "%(what)s: %(count)s times, %(rate)s %% of composer opens",
-            what=labels[c],
-            count=p["problems"][c],
-            rate=p["rates"][c],
-        )
-        for c in site_health.PROBLEMS
-    ]
+    lines = []
+    for r in p["reasons"]:
+        if r["extension"] is None:
+            lines.append(
+                gettext(
+                    "%(what)s: %(count)s times, %(rate)s %% of composer opens",
+                    what=labels[r["counter"]],
+                    count=r["count"],
+                    rate=r["rate"],
+                )
+            )
+        else:
+            lines.append(
+                gettext(
+                    "%(what)s: %(count)s times, %(rate)s %% of composer opens "
+                    "(extension %(extension)s, adapter v%(adapter)s)",
+                    what=labels[r["counter"]],
+                    count=r["count"],
+                    rate=r["rate"],
+                    extension=r["extension"],
+                    adapter=r["adapter"],
+                )
+            )
+    return lines
 
 
 def texts(p: dict) -> dict[str, Any]:

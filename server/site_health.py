@@ -136,17 +136,44 @@ class Tally:
 
 
 @dataclass
+class Reason:
+    """Why a site is red: a problem counter over the threshold, for the whole site (`extension` None) or for one
+    extension and adapter version (a broken new adapter shows before it drowns in the site's total)."""
+
+    counter: str
+    count: int
+    rate: float
+    extension: str | None = None
+    adapter: int | None = None
+
+
+@dataclass
 class SiteWindow:
     site: str
     total: Tally
-    versions: list[
-        tuple[str, int, Tally]
-    ]  # (extension version, adapter version, tally), newest first
-    red_by: list[str]
+    # (extension version, adapter version, tally), newest first
+    versions: list[tuple[str, int, Tally]]
+    reasons: list[Reason]
 
     @property
     def red(self) -> bool:
-        return bool(self.red_by)
+        return bool(self.reasons)
+
+    @property
+    def red_by(self) -> list[str]:
+        return [c for c in PROBLEMS if any(r.counter == c for r in self.reasons)]
+
+
+def _reasons(
+    total: Tally, versions: list[tuple[str, int, Tally]], limits: Thresholds
+) -> list[Reason]:
+    """The site's own reasons first; a version's only for a counter the site as a whole is not red by."""
+    out = [Reason(c, total.counts[c], total.rate(c) or 0.0) for c in total.red_by(limits)]
+    for ext, adapter, tally in versions:
+        for c in tally.red_by(limits):
+            if c not in total.red_by(limits):
+                out.append(Reason(c, tally.counts[c], tally.rate(c) or 0.0, ext, adapter))
+    return out
 
 
 def _version_key(text: str) -> tuple:
@@ -190,12 +217,13 @@ def summary(
             key=lambda kv: (_version_key(kv[0][0]), kv[0][1]),
             reverse=True,
         )
+        listed = [(ext, adapter, tally) for (ext, adapter), tally in rows]
         out.append(
             SiteWindow(
                 site=site,
                 total=totals[site],
-                versions=[(ext, adapter, tally) for (ext, adapter), tally in rows],
-                red_by=totals[site].red_by(limits),
+                versions=listed,
+                reasons=_reasons(totals[site], listed, limits),
             )
         )
     return out

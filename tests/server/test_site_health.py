@@ -238,3 +238,23 @@ def test_a_red_site_alerts_admins_by_mail_and_chat_once_a_day(
     assert in_app(app, health_alerts.run) == 0
     deliver(app)
     assert smtp.sink.count() == 2 and len(slack.delivered()) == 1
+
+
+def test_a_broken_adapter_version_turns_the_site_red_before_it_drowns_in_the_total(
+    app, client, headers, admin
+):
+    send(client, headers, report([count("composer_opened", 1000, site="x")]))
+    broken = [
+        count("composer_opened", 60, site="x", adapter=2),
+        count("composer_not_found", 9, site="x", adapter=2),
+    ]
+    send(client, headers, report(broken, version="0.1.1"))
+    # 9 of 1,069 attempts overall (0.8 %), but 9 of 69 with adapter v2 (13 %).
+    (x,) = in_app(app, site_health.red_sites)
+    assert [(r.counter, r.extension, r.adapter) for r in x.reasons] == [
+        ("composer_not_found", "0.1.1", 2)
+    ]
+    console_login(client)
+    page = client.get("/admin/health").get_data(as_text=True)
+    assert 'data-site="x" data-status="red"' in page
+    assert "Needs attention: Not found 13 % (0.1.1, v2)" in page
