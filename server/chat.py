@@ -373,6 +373,10 @@ def compose(row: Outbox) -> Post:
             ),
             footer,
         )
+    if p["event"] == "health":  # a site turned red (server.health_alerts)
+        from server.health_alerts import chat_post
+
+        return chat_post(p, footer)
     items = _items(p["snippets"])
     if not items:
         raise NothingToSay(Note("posts_gone"))

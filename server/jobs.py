@@ -175,12 +175,30 @@ def _register(huey: Huey, app: Flask) -> None:
 
         queue_live_featured()
 
+    @huey.periodic_task(crontab(minute="*/15"), name="health_alerts")
+    @in_app
+    def health_alerts() -> int:
+        """Every 15 minutes: alert admins about sites that turned red (server.health_alerts), once per site and day."""
+        from server.delivery import deliver_due
+        from server.health_alerts import run
+
+        written = run(utcnow())
+        if written:
+            deliver_due()
+            _book_follow_up()
+        return written
+
     @huey.on_startup()
     def resume() -> None:
         """A restarted worker picks up at once what a killed one left (runs, claimed rows), not a minute later."""
         tick()
 
-    app.extensions["herald_tasks"] = {"deliver": deliver, "digest_week": digest_week, "tick": tick}
+    app.extensions["herald_tasks"] = {
+        "deliver": deliver,
+        "digest_week": digest_week,
+        "tick": tick,
+        "health_alerts": health_alerts,
+    }
 
 
 def run_worker(app: Flask, workers: int = 1) -> None:

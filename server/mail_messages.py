@@ -150,6 +150,8 @@ def _compose(row: Outbox, user: User | None, cache: dict | None) -> Mail:
         if user.recognition_mail_stopped_at is not None:
             raise NotWanted("recognition_unsubscribed")
         return recognition_mail(row, user, cache)
+    if row.kind == "health-alert":
+        return health_alert_mail(row, user, program)
     raise NotWanted("unknown_kind", kind=repr(row.kind))
 
 
@@ -299,4 +301,26 @@ def proposal_mail(row: Outbox, user: User | None, program: str) -> Mail:
         url=proposal.url,
         title=proposal.title,
         reason=proposal.decline_reason,
+    )
+
+
+def health_alert_mail(row: Outbox, user: User | None, program: str) -> Mail:
+    """A site turned red (server.health_alerts): to admins only, so it is dropped for someone who is not one any
+    more. An operational alert, not a newsletter: no unsubscribe (the threshold is on the health page)."""
+    from server.health_alerts import texts
+
+    if user is None or user.role != "admin":
+        raise NotWanted("not_admin")
+    t = texts(row.payload)
+    return _mail(
+        "health-alert",
+        row,
+        user,
+        gettext("%(program)s: %(headline)s", program=program, headline=t["headline"]),
+        None,
+        program=program,
+        name=user.name,
+        intro=t["intro"],
+        lines=t["lines"],
+        url=(current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/") + "/admin/health",
     )

@@ -465,6 +465,30 @@ class AdapterReport(BaseModel):
     class Meta:
         table_name = "adapter_report"
         indexes = ((("user", "installation"), True),)
+class HealthBatch(BaseModel):
+    """A batch of extension health counts already counted (server.site_health): its id is the
+    idempotency key, so a batch resent after a lost answer is not counted twice. No user, no content."""
+
+    batch_id = CharField(max_length=36, unique=True)
+    received_at = DateTimeField(default=utcnow, index=True)
+
+    class Meta:
+        table_name = "health_batch"
+
+
+class HealthCount(BaseModel):
+    """How often one thing happened to Herald on one site in one hour (server.site_health)."""
+
+    hour = DateTimeField()  # naive UTC, on the hour
+    site = CharField(max_length=32)
+    adapter_version = IntegerField()
+    extension_version = CharField(max_length=32)
+    counter = CharField(max_length=32)
+    count = IntegerField(default=0)
+
+    class Meta:
+        table_name = "health_count"
+        indexes = ((("hour", "site", "adapter_version", "extension_version", "counter"), True),)
 
 
 ALL_MODELS = [
@@ -495,4 +519,6 @@ ALL_MODELS = [
     Proposal,
     SiteAdapter,
     AdapterReport,
+    HealthBatch,
+    HealthCount,
 ]

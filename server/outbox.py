@@ -50,6 +50,7 @@ NOTES = {
     "recognition_unsubscribed": lazy_gettext("The person unsubscribed from the recognition email."),
     "proposals_off": lazy_gettext("The person turned mail about their proposals off."),
     "proposal_deleted": lazy_gettext("The proposal was deleted before this went out."),
+    "not_admin": lazy_gettext("The person is no longer an admin."),
     "unknown_kind": lazy_gettext("Unknown message kind %(kind)s."),
     "compose_failed": lazy_gettext("Cannot compose the message: %(error)s"),
     "uncertain_resend": lazy_gettext(

@@ -55,6 +55,10 @@ DEFAULT_SETTINGS: dict[str, Any] = {
             "first time. Thank you: every share helps people see what we make.",
         },
     },
+    # Site health (server.site_health): a site turns red when "not found" or "insert failed" reaches this % of
+    # composer opens in the last 24 h, and happened at least this many times.
+    "health_red_rate": 5.0,
+    "health_min_count": 5,
 }
 
 

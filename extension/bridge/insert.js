@@ -68,7 +68,7 @@
     }
     for (let i = 0; i < 4; i++) {
       const range = makeRange();
-      if (!range) return false;
+      if (!range) return failed(composer, "no-range");
       select(editable, range);
       await settle();
       if (sameRange(selectionOf(editable), makeRange())) break;
@@ -83,17 +83,32 @@
     }
     if (method === "execCommand") {
       doc.execCommand("insertText", false, text);
-      return true;
+      return landed(composer, text);
     }
     const handled = paste(editable, text);
     if (handled === null && !(site.insert && site.insert.fallback === "execCommand")) {
       textInput(editable, text);
-      return true;
+      return landed(composer, text);
     }
     if (!handled && site.insert && site.insert.fallback === "execCommand") {
       doc.execCommand("insertText", false, text);
     }
-    return true;
+    return landed(composer, text);
+  }
+
+  const squash = (s) => s.replace(/\s+/g, " ").trim();
+
+  /** The editor's text holds what we inserted (after it re-rendered): else the site changed its
+   * editor under us, and the health counter hears of it ("insert-failed", bridge/health.js). */
+  async function landed(composer, text) {
+    await settle();
+    if (squash(Herald.readText(composer.editable, composer.site)).includes(squash(text))) return true;
+    return failed(composer, "not-in-editor");
+  }
+
+  function failed(composer, reason) {
+    Herald.emit("insert-failed", { composer, reason });
+    return false;
   }
 
   function endRange(composer) {

@@ -161,6 +161,9 @@
         if (visible) Herald.selectComposer(visible);
       }
       const c = Herald.state.composer;
+      // The employee asked for Herald (toolbar popup, shortcut) and there is no composer to open it
+      // on: the site health counter's "not found" (bridge/health.js).
+      if (!c || !c.editable.isConnected) Herald.emit("composer-not-found", {});
       if (message.open) {
         if (c) c.dismissed = false;
         if (!Herald.state.panelVisible) Herald.showPanel(true, true);

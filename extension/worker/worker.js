@@ -10,7 +10,8 @@ importScripts(
   "queue.js",
   "content.js",
   "../bridge/adapters.js",
-  "sites.js"
+  "sites.js",
+  "health.js"
 );
 
 (function (root) {
@@ -20,9 +21,10 @@ importScripts(
   const Api = root.HeraldApi;
   const Queue = root.HeraldQueue;
   const Content = root.HeraldContent;
+  const Health = root.HeraldHealth;
   const SYNC_MINUTES = 5;
   const PROFILE_FIELDS = ["leaderboard_opt_in", "digest_opt_in", "follower_count", "languages"];
-  const ACCEPTED = ["get-state", "sign-in", "sign-out", "refresh-content", "queue-share", "set-settings", "mark-seen", "update-profile", "sso-info", "sign-in-sso", "get-my-data", "propose", "get-my-proposals", "get-leaderboard"];
+  const ACCEPTED = ["get-state", "sign-in", "sign-out", "refresh-content", "queue-share", "set-settings", "mark-seen", "update-profile", "sso-info", "sign-in-sso", "get-my-data", "propose", "get-my-proposals", "get-leaderboard", "health-count"];
 
   function normaliseServer(url) {
     const u = new URL(String(url).trim());
@@ -90,6 +92,7 @@ importScripts(
       queue_dropped: dropped,
       settings,
       unseen: await Content.unseenCount(),
+      health: await Health.view(),
     };
   }
 
@@ -274,6 +277,11 @@ importScripts(
     async "get-my-proposals"() {
       return authed("/proposals/mine?per_page=100");
     },
+    // Site health counters from a bridge (bridge/health.js): the worker copies four fields, nothing else.
+    async "health-count"(m) {
+      await Health.count({ site: m.site, adapter_version: m.adapter_version, counter: m.counter });
+      return { ok: true };
+    },
     async "mark-seen"() {
       await Content.markSeen();
       return { ok: true };
@@ -299,8 +307,11 @@ importScripts(
     if (alarm.name === "herald-sync") {
       await refreshAndBroadcast();
       await Queue.flushIfDue();
+      await Health.flushIfDue();
     } else if (alarm.name === "herald-flush") {
       await Queue.flushIfDue();
+    } else if (alarm.name === "herald-health") {
+      await Health.flushIfDue();
     }
   });
 
@@ -330,4 +341,5 @@ importScripts(
   ensureAlarm();
   // A wake-up for any reason is a chance to drain what an earlier instance left behind.
   Queue.flushIfDue();
+  Health.flushIfDue();
 })(globalThis);

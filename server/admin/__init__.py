@@ -40,6 +40,7 @@ _PAGES = (
     "proposal_views",
     "language_views",
     "site_views",
+    "health_views",
 )
 
 

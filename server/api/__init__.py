@@ -29,6 +29,7 @@ RESOURCES = [
     "proposals",
     "recognition",
     "sites",
+    "health_reports",
 ]
 
 

@@ -23,6 +23,7 @@ EXPECTED = {
         "/admin/settings": ["Часовой пояс компании", "Понедельник"],
         "/admin/guidelines": ["Новое правило", "Будьте вежливы."],
         "/admin/queue": ["Исходящие сообщения"],
+        "/admin/health": ["Работа сайтов"],
     },
     "el": {
         "/admin/": ["Πίνακας ελέγχου", "Χωνί υιοθέτησης", "Αποσύνδεση"],
@@ -32,6 +33,7 @@ EXPECTED = {
         "/admin/settings": ["Ζώνη ώρας εταιρείας", "Δευτέρα"],
         "/admin/guidelines": ["Νέος κανόνας", "Διατηρήστε έναν τόνο με σεβασμό."],
         "/admin/queue": ["Εξερχόμενα μηνύματα"],
+        "/admin/health": ["Υγεία ιστότοπων"],
     },
     "it": {
         "/admin/": ["Panoramica", "Imbuto di adozione", "Esci"],
@@ -41,6 +43,7 @@ EXPECTED = {
         "/admin/settings": ["Fuso orario aziendale", "Lunedì"],
         "/admin/guidelines": ["Nuova regola", "Mantieni un tono rispettoso."],
         "/admin/queue": ["Messaggi in uscita"],
+        "/admin/health": ["Stato dei siti"],
     },
     "th": {
         "/admin/": ["แดชบอร์ด", "ลำดับการเข้าร่วม", "ออกจากระบบ"],
@@ -50,6 +53,7 @@ EXPECTED = {
         "/admin/settings": ["เขตเวลาของบริษัท", "วันจันทร์"],
         "/admin/guidelines": ["กฎใหม่", "ใช้ถ้อยคำที่สุภาพและให้เกียรติผู้อื่น"],
         "/admin/queue": ["ข้อความขาออก"],
+        "/admin/health": ["สถานะเว็บไซต์"],
     },
 }
 

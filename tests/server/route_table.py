@@ -166,6 +166,9 @@ ROUTES: dict[tuple[str, str], str] = {
     ("/api/v1/recognition/settings", "PUT"): "admin",
     ("/admin/settings/recognition", "GET"): "admin",
     ("/admin/settings/recognition", "POST"): "admin",
+    ("/api/v1/health-reports", "POST"): "employee",
+    ("/admin/health", "GET"): "admin",
+    ("/admin/health/thresholds", "POST"): "admin",
     # --- Probes (no data) ---
     ("/healthz", "GET"): "public",
     ("/readyz", "GET"): "public",

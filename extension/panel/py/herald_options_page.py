@@ -12,6 +12,7 @@ from herald_propose_view import ProposeView, proposals_table
 from herald_record import record_fields
 
 SHARE_EVENT_RECORD = "share-event-record"
+SITE_LABELS = {"linkedin": "LinkedIn", "x": "X"}  # the network names the health counts carry
 
 
 class OptionsView:
@@ -653,9 +654,69 @@ class OptionsView:
                 el("p", text=strings.get("records_intro")),
                 el("dl", {"class": "records"}, items),
                 el("p", {"class": "privacy"}, text=strings.get("records_draft_statement")),
+                self._health(options),
                 self._my_data(options) if options.signed_in() else None,
             ]
             + queue,
+        )
+
+    def _health(self, options):
+        """Site health counts (issue 13 §3) exactly as the worker will send them, and the last report
+        as it was sent: counters only."""
+        strings = options.strings
+        health = (options.state or {}).get("health") or {}
+        headers = [
+            strings.get("health_col_site"),
+            strings.get("health_col_adapter"),
+            strings.get("health_col_counter"),
+            strings.get("health_col_hour"),
+            strings.get("health_col_count"),
+        ]
+
+        def rows(counts):
+            return [
+                [
+                    SITE_LABELS.get(c.get("site"), str(c.get("site"))),
+                    str(c.get("adapter_version")),
+                    strings.get("health_counter_" + str(c.get("counter"))),
+                    str(c.get("hour") or "")[:16].replace("T", " ") + " UTC",
+                    strings.number(c.get("count") or 0),
+                ]
+                for c in counts
+            ]
+
+        waiting = rows(health.get("counts") or [])
+        last = health.get("last") or {}
+        sent = rows(last.get("counts") or [])
+        return el(
+            "div",
+            {"id": "health-counts", "aria-labelledby": "health-heading"},
+            [
+                el("h3", {"id": "health-heading"}, text=strings.get("health_heading")),
+                el(
+                    "p",
+                    {},
+                    text=strings.get(
+                        "health_intro", version=str(health.get("extension_version") or "")
+                    ),
+                ),
+                el("h4", text=strings.get("health_waiting_heading")),
+                self._table("health-waiting", headers, waiting)
+                if waiting
+                else el(
+                    "p", {"class": "muted", "id": "health-none"}, text=strings.get("health_none")
+                ),
+                el(
+                    "h4",
+                    text=strings.get(
+                        "health_last_heading",
+                        time=str(last.get("sent_at") or "")[:16].replace("T", " ") + " UTC",
+                    ),
+                )
+                if sent
+                else None,
+                self._table("health-last", headers, sent) if sent else None,
+            ],
         )
 
     def _table(self, table_id, headers, rows):
