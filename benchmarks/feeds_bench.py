@@ -76,14 +76,32 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
-CPU: dict[str, float] = {}  # CPU seconds of the last poll (this process: the poll runs in it)
+CPU: dict[str, float] = {}  # CPU seconds of the last poll (this process and its pool workers)
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process, plus that of the pool workers a big poll starts: they are
+    children of multiprocessing's forkserver, which reaps them (its cutime/cstime)."""
+    total = time.process_time()
+    from multiprocessing import forkserver
+
+    pid = getattr(forkserver._forkserver, "_forkserver_pid", None)
+    if pid:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return total
+        # fields 14-17 of proc(5): utime, stime, cutime, cstime (here from index 11)
+        total += sum(int(x) for x in stat[11:15]) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def timed_poll(limits: feeds.FetchLimits) -> tuple[float, int, int]:
-    start, cpu = time.perf_counter(), time.process_time()
+    start, cpu = time.perf_counter(), cpu_seconds()
     results = feeds.poll_due(limits)
     elapsed = time.perf_counter() - start
-    CPU["last"] = time.process_time() - cpu
+    time.sleep(0.05)  # the forkserver reaps the pool's workers as they exit
+    CPU["last"] = cpu_seconds() - cpu
     errors = [r.poll.error for r in results if r.poll.error]
     if errors:
         raise SystemExit(f"{len(errors)} polls failed, e.g. {errors[0]}")
@@ -161,7 +179,7 @@ def main() -> None:
     )
     print(
         f"first poll (drafts + policy check):   {median('first_rate'):8.0f} entries/s "
-        f"({median('first_s'):.2f} s; {median('first_cpu_rate'):.0f} per CPU-second)   "
+        f"({median('first_s'):.2f} s; {median('first_cpu_rate'):.0f} per CPU-second, workers included)   "
         "target >= 500 entries/s"
     )
     print(

@@ -203,5 +203,9 @@ def derived_prefilter(source: str, depth: int = PREFIX_DEPTH) -> str | None:
                     break
             else:
                 node[p[-1]] = None
-        return _emit_trie(trie)
+        if len(trie) == 1:
+            return _emit_trie(trie)
+        # one class test first: ``re`` tries the trie's branches one after another
+        first = _charset([(_sre.RANGE, r) for cs in trie for r in cs])
+        return f"(?={_class(first)})(?:{_emit_trie(trie)})"
     return None

@@ -135,10 +135,10 @@ def test_derived_prefilters_find_exactly_what_each_regex_finds_alone():
 
 
 def test_derived_prefilter_shapes():
-    assert derived_prefilter(r"(?<!x)(?:ab|cd)e") == "abe|cde"
+    assert derived_prefilter(r"(?<!x)(?:ab|cd)e") == "(?=[ac])(?:abe|cde)"
     assert derived_prefilter(r"(?<!x)(?:ab|abc)") == "ab"
-    assert derived_prefilter(r"(?<!x)a?b") == "a|b"
-    assert derived_prefilter(r"\b(?:Q[1-4]|x)") == "Q[1-4]|x"
+    assert derived_prefilter(r"(?<!x)a?b") == "(?=[a-b])(?:a|b)"
+    assert derived_prefilter(r"\b(?:Q[1-4]|x)") == "(?=[Qx])(?:Q[1-4]|x)"
     assert derived_prefilter(r"(?<!x).b") is None  # any character: nothing to skip to
     assert derived_prefilter(r"ab") is None  # re already skips to the literal itself
     assert derived_prefilter(r"(?<!x)[^a]b") is None

@@ -330,3 +330,48 @@ def test_the_workers_tick_polls_each_feed_when_it_is_due(
     with feeds_app.app_context():
         tick.call_local()
     assert polls() == 2
+
+
+def test_a_big_poll_runs_in_worker_processes_with_the_same_outcome(
+    client, admin_headers, feed_server, feeds_app, monkeypatch
+):
+    """Polling many sources parses and checks in forked worker processes (both cores); what a
+    curator sees is what an in-process poll gives: drafts with findings, duplicates across
+    sources drafted once, errors stored with their HTTP status, 304s creating nothing."""
+    from server import feeds
+
+    started = []
+    real_pool = feeds._pool
+    monkeypatch.setattr(feeds, "POOL_MIN_FEEDS", 2)
+    monkeypatch.setattr(feeds, "_pool", lambda *a: started.append(real_pool(*a)) or started[-1])
+    names = ["rss2_cdata.xml", "rss2_cdata.xml?copy=1", "not_a_feed.html", "gone.xml"]
+    names += ["rss1_rdf.xml", "ru_cp1251.xml"]
+    ids = [add_feed(client, admin_headers, f"{feed_server}/{n}", name=n)["id"] for n in names]
+    with feeds_app.app_context(), db.connection_context():
+        results = feeds.poll_sources(
+            list(FeedSource.select().where(FeedSource.id.in_(ids)).order_by(FeedSource.id)),
+            feeds.FetchLimits.from_config(feeds_app.config),
+            processes=2,
+        )
+        assert len(started) == 1 and started[0] is not None  # the pool did the work
+        by_name = {r.poll.source.name: r.poll for r in results}
+        assert (by_name["rss2_cdata.xml"].items_new, by_name["rss2_cdata.xml"].items_seen) == (4, 4)
+        assert "1 entry without a link" in by_name["rss2_cdata.xml"].warning
+        copy = by_name["rss2_cdata.xml?copy=1"]
+        assert (copy.http_status, copy.items_new, copy.items_seen) == (200, 0, 4)
+        html = by_name["not_a_feed.html"]
+        assert "is not an RSS or Atom feed" in html.error and html.http_status == 200
+        assert "HTTP 404" in by_name["gone.xml"].error and by_name["gone.xml"].http_status == 404
+        assert by_name["rss1_rdf.xml"].items_new > 0 and by_name["ru_cp1251.xml"].items_new > 0
+        kazan = Snippet.get(Snippet.title == "Акме открывает центр обработки данных в Казани")
+        assert "Новый центр начнёт работу весной «с нуля»." in kazan.variants[0].text
+        entries = list(FeedEntry.select())
+        assert len(entries) == sum(r.poll.items_new for r in results)
+        assert entries and all(set(e.findings) == {"linkedin", "x"} for e in entries)
+        again = feeds.poll_sources(
+            list(FeedSource.select().where(FeedSource.id.in_(ids)).order_by(FeedSource.id)),
+            feeds.FetchLimits.from_config(feeds_app.config),
+            processes=2,
+        )
+    assert [r.poll.http_status for r in again[:2]] == [304, 304]
+    assert sum(r.poll.items_new for r in again) == 0
