@@ -80,27 +80,16 @@ CPU: dict[str, float] = {}  # CPU seconds of the last poll (this process and its
 
 
 def cpu_seconds() -> float:
-    """CPU time of this process, plus that of the pool workers a big poll starts: they are
-    children of multiprocessing's forkserver, which reaps them (its cutime/cstime)."""
-    total = time.process_time()
-    from multiprocessing import forkserver
-
-    pid = getattr(forkserver._forkserver, "_forkserver_pid", None)
-    if pid:
-        try:
-            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return total
-        # fields 14-17 of proc(5): utime, stime, cutime, cstime (here from index 11)
-        total += sum(int(x) for x in stat[11:15]) / os.sysconf("SC_CLK_TCK")
-    return total
+    """CPU time of this process plus its reaped children: the worker processes a big poll forks
+    (the pool joins them before the poll returns)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
 
 
 def timed_poll(limits: feeds.FetchLimits) -> tuple[float, int, int]:
     start, cpu = time.perf_counter(), cpu_seconds()
     results = feeds.poll_due(limits)
     elapsed = time.perf_counter() - start
-    time.sleep(0.05)  # the forkserver reaps the pool's workers as they exit
     CPU["last"] = cpu_seconds() - cpu
     errors = [r.poll.error for r in results if r.poll.error]
     if errors:

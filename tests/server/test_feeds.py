@@ -375,3 +375,15 @@ def test_a_big_poll_runs_in_worker_processes_with_the_same_outcome(
         )
     assert [r.poll.http_status for r in again[:2]] == [304, 304]
     assert sum(r.poll.items_new for r in again) == 0
+
+
+def test_draft_text_is_what_a_reader_sees_of_the_entry():
+    """feedparser no longer sanitizes (drafts keep only text): what its sanitizer dropped with
+    its content (script, style, applet) stays out of the text; entities are decoded."""
+    from server.feeds import plain_text
+
+    html = (
+        "<p>Fast &amp; safe</p><script>alert(1)</script><applet code='x'>Java</applet>"
+        "<style>p { color: red }</style><iframe src='https://evil.test'></iframe><p>done</p>"
+    )
+    assert plain_text(html) == "Fast & safe done"
