@@ -118,6 +118,53 @@ def _charset(items: list) -> tuple | None:
     return tuple((a, b) for a, b in merged)
 
 
+_B = "\\b"  # leads a prefix when a word boundary comes before its first character
+
+
+def _word_class(sub) -> bool:
+    """A class holding \\w (and maybe more, e.g. marks), not negated."""
+    data = list(sub.data) if hasattr(sub, "data") else list(sub)
+    return (
+        len(data) == 1
+        and data[0][0] is _sre.IN
+        and (_sre.CATEGORY, _sre.CATEGORY_WORD) in data[0][1]
+        and not any(op is _sre.NEGATE for op, _ in data[0][1])
+    )
+
+
+def _is_boundary(av) -> bool:
+    """The guidelines' \\b: (?:(?<=W)(?!W)|(?<!W)(?=W)) with W a class holding \\w. Before a
+    character of \\w it means: the character before is not in W, hence not in \\w, which is
+    ``re``'s own (fast) \\b there."""
+    alts = av[1]
+    if len(alts) != 2:
+        return False
+    shapes = set()
+    for alt in alts:
+        data = list(alt.data) if hasattr(alt, "data") else list(alt)
+        if len(data) != 2:
+            return False
+        (o1, a1), (o2, a2) = data
+        if o1 not in (_sre.ASSERT, _sre.ASSERT_NOT) or o2 not in (_sre.ASSERT, _sre.ASSERT_NOT):
+            return False
+        if a1[0] != -1 or a2[0] != 1 or not _word_class(a1[1]) or not _word_class(a2[1]):
+            return False
+        shapes.add((o1 is _sre.ASSERT, o2 is _sre.ASSERT))
+    return shapes == {(True, False), (False, True)}
+
+
+def _chars(p: tuple) -> int:
+    return len(p) - (1 if p and p[0] == _B else 0)
+
+
+def _join(p: tuple, t: tuple, depth: int) -> tuple:
+    """Prefix p followed by t, cut to depth characters (a boundary counts only before any)."""
+    if t and t[0] == _B:
+        t = t[1:] if _chars(p) or p == (_B,) else t
+    q = p + t
+    return q[: depth + (1 if q and q[0] == _B else 0)]
+
+
 def _item_prefixes(op, av, depth: int) -> list[tuple[tuple, bool]]:
     """(prefix, whole item consumed) pairs: every way the item can start."""
     if op is _sre.LITERAL:
@@ -128,6 +175,8 @@ def _item_prefixes(op, av, depth: int) -> list[tuple[tuple, bool]]:
     if op is _sre.SUBPATTERN:
         return _seq_prefixes(av[-1], depth)
     if op is _sre.BRANCH:
+        if _is_boundary(av):
+            return [((_B,), True)]
         return [p for branch in av[1] for p in _seq_prefixes(branch, depth)]
     if op in _REPEATS:
         lo, _, inner = av
@@ -148,12 +197,32 @@ def _seq_prefixes(items, depth: int) -> list[tuple[tuple, bool]]:
         nxt = set()
         for p in growing:
             for t, whole in step:
-                q = (p + t)[:depth]
-                (nxt if whole and len(q) < depth else done).add(q)
+                q = _join(p, t, depth)
+                (nxt if whole and _chars(q) < depth else done).add(q)
         growing = nxt
         if len(done) + len(growing) > _PREFIX_LIMIT:
             raise _Unlisted
     return [(p, False) for p in done] + [(p, True) for p in growing]
+
+
+def _all_word(cs: tuple) -> bool:
+    """Every character of the class is in ``re``'s \\w (letters, digits, _; not marks)."""
+    if sum(b - a + 1 for a, b in cs) > 5000:
+        return False
+    return all(chr(c).isalnum() or c == 95 for a, b in cs for c in range(a, b + 1))
+
+
+def _trie(prefixes) -> dict:
+    trie: dict = {}
+    for p in sorted(prefixes, key=len):  # a shorter prefix already covers its extensions
+        node: dict | None = trie
+        for cs in p[:-1]:
+            node = node.setdefault(cs, {})
+            if node is None:
+                break
+        else:
+            node[p[-1]] = None
+    return trie
 
 
 def _char(cp: int) -> str:
@@ -192,20 +261,20 @@ def derived_prefilter(source: str, depth: int = PREFIX_DEPTH) -> str | None:
             prefixes = {p for p, _ in _seq_prefixes(tree.data, d)}
         except _Unlisted:
             continue
-        if not prefixes or () in prefixes:
+        if not prefixes or any(_chars(p) == 0 for p in prefixes):
             return None
-        trie: dict = {}
-        for p in sorted(prefixes, key=len):  # a shorter prefix already covers its extensions
-            node: dict | None = trie
-            for cs in p[:-1]:
-                node = node.setdefault(cs, {})
-                if node is None:
-                    break
-            else:
-                node[p[-1]] = None
-        if len(trie) == 1:
-            return _emit_trie(trie)
-        # one class test first: ``re`` tries the trie's branches one after another
-        first = _charset([(_sre.RANGE, r) for cs in trie for r in cs])
-        return f"(?={_class(first)})(?:{_emit_trie(trie)})"
+        at_word = {p[1:] for p in prefixes if p[0] == _B and _all_word(p[1])}
+        anywhere = {p[1:] if p[0] == _B else p for p in prefixes} - at_word
+        alts = []
+        tries = [_trie(at_word), _trie(anywhere)]
+        if at_word:
+            alts.append(f"\\b(?:{_emit_trie(tries[0])})")
+        if anywhere:
+            alts.append(_emit_trie(tries[1]))
+        body = "|".join(alts)
+        if len(tries[0]) + len(tries[1]) == 1:
+            return body
+        # one class test first: ``re`` tries the alternatives one after another
+        first = _charset([(_sre.RANGE, r) for p in at_word | anywhere for r in p[0]])
+        return f"(?={_class(first)})(?:{body})"
     return None

@@ -116,7 +116,9 @@ def test_derived_prefilters_find_exactly_what_each_regex_finds_alone():
     """CPython gives sources that start with lookarounds a prefilter of their first characters
     (forward-looking-claims: ~1 ms per post without it); the findings must not move."""
     be = PyBackend()
-    texts = _rule_texts() + _texts()
+    edges = ["a\u0301Revenue will double", "Revenue\u0301 will double", "_Sales will soar"]
+    edges += ["(Revenue will double)", "20 % returns\u0301", "ราคาหุ้นจะพุ่งขึ้น"]
+    texts = _rule_texts() + _texts() + edges
     derived = checked = 0
     for compiled in _policies():
         srcs, _ = _sources(compiled)
@@ -142,6 +144,13 @@ def test_derived_prefilter_shapes():
     assert derived_prefilter(r"(?<!x).b") is None  # any character: nothing to skip to
     assert derived_prefilter(r"ab") is None  # re already skips to the literal itself
     assert derived_prefilter(r"(?<!x)[^a]b") is None
+    # the guidelines' \b before a letter is re's own \b there (not before a combining mark)
+    from guidelines.regex_subset import translate
+
+    pre = derived_prefilter(translate(r"\bab|\bcd|x", True)["py"])
+    assert pre == "(?=[ACXacx])(?:\\b(?:[Aa][Bb]|[Cc][Dd])|[Xx])"
+    pre = derived_prefilter(translate("\\b(?:ab|\u0301x)", True)["py"])
+    assert pre == "(?=[Aa\\U00000301])(?:\\b(?:[Aa][Bb])|\\U00000301[Xx])"
 
 
 def test_prefilters_cover_their_patterns():
