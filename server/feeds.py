@@ -18,7 +18,8 @@ import socket
 import time
 import urllib.error
 import urllib.request
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import timedelta
 from html.parser import HTMLParser
@@ -469,31 +470,46 @@ def poll_sources(
     """Poll `sources` (fetched concurrently), create drafts for new entries, record each poll.
 
     Feeds are handled in order, so an entry found by two sources is drafted for the first; with
-    a pool, feed i+1 is parsed and checked while feed i is written."""
+    a pool, the next feeds are parsed and checked while one is written."""
     if not sources:
         return []
     processes = processes if processes is not None else (os.cpu_count() or 1)
     policy_box: list = []
     runner: Any = _Inline()
     pool: ProcessPoolExecutor | None = None
-    if processes > 1 and len(sources) >= POOL_MIN_FEEDS:
+    big = processes > 1 and len(sources) >= POOL_MIN_FEEDS
+    # Sources without a validator answer with a body: fork the workers before fetching, so
+    # parsing overlaps the fetches. Otherwise (mostly 304s, usually) fetch first and fork only
+    # when enough bodies came back, once the fetch threads are gone.
+    if big and sum(1 for s in sources if not (s.etag or s.last_modified)) >= POOL_MIN_FEEDS:
         pool = _pool(processes, _cached_policy(policy_box))
-        runner = pool or runner
     threads = ThreadPoolExecutor(min(FETCH_THREADS, len(sources)))
     try:
         fetches = [
             threads.submit(_fetch, s.url, limits, s.etag, s.last_modified, pool) for s in sources
         ]
+        if big and pool is None:
+            wait(fetches)
+            threads.shutdown(wait=True)
+            bodies = [i for i, f in enumerate(fetches) if not f.exception() and f.result()[0].body]
+            if len(bodies) >= POOL_MIN_FEEDS:
+                pool = _pool(processes, _cached_policy(policy_box))
+            for i in bodies if pool is not None else []:
+                fetched, seconds, _ = fetches[i].result()
+                fetches[i] = Future()
+                fetches[i].set_result((fetched, seconds, pool.submit(read_feed, fetched)))
+        if pool is not None:
+            runner = pool
         claimed: set[str] = set()
         results: list[PollResult] = []
-        pending: tuple[FeedSource, _Step] | None = None
+        pending: deque[tuple[FeedSource, _Step]] = deque()
+        ahead = 4 * processes if pool is not None else 0  # feeds drafting while one is written
         for i, source in enumerate(sources):
-            step = _begin(source, fetches[i], claimed, runner, pool, policy_box)
-            if pending is not None:
-                results.append(_finish(*pending))
-            pending = (source, step)
-        if pending is not None:
-            results.append(_finish(*pending))
+            pending.append((source, _begin(source, fetches[i], claimed, runner, pool, policy_box)))
+            if len(pending) > ahead:
+                results.append(_finish(*pending.popleft()))
+        while pending:
+            results.append(_finish(*pending.popleft()))
         return results
     finally:
         threads.shutdown(wait=True, cancel_futures=True)
