@@ -4,8 +4,10 @@ Run: .venv/bin/python benchmarks/feeds_bench.py [--feeds 200] [--entries 50] [--
 Targets: the first poll (every entry becomes a draft, checked against the starter policy) makes
 >= 500 entries/s; the second poll (every feed answers 304) costs <= 5 % of the first. Also printed:
 a poll where the server ignores conditional GET (every entry is a duplicate), and, as the baseline
-measured in the same run, feedparser alone on the same bytes. Each round uses a fresh database;
-medians over the rounds are reported (2 shared cores: run it more than once).
+measured in the same run, feedparser alone on the same bytes (one process). Each round uses a fresh
+database; medians over the rounds are reported (2 shared cores: run it more than once, and read
+the load average printed with the figures). A poll of this size parses and checks in forked worker
+processes (server.feeds.poll_sources); CPU figures include them.
 """
 
 from __future__ import annotations

@@ -295,6 +295,7 @@ def entry_key(entry: Any, link: str | None) -> str | None:
 
 FETCH_THREADS = 8
 POOL_MIN_FEEDS = 8
+MAX_PROCESSES = 4  # workers per poll at most (one per core below that)
 
 
 @dataclass
@@ -473,7 +474,7 @@ def poll_sources(
     a pool, the next feeds are parsed and checked while one is written."""
     if not sources:
         return []
-    processes = processes if processes is not None else (os.cpu_count() or 1)
+    processes = processes if processes is not None else min(os.cpu_count() or 1, MAX_PROCESSES)
     policy_box: list = []
     runner: Any = _Inline()
     pool: ProcessPoolExecutor | None = None
