@@ -9,7 +9,7 @@ from gl_support import load_vectors
 
 import guidelines
 from guidelines._builtin import PATTERNS
-from guidelines.backend_py import PyBackend
+from guidelines.backend_py import PyBackend, derived_prefilter
 
 PIECES = [
     "Idiot",
@@ -86,7 +86,7 @@ def test_combined_scan_equals_finditer_per_regex():
     for compiled in _policies():
         srcs, pres = _sources(compiled)
         combined = be.prepare(srcs, pres)
-        alone = be.prepare(srcs)
+        alone = be.prepare(srcs, derive=False)
         assert combined[2] and sum(len(g) for _, g in combined[2]) >= 5
         assert alone[2] == []
         for text in _texts():
@@ -94,6 +94,63 @@ def test_combined_scan_equals_finditer_per_regex():
             assert got == be.run(alone, text), text
             checked += sum(len(x) for x in got)
     assert checked > 2000
+
+
+def _rule_texts() -> list[str]:
+    """Every flag/pass example and vector text: posts where the pattern rules do match."""
+    docs = [guidelines.load_starter_policy()] + [
+        v["policy"] for v in load_vectors() if v["policy"] != "starter"
+    ]
+    out = [
+        t
+        for d in docs
+        for r in d["rules"]
+        for k in ("flag", "pass")
+        for t in r.get("examples", {}).get(k, [])
+    ]
+    out += [c["text"] for v in load_vectors() for c in v["cases"]]
+    return out
+
+
+def test_derived_prefilters_find_exactly_what_each_regex_finds_alone():
+    """CPython gives sources that start with lookarounds a prefilter of their first characters
+    (forward-looking-claims: ~1 ms per post without it); the findings must not move."""
+    be = PyBackend()
+    edges = ["a\u0301Revenue will double", "Revenue\u0301 will double", "_Sales will soar"]
+    edges += ["(Revenue will double)", "20 % returns\u0301", "ราคาหุ้นจะพุ่งขึ้น"]
+    texts = _rule_texts() + _texts() + edges
+    derived = checked = 0
+    for compiled in _policies():
+        srcs, _ = _sources(compiled)
+        fast = be.prepare(srcs)
+        plain = be.prepare(srcs, derive=False)
+        derived += len(fast[2])
+        for text in texts:
+            got = be.run(fast, text)
+            assert got == be.run(plain, text), text
+            checked += sum(len(x) for x in got[:-1])
+    pattern_rules = [r for r in _policies()[0]["rules"] if r["kind"] == "pattern"]
+    assert len(pattern_rules) == 2
+    for r in pattern_rules:  # the starter policy's pattern rules are the ones that need it
+        assert derived_prefilter(r["patterns"][0]["py"]), r["id"]
+    assert derived >= 10 and checked > 5000, (derived, checked)
+
+
+def test_derived_prefilter_shapes():
+    assert derived_prefilter(r"(?<!x)(?:ab|cd)e") == "(?=[ac])(?:abe|cde)"
+    assert derived_prefilter(r"(?<!x)(?:ab|abc)") == "ab"
+    assert derived_prefilter(r"(?<!x)a?b") == "(?=[a-b])(?:a|b)"
+    assert derived_prefilter(r"\b(?:Q[1-4]|x)") == "(?=[Qx])(?:Q[1-4]|x)"
+    assert derived_prefilter(r"(?<!x).b") is None  # any character: nothing to skip to
+    assert derived_prefilter(r"ab") is None  # re already skips to the literal itself
+    assert derived_prefilter(r"(?<!x)[^a]b") is None
+    # the guidelines' \b before a letter is re's own \b there (not before a combining mark)
+    from guidelines.regex_subset import translate
+
+    pre = derived_prefilter(translate(r"\bab|\bcd|x", True)["py"])
+    assert pre == "(?=[ACXacx])(?:\\b(?:[Aa][Bb]|[Cc][Dd])|[Xx])"
+    pre = derived_prefilter(translate("\\b(?:ab|\u0301x)", True)["py"])
+    assert pre == "(?=[Aa\\U00000301])(?:\\b(?:[Aa][Bb])|\\U00000301[Xx])"
 
 
 def test_prefilters_cover_their_patterns():

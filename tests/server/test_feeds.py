@@ -78,9 +78,16 @@ class FeedHandler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
+class FeedServer(ThreadingHTTPServer):
+    """A real server's listen backlog: polls fetch up to 8 feeds at once (socketserver's 5 makes
+    the kernel drop the extra connections' SYNs, a 1 s retry)."""
+
+    request_queue_size = 128
+
+
 @pytest.fixture(scope="module")
 def feed_server():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FeedHandler)
+    server = FeedServer(("127.0.0.1", 0), FeedHandler)
     server.daemon_threads = True
     server.handle_error = lambda request, address: None  # clients that hang up on /huge.xml
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -330,3 +337,79 @@ def test_the_workers_tick_polls_each_feed_when_it_is_due(
     with feeds_app.app_context():
         tick.call_local()
     assert polls() == 2
+
+
+def test_a_big_poll_runs_in_worker_processes_with_the_same_outcome(
+    client, admin_headers, feed_server, feeds_app, monkeypatch
+):
+    """Polling many sources parses and checks in forked worker processes (both cores); what a
+    curator sees is what an in-process poll gives: drafts with findings, duplicates across
+    sources drafted once, errors stored with their HTTP status, 304s creating nothing."""
+    from server import feeds
+
+    started = []
+    real_pool = feeds._pool
+    monkeypatch.setattr(feeds, "POOL_MIN_FEEDS", 3)
+    monkeypatch.setattr(feeds, "_pool", lambda *a: started.append(real_pool(*a)) or started[-1])
+    names = ["rss2_cdata.xml", "rss2_cdata.xml?copy=1", "not_a_feed.html", "gone.xml"]
+    names += ["rss1_rdf.xml", "ru_cp1251.xml"]
+    ids = [add_feed(client, admin_headers, f"{feed_server}/{n}", name=n)["id"] for n in names]
+    with feeds_app.app_context(), db.connection_context():
+        results = feeds.poll_sources(
+            list(FeedSource.select().where(FeedSource.id.in_(ids)).order_by(FeedSource.id)),
+            feeds.FetchLimits.from_config(feeds_app.config),
+            processes=2,
+        )
+        assert len(started) == 1 and started[0] is not None  # the pool did the work
+        by_name = {r.poll.source.name: r.poll for r in results}
+        assert (by_name["rss2_cdata.xml"].items_new, by_name["rss2_cdata.xml"].items_seen) == (4, 4)
+        assert "1 entry without a link" in by_name["rss2_cdata.xml"].warning
+        copy = by_name["rss2_cdata.xml?copy=1"]
+        assert (copy.http_status, copy.items_new, copy.items_seen) == (200, 0, 4)
+        html = by_name["not_a_feed.html"]
+        assert "is not an RSS or Atom feed" in html.error and html.http_status == 200
+        assert "HTTP 404" in by_name["gone.xml"].error and by_name["gone.xml"].http_status == 404
+        assert by_name["rss1_rdf.xml"].items_new > 0 and by_name["ru_cp1251.xml"].items_new > 0
+        kazan = Snippet.get(Snippet.title == "Акме открывает центр обработки данных в Казани")
+        assert "Новый центр начнёт работу весной «с нуля»." in kazan.variants[0].text
+        entries = list(FeedEntry.select())
+        assert len(entries) == sum(r.poll.items_new for r in results)
+        assert entries and all(set(e.findings) == {"linkedin", "x"} for e in entries)
+        again = feeds.poll_sources(
+            list(FeedSource.select().where(FeedSource.id.in_(ids)).order_by(FeedSource.id)),
+            feeds.FetchLimits.from_config(feeds_app.config),
+            processes=2,
+        )
+        assert [r.poll.http_status for r in again[:2]] == [304, 304]
+        assert sum(r.poll.items_new for r in again) == 0
+        assert len(started) == 1  # 304s only: no workers forked for nothing
+        # Validators the server no longer honours: every body comes back, all duplicates;
+        # the workers are forked once the fetches are done.
+        FeedSource.update(etag='"stale"', last_modified=None).execute()
+        stale = feeds.poll_sources(
+            list(FeedSource.select().where(FeedSource.id.in_(ids)).order_by(FeedSource.id)),
+            feeds.FetchLimits.from_config(feeds_app.config),
+            processes=2,
+        )
+    assert len(started) == 2 and started[1] is not None
+    assert [(r.poll.http_status, r.poll.items_new) for r in stale] == [
+        (200, 0),
+        (200, 0),
+        (200, 0),
+        (404, 0),
+        (200, 0),
+        (200, 0),
+    ]
+    assert [r.poll.items_seen for r in stale[:2]] == [4, 4]
+
+
+def test_draft_text_is_what_a_reader_sees_of_the_entry():
+    """feedparser no longer sanitizes (drafts keep only text): what its sanitizer dropped with
+    its content (script, style, applet) stays out of the text; entities are decoded."""
+    from server.feeds import plain_text
+
+    html = (
+        "<p>Fast &amp; safe</p><script>alert(1)</script><applet code='x'>Java</applet>"
+        "<style>p { color: red }</style><iframe src='https://evil.test'></iframe><p>done</p>"
+    )
+    assert plain_text(html) == "Fast & safe done"
