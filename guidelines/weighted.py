@@ -139,6 +139,7 @@ def segments(text: str, emoji_parsing: bool = True):
 
 
 _last_scan: tuple = (None, None, None, None)  # (backend, text, emoji_parsing, result)
+_last_weight: tuple = (None, 0)  # (a result of _scan, its weighted length)
 
 
 def _scan(text: str, emoji_parsing: bool) -> tuple:
@@ -152,8 +153,8 @@ def _scan(text: str, emoji_parsing: bool) -> tuple:
     if last[0] is be and last[1] == text and last[2] == emoji_parsing:
         return last[3]
     res = _run(text, True)  # scans the NFC form
-    n_norm, n_text, invalid = res[-1]
-    found = (n_norm, n_text, invalid, _entities(res, emoji_parsing), res[2])
+    sizes = res[-1]  # indexed, not unpacked: unpacking a JS array raises StopIteration in Brython
+    found = (sizes[0], sizes[1], sizes[2], _entities(res, emoji_parsing), res[2])
     _last_scan = (be, text, emoji_parsing, found)
     return found
 
@@ -164,8 +165,15 @@ def parse_x(text: str, emoji_parsing: bool = True, max_length: int = MAX_WEIGHTE
     ``exceed_at`` is the code-point offset in ``text`` of the first character past the limit
     (None when within it).
     """
-    n_norm, n_text, invalid, ents, heavy = _scan(text, emoji_parsing)
-    total = _weight(n_norm, ents, heavy)
+    global _last_weight
+    found = _scan(text, emoji_parsing)
+    n_norm, n_text, invalid, ents, heavy = found
+    last = _last_weight
+    if last[0] is found:  # the same scan: its weight too (the counter asks after the check)
+        total = last[1]
+    else:
+        total = _weight(n_norm, ents, heavy)
+        _last_weight = (found, total)
     exceed = _exceed_at(n_norm, ents, heavy, max_length) if total > max_length else None
     if exceed is not None and n_norm != n_text:
         exceed = min(n_text, max(0, exceed + n_text - n_norm))
