@@ -29,7 +29,9 @@ def _run(text: str, nfc: bool) -> list:
     return be.run(_program, text, nfc)
 
 
-def _segments(res: list, emoji_parsing: bool) -> list[tuple[int, int, int, bool]]:
+def _entities(res: list, emoji_parsing: bool) -> list[tuple[int, int, int]]:
+    """URLs and emoji as (start, end, weight), sorted; an entity overlapping an earlier one is
+    dropped (as twitter-text does)."""
     u = res[0]
     span = res[-1][0] + 1
     keyed = {}  # (start, end, weight) as one number: tuple sorting is slow in Brython
@@ -45,13 +47,22 @@ def _segments(res: list, emoji_parsing: bool) -> list[tuple[int, int, int, bool]
                 em[j + 1],
                 EMOJI_WEIGHT,
             )
-    ents = [keyed[k] for k in sorted(keyed)]
+    kept = []
+    last_end = 0
+    for k in sorted(keyed):
+        ent = keyed[k]
+        if ent[0] >= last_end:
+            kept.append(ent)
+            last_end = ent[1]
+    return kept
+
+
+def _segments(res: list, emoji_parsing: bool) -> list[tuple[int, int, int, bool]]:
     heavy = res[2]  # records: start at hi, end at hi + 1
     nh = len(heavy)
     hi = 0
     pos = 0
     out = []
-    last_end = 0
 
     def gap(a: int, b: int) -> None:
         nonlocal hi
@@ -66,14 +77,60 @@ def _segments(res: list, emoji_parsing: bool) -> list[tuple[int, int, int, bool]
                 out.append((a, e, 1, False))
             a = e
 
-    for s, e, w in ents:
-        if s < last_end:
-            continue
+    for s, e, w in _entities(res, emoji_parsing):
         gap(pos, s)
         out.append((s, e, w, True))
-        pos = last_end = e
+        pos = e
     gap(pos, res[-1][0])
     return out
+
+
+def _weight(n: int, ents: list, heavy: list) -> int:
+    """Weighted length without listing segments: every code point weighs 1, a heavy one 2,
+    and each entity its own weight instead of its code points'. Under Brython, walking the
+    segments of a 3,000-character post cost more than the rest of its check."""
+    total = n
+    for j in range(0, len(heavy), STRIDE):
+        total += heavy[j + 1] - heavy[j]
+    nh = len(heavy)
+    hi = 0
+    for s, e, w in ents:
+        total += w - (e - s)
+        while hi < nh and heavy[hi + 1] <= s:
+            hi += STRIDE
+        k = hi
+        while k < nh and heavy[k] < e:
+            total -= min(e, heavy[k + 1]) - max(s, heavy[k])
+            k += STRIDE
+    return total
+
+
+def _exceed_at(n: int, ents: list, heavy: list, max_length: int) -> int | None:
+    """Code point where the weight first passes `max_length`: the segments walked in order,
+    stopping there (around the 280th character, not at the end of a long post)."""
+    total = 0
+    pos = 0
+    hi = 0
+    nh = len(heavy)
+    for s, e, w in [*ents, (n, n, 0)]:
+        a = pos
+        while a < s:
+            while hi < nh and heavy[hi + 1] <= a:
+                hi += STRIDE
+            if hi < nh and heavy[hi] <= a:
+                b, unit = min(s, heavy[hi + 1]), 2
+            else:
+                b, unit = (min(s, heavy[hi]) if hi < nh else s), 1
+            if total + unit * (b - a) > max_length:
+                return a + (max_length - total) // unit
+            total += unit * (b - a)
+            a = b
+        if e > s:
+            if total + w > max_length:
+                return s
+            total += w
+        pos = e
+    return None
 
 
 def segments(text: str, emoji_parsing: bool = True):
@@ -82,20 +139,22 @@ def segments(text: str, emoji_parsing: bool = True):
 
 
 _last_scan: tuple = (None, None, None, None)  # (backend, text, emoji_parsing, result)
+_last_weight: tuple = (None, 0)  # (a result of _scan, its weighted length)
 
 
 def _scan(text: str, emoji_parsing: bool) -> tuple:
-    """(n_norm, n_text, invalid, segments) of the NFC scan, remembered for the last text: one
-    check asks for the same text's weighted length twice (the limit rule's exceed_at, then the
-    counter), and under Brython each scan of a 3,000-character post costs milliseconds."""
+    """(n_norm, n_text, invalid, entities, heavy runs) of the NFC scan, remembered for the
+    last text: one check asks for the same text's weighted length twice (the limit rule's
+    exceed_at, then the counter), and under Brython each scan of a 3,000-character post costs
+    milliseconds."""
     global _last_scan
     be = get_backend()
     last = _last_scan  # one read: server threads may replace it meanwhile (a whole tuple)
     if last[0] is be and last[1] == text and last[2] == emoji_parsing:
         return last[3]
     res = _run(text, True)  # scans the NFC form
-    n_norm, n_text, invalid = res[-1]
-    found = (n_norm, n_text, invalid, _segments(res, emoji_parsing))
+    sizes = res[-1]  # indexed, not unpacked: unpacking a JS array raises StopIteration in Brython
+    found = (sizes[0], sizes[1], sizes[2], _entities(res, emoji_parsing), res[2])
     _last_scan = (be, text, emoji_parsing, found)
     return found
 
@@ -106,14 +165,16 @@ def parse_x(text: str, emoji_parsing: bool = True, max_length: int = MAX_WEIGHTE
     ``exceed_at`` is the code-point offset in ``text`` of the first character past the limit
     (None when within it).
     """
-    n_norm, n_text, invalid, segs = _scan(text, emoji_parsing)
-    total = 0
-    exceed = None
-    for s, e, w, atomic in segs:
-        add = w if atomic else w * (e - s)
-        if exceed is None and total + add > max_length:
-            exceed = s if atomic else s + (max_length - total) // w
-        total += add
+    global _last_weight
+    found = _scan(text, emoji_parsing)
+    n_norm, n_text, invalid, ents, heavy = found
+    last = _last_weight
+    if last[0] is found:  # the same scan: its weight too (the counter asks after the check)
+        total = last[1]
+    else:
+        total = _weight(n_norm, ents, heavy)
+        _last_weight = (found, total)
+    exceed = _exceed_at(n_norm, ents, heavy, max_length) if total > max_length else None
     if exceed is not None and n_norm != n_text:
         exceed = min(n_text, max(0, exceed + n_text - n_norm))
     valid = 0 < total <= max_length and not invalid

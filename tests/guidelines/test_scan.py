@@ -183,3 +183,24 @@ def test_x_length_remembers_only_the_text_it_scanned():
     assert x_weighted_length("👍🏽", emoji_parsing=False) == 4
     assert x_weighted_length("short") == 5
     assert x_weighted_length(long_post) == 360
+
+
+def test_x_length_without_segments_equals_walking_them():
+    """parse_x sums weights and stops at the limit without listing segments (Brython is slow at
+    that): its weightedLength and exceed_at are the walk over `segments` for every limit."""
+    import unicodedata
+
+    from guidelines.weighted import parse_x, segments
+
+    for text in _texts(200) + ["中文" * 200, "😀👍🏽 http://example.com/x 中" * 30]:
+        norm = unicodedata.normalize("NFC", text)
+        segs = segments(norm)
+        for limit in (1, 7, 50, 140, 280):
+            total, exceed = 0, None
+            for s, e, w, atomic in segs:
+                add = w if atomic else w * (e - s)
+                if exceed is None and total + add > limit:
+                    exceed = s if atomic else s + (limit - total) // w
+                total += add
+            got = parse_x(norm, True, limit)
+            assert (got["weightedLength"], got["exceed_at"]) == (total, exceed), (text, limit)

@@ -80,6 +80,10 @@ class FakeTimers:
         for callback in pending.values():
             callback()
 
+    def run_all(self):
+        while self.pending:
+            self.run()
+
 
 def make_panel():
     sent, view, timers = [], FakeView(), FakeTimers()
@@ -122,6 +126,10 @@ def test_first_change_is_checked_at_once_then_changes_coalesce():
     panel, sent, _, timers = make_panel()
     timers.clock += 1000  # a quiet moment since the last check
     panel.handle({"type": "text", "text": "It is guaranteed", "origin": None})
+    # The underlines at once, alone in their task (the bridge gets a frame's messages when the
+    # task that sent them ends); the cards, the counter and the list in the next task.
+    assert [m["type"] for m in sent] == ["highlights"]
+    timers.run()
     assert [m["type"] for m in sent] == ["highlights", "hint-cards", "status"]
     assert timers.pending == {}
     sent.clear()
@@ -132,6 +140,8 @@ def test_first_change_is_checked_at_once_then_changes_coalesce():
     panel.handle({"type": "text", "text": "It is guaranteed!", "origin": None})
     assert sent == [] and len(timers.pending) == 1
     timers.clock += CHECK_GAP_MS
+    timers.run()
+    assert [m["type"] for m in sent] == ["highlights"]
     timers.run()
     assert sent == [
         {
@@ -288,7 +298,7 @@ def notes_for(policy):
     notes = []
     for text in ("guaranteed and guaranteed", "guaranteed only", "all fixed"):
         panel.handle({"type": "text", "text": text, "origin": None})
-        timers.run()
+        timers.run_all()
         notes += [m for m in sent if m["type"] == "post-note"]
         sent.clear()
     return notes
@@ -403,6 +413,8 @@ def test_cached_data_before_init_draws_the_cards_once():
     drawn = [args for name, args in view.calls if name == "show_suggestions"]
     assert len(drawn) == 1 and [item["id"] for item in drawn[0][0]] == [7]
     assert ("show_notice", (None,)) in view.calls  # never "loading"
+    assert [m["type"] for m in sent] == ["highlights"]
+    timers.run()
     assert [m["type"] for m in sent] == ["highlights", "hint-cards", "status"]
     assert sent[-1]["length"] == {"value": 0, "limit": 280}
 

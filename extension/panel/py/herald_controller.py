@@ -60,6 +60,7 @@ class PanelController:
         self.locale = None  # the browser's UI locale, from init
         self.analysis = herald_hints.analyze(check, x_weighted_length, self.network, "", None)
         self._pending_check = None
+        self._pending_report = None  # the rest of a check's messages, in the next task
         self._last_check_at = None
         self._post_note = None  # what the bridge was last told to show beside Post
         self._missing_hashtag = None  # the campaign tag that did not fit, while the note says so
@@ -309,7 +310,7 @@ class PanelController:
         self.view.show_notice(self.notice())
         self.view.show_compat(self.via == "fallback")
         self.render_suggestions()
-        self.view.show_hints(self.analysis, self.text, self._policy() is not None)
+        # the hints are drawn by the check that always follows (_check_now), in its own task
 
     def render_suggestions(self):
         if not self.started:
@@ -372,6 +373,14 @@ class PanelController:
         self._last_check_at = self.timers.now()
         self.analysis = self._analyze(self.text)
         self.send(herald_messages.highlights(self.analysis["ranges"]))
+        # The bridge gets a message from this frame only when the task that sent it ends: the
+        # underlines go now, the cards at them, the counter and the list in the next task.
+        if self._pending_report is None:
+            self._pending_report = self.timers.set_timeout(self._report, 0)
+
+    def _report(self):
+        """What the latest check found, beyond the underlines (see _check_now)."""
+        self._pending_report = None
         self.send(
             herald_messages.hint_cards(
                 herald_hints.hint_cards(self.strings, self.analysis["findings"]),
