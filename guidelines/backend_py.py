@@ -189,11 +189,17 @@ def _seq_prefixes(items, depth: int) -> list[tuple[tuple, bool]]:
     done: set = set()
     growing: set = {()}
     for op, av in items:
-        if op in _ZERO_WIDTH:
+        if op is _sre.ASSERT_NOT and av[0] == -1 and _word_class(av[1]):
+            # The guidelines' \b before a word character, compiled as one lookbehind
+            # ``(?<![W])``: the character before is not in W, hence not in \w, which is ``re``'s
+            # own \b there (a weaker condition, so the prefilter still finds every match).
+            step = [((_B,), True)]
+        elif op in _ZERO_WIDTH:
             continue
+        else:
+            step = _item_prefixes(op, av, depth)
         if not growing:
             break
-        step = _item_prefixes(op, av, depth)
         nxt = set()
         for p in growing:
             for t, whole in step:
