@@ -465,6 +465,8 @@ class AdapterReport(BaseModel):
     class Meta:
         table_name = "adapter_report"
         indexes = ((("user", "installation"), True),)
+
+
 class HealthBatch(BaseModel):
     """A batch of extension health counts already counted (server.site_health): its id is the
     idempotency key, so a batch resent after a lost answer is not counted twice. No user, no content."""

@@ -14,7 +14,17 @@ from flask import current_app, request
 from peewee import JOIN, fn
 
 from server import analytics
-from server.models import Click, Proposal, Share, Snippet, TrackedLink, User, iso, utcnow
+from server.models import (
+    AdapterReport,
+    Click,
+    Proposal,
+    Share,
+    Snippet,
+    TrackedLink,
+    User,
+    iso,
+    utcnow,
+)
 from server.proposals import proposal_json
 from server.serialize import user_json
 from server.tracked_links import tracked_url
@@ -152,6 +162,19 @@ def my_data(user: User) -> dict[str, Any]:
             for p in Proposal.select()
             .where(Proposal.user == user.id)
             .order_by(Proposal.created_at.desc(), Proposal.id.desc())
+        ],
+        "installations": [
+            {
+                "installation": r.installation,
+                "extension_version": r.extension_version,
+                "adapters": dict(r.adapters or {}),
+                "refused": r.refused,
+                "first_seen_at": iso(r.first_seen_at),
+                "last_seen_at": iso(r.last_seen_at),
+            }
+            for r in AdapterReport.select()
+            .where(AdapterReport.user == user.id)
+            .order_by(AdapterReport.last_seen_at.desc(), AdapterReport.id.desc())
         ],
         "standing": {
             "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},

@@ -147,3 +147,18 @@ def test_my_proposals_are_in_my_data(client, auth, world, employee):
     ]
     queue = [e for e in data["admin_exports"] if e["name"] == "proposals queue"]
     assert queue and queue[0]["names_you"] is True
+
+
+def test_what_my_browsers_report_is_in_my_data(client, auth, world, employee):
+    """The extension's adapter report (POST /sites/report) is tied to me: it is in my data, as sent."""
+    eve = auth.headers("eve@acme.test")
+    sent = client.post(
+        "/api/v1/sites/report",
+        json={"installation": "a1b2c3d4-e5f6", "extension_version": "1.4.0", "adapters": {"x": 2}},
+        headers=eve,
+    )
+    assert sent.status_code == 204, sent.get_data(as_text=True)
+    data = client.get(URL, headers=eve).get_json()
+    assert [
+        (i["installation"], i["extension_version"], i["adapters"]) for i in data["installations"]
+    ] == [("a1b2c3d4-e5f6", "1.4.0", {"x": 2})]

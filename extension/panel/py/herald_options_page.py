@@ -700,6 +700,7 @@ class OptionsView:
                         "health_intro", version=str(health.get("extension_version") or "")
                     ),
                 ),
+                el("p", {"id": "adapter-report-note"}, text=strings.get("records_adapter_report")),
                 el("h4", text=strings.get("health_waiting_heading")),
                 self._table("health-waiting", headers, waiting)
                 if waiting
