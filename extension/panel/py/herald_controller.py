@@ -303,7 +303,7 @@ class PanelController:
         self.view.show_standing(herald_leaderboard.standing_line(standing, self.strings))
         self.view.show_notice(self.notice())
         self.render_suggestions()
-        self.view.show_hints(self.analysis, self.text, self._policy() is not None)
+        # the hints are drawn by the check that always follows (_check_now), in its own task
 
     def render_suggestions(self):
         if not self.started:

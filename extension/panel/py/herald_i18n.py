@@ -43,8 +43,9 @@ class Strings:
 
     def get(self, key, **values):
         text = self._messages.get(key) or self._fallback.get(key) or key
-        for name, value in values.items():
-            text = text.replace("{" + name + "}", str(value))
+        if values:  # (Brython ends every loop over a dict by raising StopIteration: ~40 µs)
+            for name, value in values.items():
+                text = text.replace("{" + name + "}", str(value))
         return text
 
     def plural(self, key, count, **values):
