@@ -165,99 +165,42 @@
   }
 
   // --- The pipe ----------------------------------------------------------------------------------
-  /** The message as JSON text for Python, or null when it is dropped. */
-  function accept(data) {
-    var text;
-    try {
-      text = JSON.stringify(data);
-    } catch (error) {
-      return null;
-    }
-    var found = problems(data);
-    if (found.length) {
-      // A message that breaks its schema could put the page in a state the host never meant.
-      console.error("[herald]", "dropped message", typeOf(data), found.join("; "));
-      return null;
-    }
-    if (data.type === "data") {
-      // The bridge pushes its state again when the panel says ready: the same `data` twice in
-      // a row changes nothing, so Python (busy booting) does not convert and compare it again.
-      if (text === lastData) {
-        return null;
-      }
-      lastData = text;
-    }
-    return text;
-  }
-
-  // Each queued entry is {text} (checked) or {data} (arrived before herald_assets.js had
-  // loaded the schemas: checked when handed over).
-  function deliver(entry) {
-    var text = "text" in entry ? entry.text : accept(entry.data);
-    if (text !== null) listener(text);
-  }
-
   window.addEventListener("message", function (event) {
     if (event.source !== window.parent || window.parent === window) {
       return;
     }
-    var entry;
-    var unchecked = queue.some(function (queued) { return "data" in queued; });
-    if (window.HERALD_ASSETS && !unchecked) { // (checked in order: `data` is compared with the last)
-      entry = { text: accept(event.data) };
-      if (entry.text === null) return;
+    var text;
+    try {
+      text = JSON.stringify(event.data);
+    } catch (error) {
+      return;
+    }
+    var found = problems(event.data);
+    if (found.length) {
+      // A message that breaks its schema could put the page in a state the host never meant.
+      console.error("[herald]", "dropped message", typeOf(event.data), found.join("; "));
+      return;
+    }
+    if (event.data.type === "data") {
+      // The bridge pushes its state again when the panel says ready: the same `data` twice in
+      // a row changes nothing, so Python (busy booting) does not convert and compare it again.
+      if (text === lastData) {
+        return;
+      }
+      lastData = text;
+    }
+    if (listener) {
+      listener(text);
     } else {
-      entry = { data: event.data };
+      queue.push(text);
     }
-    if (listener && !queue.length) {
-      deliver(entry);
-    } else {
-      queue.push(entry);
-      if (listener) schedulePump();
-    }
-  });
-
-  // Messages that waited for Python are handed over one per task (in order, before any newer
-  // one): the page can paint the suggestions `init` drew before the next message is handled.
-  var pumping = false;
-  var pumpChannel = new MessageChannel();
-  pumpChannel.port1.onmessage = function () {
-    pumping = false;
-    if (!queue.length) return;
-    deliver(queue.shift());
-    if (queue.length) schedulePump();
-  };
-  function schedulePump() {
-    if (!pumping) {
-      pumping = true;
-      pumpChannel.port2.postMessage(null);
-    }
-  }
-
-  // <script src="sandbox_port.js" data-ready="ready">: the page tells its host at once that it
-  // listens (this port keeps what arrives until Python does), so the host's state travels while
-  // Brython is still loading instead of after it.
-  var script = document.currentScript;
-  var early = script && script.dataset ? script.dataset.ready : null;
-  if (early && window.parent !== window) {
-    window.parent.postMessage({ type: early }, "*");
-  }
-
-  // Brython starts its scripts at the window's load event; the Python of these pages needs only
-  // the document, which is complete at DOMContentLoaded (before the stylesheets' and images'
-  // loads and a first layout have finished).
-  document.addEventListener("DOMContentLoaded", function () {
-    if (typeof window.brython !== "function" || !document.body || document.body.onload) return;
-    document.body.onload = function () {}; // Brython's own call at load finds itself done
-    window.brython();
   });
 
   window.HeraldPort = {
     listen: function (callback) {
       listener = callback;
-      if (queue.length) {
-        deliver(queue.shift());
-        if (queue.length) schedulePump();
+      while (queue.length) {
+        callback(queue.shift());
       }
     },
     send: function (jsonText) {

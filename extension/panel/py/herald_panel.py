@@ -10,6 +10,7 @@ from browser import window
 from herald_controller import PanelController
 from herald_dom import by_id, h, render
 from herald_hints_view import HintsView
+from herald_messages import ready
 
 
 class PanelView:
@@ -294,9 +295,8 @@ def start():
             # after this paint: the suggestions and hints come first
             window.setTimeout(propose.update, 0)
 
-    # panel.html's port told the bridge "ready" before Brython loaded (see sandbox_port.js):
-    # what it sent since is waiting here, in order.
     port.listen(handle)
+    port.send(ready())
     return controller
 
 
