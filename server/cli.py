@@ -95,8 +95,13 @@ def migrate(check: bool) -> None:
     app = _app(allow_default_secret=True)
     with app.app_context():
         applied = _migrate()
+        from server.policy_store import refresh_compiled
+
+        rebuilt = refresh_compiled()
     if not applied:
         click.echo("Nothing to migrate: the database is up to date.")
+    if rebuilt:
+        click.echo("Rebuilt the compiled guidelines with this version's compiler.")
 
 
 def _load_starter_policy() -> None:

@@ -38,6 +38,24 @@ def recompile() -> dict:
         return _store_compiled(_compile(list_rules()))
 
 
+def refresh_compiled() -> bool:
+    """On upgrade (`herald migrate`): rebuild the stored compiled policy with this version's
+    compiler. It is a cache made when a rule was saved, so without this a faster or fixed compiler
+    (e.g. cheaper word boundaries) would reach employees only at the next rule edit. True when the
+    stored policy changed."""
+    from server.models import Setting
+
+    with db.atomic():
+        row = Setting.get_or_none(Setting.key == _COMPILED_KEY)
+        if row is None:
+            return False
+        fresh = _compile(list_rules())
+        if fresh == row.value:
+            return False
+        _store_compiled(fresh)
+        return True
+
+
 def list_rules() -> list[dict]:
     query = GuidelineRule.select().order_by(GuidelineRule.position, GuidelineRule.id)
     return [row.doc for row in query]

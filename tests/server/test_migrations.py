@@ -293,3 +293,26 @@ def test_migrate_check_fails_naming_an_index_dropped_from_a_model():
         Snippet._meta.indexes = index
     assert result.exit_code != 0
     assert "snippet: index ('updated_at',) is in the migrations, not the models" in result.output
+
+
+def test_migrate_rebuilds_a_compiled_policy_an_older_compiler_made(tmp_path, env):
+    """The compiled policy is a cache made when a rule was saved: after an upgrade, employees get
+    what this version's compiler makes (e.g. its faster word boundaries) without a rule edit."""
+    url = f"sqlite:///{tmp_path / 'upgrade.sqlite3'}"
+    env(url)
+    assert herald("init-db").exit_code == 0
+    database = make_database(url)
+    with database.connection_context(), database.bind_ctx([Setting]):
+        row = Setting.get(Setting.key == "compiled_policy")
+        current = row.value
+        older = dict(current, hash="made-by-an-older-compiler")
+        Setting.update(value=older).where(Setting.key == "compiled_policy").execute()
+
+    result = herald("migrate")
+
+    assert result.exit_code == 0, result.output
+    assert "Rebuilt the compiled guidelines with this version's compiler." in result.output
+    with database.connection_context(), database.bind_ctx([Setting]):
+        assert Setting.get(Setting.key == "compiled_policy").value == current
+    assert "Rebuilt" not in herald("migrate").output
+    database.close_all()
