@@ -110,7 +110,11 @@ def test_options_page_suggests_and_lists_my_proposals_with_the_decline_reason(
                 send.click(timeout=2000)
             return False
 
-        poll(sent, timeout=20, interval=0.5, message="sent")
+        try:
+            poll(sent, timeout=40, interval=0.5, message="sent")
+        except AssertionError as exc:
+            form = frame.locator("#suggest-form")
+            raise AssertionError(f"{exc}; the form says: {form.text_content()!r}") from None
         rows = frame.locator("#my-proposals tbody tr")
         poll(
             lambda: "https://blog.example.org/options-post" in (rows.first.text_content() or ""),
