@@ -73,6 +73,9 @@ DEFAULTS: dict[str, object] = {
     "OIDC_TEAMS_CLAIM": None,  # e.g. "groups": the person's teams follow this claim
     "OIDC_PROVIDER_NAME": "single sign-on",  # the button reads "Sign in with <name>"
     "OIDC_SCOPES": "openid email profile",
+    # The Firefox add-on's id (manifest.firefox.json, browser_specific_settings.gecko.id): Firefox's
+    # SSO redirect address is derived from it, and the console lists that address to register.
+    "FIREFOX_ADDON_ID": "{646dd3d3-187e-4ead-bfe3-e98a7f495205}",
     "PROPOSALS_PER_HOUR": 10,  # links one employee may propose per hour (server.proposals)
     # werkzeug method for new password hashes (server.passwords); the test suite lowers the cost.
     "PASSWORD_HASH_METHOD": "scrypt:32768:8:1",

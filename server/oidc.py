@@ -9,6 +9,7 @@ and its lockout does not apply here: the identity provider does its own throttli
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
 import threading
@@ -104,6 +105,14 @@ def public_settings() -> dict:
         "enabled": found is not None,
         "provider_name": found.provider_name if found else None,
     }
+
+
+def firefox_redirect_uri() -> str:
+    """Firefox's `identity.getRedirectURL()` for Herald's add-on: the SHA-1 of the add-on id, in hex,
+    under extensions.allizom.org (Firefox's ext-identity.js). Fixed by the id, so the console can list
+    it for the admin to register at the provider beside Chrome's chromiumapp.org address."""
+    addon_id = str(current_app.config.get("FIREFOX_ADDON_ID") or "")
+    return f"https://{hashlib.sha1(addon_id.encode()).hexdigest()}.extensions.allizom.org/"
 
 
 # --- Provider metadata and keys ------------------------------------------------------------------

@@ -27,6 +27,8 @@ CLIENT_ID = "herald-tests"
 CLIENT_SECRET = "herald-tests-client-secret-0123456789"
 # chrome.identity.getRedirectURL() of a made-up extension id (32 letters a..p).
 EXTENSION_REDIRECT = "https://abcdefghijklmnopabcdefghijklmnop.chromiumapp.org/"
+# browser.identity.getRedirectURL() of Herald's Firefox add-on: SHA-1 of its gecko id, in hex.
+FIREFOX_REDIRECT = "https://24d6e67519133de054cd87c3bc67372e6ae22a2c.extensions.allizom.org/"
 
 # The provider's people (the login typed into its form is the e-mail address).
 ACCOUNTS: dict[str, dict] = {

@@ -28,7 +28,11 @@ def settings():
 
 def _sso() -> dict:
     """Single sign-on as configured (read-only here: it lives in the server's configuration)."""
-    return {"sso": oidc.settings(), "sso_redirect_uri": sso_redirect_uri()}
+    return {
+        "sso": oidc.settings(),
+        "sso_redirect_uri": sso_redirect_uri(),
+        "firefox_redirect_uri": oidc.firefox_redirect_uri(),
+    }
 
 
 def _number(name: str, errors: list[str], integer: bool = False) -> float | int | None:

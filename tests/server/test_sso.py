@@ -8,26 +8,38 @@ own key, so Herald checks them against the real keys at the provider's jwks_uri.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from server import console_sessions, create_app
+from server import console_sessions, create_app, oidc
+from server.config import DEFAULTS
 from server.db import create_tables, db
 from server.models import Membership, Team, User
 from tests.conftest import PASSWORD, AuthActions, make_user
-from tests.oidc_support import EXTENSION_REDIRECT, sign_in_at_provider, start_provider
+from tests.oidc_support import (
+    EXTENSION_REDIRECT,
+    FIREFOX_REDIRECT,
+    sign_in_at_provider,
+    start_provider,
+)
 
+ROOT = Path(__file__).resolve().parents[2]
 BASE = "http://herald.test"
 CONSOLE_CALLBACK = f"{BASE}/admin/sign-in/sso/callback"
 
 
 @pytest.fixture(scope="module")
 def provider(tmp_path_factory):
-    found = start_provider(tmp_path_factory.mktemp("oidc"), [EXTENSION_REDIRECT, CONSOLE_CALLBACK])
+    found = start_provider(
+        tmp_path_factory.mktemp("oidc"), [EXTENSION_REDIRECT, FIREFOX_REDIRECT, CONSOLE_CALLBACK]
+    )
     yield found
     found.stop()
 
@@ -70,20 +82,19 @@ class ApiFlow:
 
     name = "api"
 
-    def __init__(self, client):
+    def __init__(self, client, redirect: str = EXTENSION_REDIRECT):
         self.client = client
+        self.redirect = redirect
         self.transaction = None
 
     def start(self) -> str:
-        resp = self.client.post(
-            "/api/v1/auth/oidc/start", json={"redirect_uri": EXTENSION_REDIRECT}
-        )
+        resp = self.client.post("/api/v1/auth/oidc/start", json={"redirect_uri": self.redirect})
         assert resp.status_code == 200, resp.get_json()
         self.transaction = resp.get_json()["transaction"]
         return resp.get_json()["authorization_url"]
 
     def finish(self, back: str, state: str | None = None) -> Outcome:
-        assert back.startswith(EXTENSION_REDIRECT), back
+        assert back.startswith(self.redirect), back
         query = parse_qs(urlsplit(back).query)
         answer = {
             "transaction": self.transaction,
@@ -354,6 +365,26 @@ def test_public_info_says_sso_is_on(client):
     assert resp.get_json() == {"enabled": True, "provider_name": "Acme SSO"}
 
 
+def test_firefox_signs_in_through_its_own_redirect_address(client):
+    """Firefox's identity.getRedirectURL() is https://<SHA-1 of the add-on id>.extensions.allizom.org/:
+    the server takes it like Chrome's, and the provider sends the person back there."""
+    api = ApiFlow(client, FIREFOX_REDIRECT)
+    back = sign_in_at_provider(api.start(), "eve@acme.test")
+    assert api.finish(back).email == "eve@acme.test"
+
+
+def test_the_firefox_redirect_the_console_lists_is_the_one_firefox_computes_for_herald():
+    """One add-on id in two places (the Firefox manifest overlay and the server's default): they
+    must agree, or the console would list an address Firefox never uses."""
+    overlay = json.loads((ROOT / "manifest.firefox.json").read_text())
+    addon_id = overlay["browser_specific_settings"]["gecko"]["id"]
+    assert DEFAULTS["FIREFOX_ADDON_ID"] == addon_id
+    digest = hashlib.sha1(addon_id.encode()).hexdigest()
+    app = create_app({"TESTING": True, "SECRET_KEY": "x" * 40, "DATABASE_URL": "sqlite://"})
+    with app.app_context():
+        assert oidc.firefox_redirect_uri() == f"https://{digest}.extensions.allizom.org/"
+
+
 def test_start_refuses_a_redirect_uri_that_is_not_the_extensions(client):
     resp = client.post(
         "/api/v1/auth/oidc/start", json={"redirect_uri": "https://evil.example/steal"}
@@ -373,6 +404,7 @@ def test_settings_page_shows_sso_settings_but_never_the_secret(client, provider)
     assert provider.client_id in settings
     assert "acme.test" in settings and "groups" in settings
     assert CONSOLE_CALLBACK in settings  # what to register at the provider
+    assert FIREFOX_REDIRECT in settings
     assert provider.client_secret not in settings
 
 
