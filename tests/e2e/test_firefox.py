@@ -17,6 +17,8 @@ import pytest
 from e2e_support import EMPLOYEE, PASSWORD, ROOT, SUGGESTION_LINKEDIN, SUGGESTION_X, poll
 from firefox_support import Firefox, wait_text
 
+from tests.oidc_support import FIREFOX_REDIRECT
+
 pytestmark = [pytest.mark.browser, pytest.mark.firefox]
 
 SHOTS = Path(os.environ.get("HERALD_SHOTS_DIR") or ROOT / "test-artifacts")
@@ -73,6 +75,11 @@ def signed_in(firefox, live_server):
 
     ff = firefox
     ff.open_tab(ff.extension_url("options/options.html"))
+    # Single sign-on comes back to Firefox's own redirect address: the one the server accepts and
+    # the console lists (tests/server/test_sso.py signs in through it at the real provider).
+    ff.client.switch_to_frame()
+    redirect = ff.js("return window.wrappedJSObject.browser.identity.getRedirectURL()")
+    assert redirect == FIREFOX_REDIRECT
     wait_text(lambda: options_frame_text(ff), "Server URL", message="the options form (Brython)")
     fill(ff, "server-url", live_server.url)
     fill(ff, "email", EMPLOYEE)
