@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from flask import current_app, request
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, ValidationError
 from referencing import Registry, Resource
 
 from server.errors import APIError
@@ -44,13 +45,20 @@ def validator(name: str) -> Draft202012Validator:
     )
 
 
-def errors_for(name: str, instance: Any) -> list[dict]:
-    """Validation errors as [{path, message}], stable order, for one error shape everywhere."""
+def errors_for(
+    name: str, instance: Any, words: Callable[[ValidationError], str] | None = None
+) -> list[dict]:
+    """Validation errors as [{path, message}], stable order, for one error shape everywhere.
+    `words` says each problem for a person (server.schema_words.in_words, on console pages); the
+    API keeps jsonschema's English."""
     found = sorted(
         validator(name).iter_errors(instance), key=lambda e: list(map(str, e.absolute_path))
     )
     return [
-        {"path": "/" + "/".join(str(p) for p in err.absolute_path), "message": err.message}
+        {
+            "path": "/" + "/".join(str(p) for p in err.absolute_path),
+            "message": words(err) if words else err.message,
+        }
         for err in found
     ]
 

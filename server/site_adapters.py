@@ -12,8 +12,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from flask_babel import gettext as _
+from jsonschema import ValidationError
 
 from server import audit
 from server.db import db
@@ -49,11 +53,13 @@ def etag_of(sites: dict[str, dict]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()[:32]
 
 
-def problems(body: Any) -> list[dict]:
+def problems(body: Any, words: Callable[[ValidationError], str] | None = None) -> list[dict]:
     """Every reason `body` cannot be uploaded, as [{path, message}]: the schema's, then the
     version rule (greater than the built-in and every earlier upload for its network, so each
-    extension can tell newer from older by the number alone)."""
-    found = errors_for(SCHEMA, body)
+    extension can tell newer from older by the number alone). With `words` (the console's
+    server.schema_words.in_words) they are said in the admin's language; without, in the API's
+    English."""
+    found = errors_for(SCHEMA, body, words)
     if found:
         return found
     network, version = body["network"], body["version"]
@@ -66,12 +72,15 @@ def problems(body: Any) -> list[dict]:
     )
     highest = max(floor, latest or 0)
     if version <= highest:
-        return [
-            {
-                "path": "/version",
-                "message": f"must be greater than {highest}, the highest version for {network} so far",
-            }
-        ]
+        if words:
+            message = _(
+                "Must be greater than %(highest)s, the highest version for %(site)s so far.",
+                highest=highest,
+                site=built_in()[network]["label"],
+            )
+        else:
+            message = f"must be greater than {highest}, the highest version for {network} so far"
+        return [{"path": "/version", "message": message}]
     return []
 
 

@@ -7,7 +7,7 @@ import math
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from server import oidc
+from server import oidc, schema_words
 from server.admin import forms
 from server.admin.auth_views import sso_redirect_uri
 from server.admin.core import admin_required, bp
@@ -208,7 +208,7 @@ def _recognition_form() -> tuple[dict, list[str]]:
         for part, text in parts.items()
         if not text
     }
-    for problem in errors_for("recognition/settings", body):
+    for problem in errors_for("recognition/settings", body, schema_words.in_words):
         if problem["path"] not in unreadable:  # already said: "... must be a whole number."
             where = problem["path"].strip("/").replace("/", " ").replace("_", " ")
             errors.append(f"{where}: {problem['message']}")

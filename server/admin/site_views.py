@@ -9,7 +9,7 @@ import json
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from server import site_adapters
+from server import schema_words, site_adapters
 from server.admin import forms
 from server.admin.core import admin_required, bp
 from server.errors import APIError
@@ -87,9 +87,12 @@ def sites_upload():
             column=exc.colno,
         )
         return _page(typed, [{"path": "", "message": message}])
+    found = site_adapters.problems(body, schema_words.in_words)
+    if found:
+        return _page(typed, found)
     try:
         row = site_adapters.upload(forms.actor(), body)
-    except APIError as err:
+    except APIError as err:  # a concurrent upload took the version meanwhile
         return _page(typed, err.details or [{"path": "", "message": err.message}])
     flash(
         _(

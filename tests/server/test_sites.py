@@ -216,3 +216,27 @@ def test_console_page_upload_errors_keep_the_text_and_rollback(
     html = resp.get_data(as_text=True)
     assert "The X adapter built into the extension is back in use." in html
     assert employee.name in html and "installation feedbeef" in html
+
+
+def test_console_upload_problems_are_said_in_the_admins_language(client, admin):
+    """The console says each schema problem in the admin's words (the API keeps jsonschema's
+    English for programs): a wrong type, an unknown field, a missing one, an old version."""
+    csrf = console_login(client)
+    client.post("/admin/language", data={"language": "ru", "next": "/admin/", "csrf_token": csrf})
+    adapter = newer("x", 2, limit="many")
+    adapter["colour"] = "red"
+    del adapter["label"]
+    resp = client.post(
+        "/admin/sites/upload", data={"adapter": json.dumps(adapter), "csrf_token": csrf}
+    )
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    assert "Должно быть целым числом." in html  # /limit: "many"
+    assert "Неизвестное поле: colour." in html
+    assert "Не хватает поля label." in html
+    assert "is not of type" not in html and "required property" not in html
+
+    old = client.post(
+        "/admin/sites/upload", data={"adapter": json.dumps(newer("x", 1)), "csrf_token": csrf}
+    ).get_data(as_text=True)
+    assert "Должна быть больше 1, самой высокой версии для X до сих пор." in old
