@@ -248,7 +248,10 @@ def hint_card_by_caret_and_hover(ff: Firefox) -> None:
     by pointing at it. Caret first: typing left the caret at the word's end, which is inside
     its underline, so a card may already show by the caret; a click beside the composer takes
     the caret away before the pointer is tried."""
-    # End, then three ArrowLefts: the caret inside "Confidential".
+    # The pointer off the text (the click into the editor left it there), then End and three
+    # ArrowLefts: the caret inside "Confidential".
+    pointer = ff.client.actions.sequence("pointer", "mouse", {"pointerType": "mouse"})
+    pointer.pointer_move(5, 400).perform()
     ff.client.actions.sequence("key", "keyboard").send_keys("\ue010\ue012\ue012\ue012").perform()
     assert poll(lambda: ff.js(HINT_CARD), message="the hint card at the caret") == "no-confidential"
     pointer = ff.client.actions.sequence("pointer", "mouse", {"pointerType": "mouse"})
