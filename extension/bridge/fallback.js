@@ -6,8 +6,9 @@
  *   - that dialog/form holds a submit-like button: role button, accessible name one of
  *     SUBMIT_WORDS below, exactly (so "Posts", "Post a job" or "Send" never qualify).
  * Composers found this way carry via: "fallback"; the panel says "compatibility mode".
- * Closed shadow roots are reached through chrome.dom.openOrClosedShadowRoot (Chrome content
- * scripts only; absent elsewhere, e.g. Firefox: then closed roots stay closed). */
+ * Closed shadow roots are reached through chrome.dom.openOrClosedShadowRoot in Chrome and the
+ * Element.openOrClosedShadowRoot property in Firefox (both for content scripts only; see
+ * closedRootOf: where neither exists, closed roots stay closed). */
 (function (root) {
   "use strict";
   const Herald = root.Herald;
@@ -54,13 +55,15 @@
     return words(site).has(normalise(accessibleName(el)));
   }
 
-  /** A closed shadow root, where the browser lets an extension see it (Chrome), else null. */
+  /** A closed shadow root, where the browser lets an extension see it, else null. Chrome's
+   * content scripts have the function chrome.dom.openOrClosedShadowRoot(el); Firefox's have the
+   * property Element.openOrClosedShadowRoot instead (its browser.dom has no such function). */
   function closedRootOf(el) {
-    // heraldChrome.api: chrome (or Firefox's browser, which has no dom.openOrClosedShadowRoot).
-    const api = root.heraldChrome && root.heraldChrome.api;
-    const dom = api && api.dom;
-    if (!dom || typeof dom.openOrClosedShadowRoot !== "function") return null;
     try {
+      if ("openOrClosedShadowRoot" in el) return el.openOrClosedShadowRoot || null;
+      const api = root.heraldChrome && root.heraldChrome.api;
+      const dom = api && api.dom;
+      if (!dom || typeof dom.openOrClosedShadowRoot !== "function") return null;
       return dom.openOrClosedShadowRoot(el) || null;
     } catch (_) {
       return null;
