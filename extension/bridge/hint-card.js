@@ -5,7 +5,11 @@
  * (page styles cannot reach it, and it sits above the composer's dialog); the editor's DOM is
  * never touched: we only listen, read Ranges (Herald.rangesFor) and apply fixes through the
  * editor's own input path (Herald.applyFix, as the panel's list does). The content comes from
- * the panel (`hint-cards` after each check), already in the employee's language. */
+ * the panel (`hint-cards` after each check), already in the employee's language.
+ * A composer in a same-origin iframe or a closed shadow root (fallback.js) hides its events from
+ * the top document: the card listens in the composer's own scope too (Herald.composerScope), and
+ * works in the top page's viewport throughout (rects read in the iframe are shifted by
+ * Herald.topRect), so it shows at the underline, above the iframe, never inside it. */
 (function (root) {
   "use strict";
   const Herald = root.Herald;
@@ -63,6 +67,7 @@ button:focus-visible { outline: 2px solid #0a66c2; outline-offset: 2px; }
   let lastPoint = null;
   let savedCaret = null;
   let removers = [];
+  let scoped = new WeakSet(); // composer scopes (iframe window, closed root) we listen in
 
   const keyOf = (card) => `${card.rule}:${card.start}:${card.end}`;
 
@@ -156,15 +161,32 @@ button:focus-visible { outline: 2px solid #0a66c2; outline-offset: 2px; }
     box.replaceChildren(...parts);
   }
 
-  /** Below the underlined text (above it when the viewport has no room), inside the viewport. */
+  /** The site's Post button in the top page's viewport, or null. */
+  function postRect() {
+    const c = composer;
+    const btn = c && c.editable.isConnected && Herald.postButtonFor ? Herald.postButtonFor(c) : null;
+    return btn ? Herald.topRect(btn.getBoundingClientRect(), btn) : null;
+  }
+
+  function overlaps(a, b) {
+    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  }
+
+  /** Below the underlined text (above it when the viewport has no room, or when below it would
+   * cover the site's Post button), inside the viewport. `rect` is in the top page's viewport. */
   function place(rect) {
     const vw = root.innerWidth;
     const vh = root.innerHeight;
     const w = box.offsetWidth;
     const h = box.offsetHeight;
-    let top = rect.bottom + GAP;
-    if (top + h > vh - GAP && rect.top - GAP - h >= GAP) top = rect.top - GAP - h;
     const left = Math.max(GAP, Math.min(rect.left, vw - w - GAP));
+    const above = rect.top - GAP - h;
+    let top = rect.bottom + GAP;
+    if (top + h > vh - GAP && above >= GAP) top = above;
+    else if (above >= GAP) {
+      const post = postRect();
+      if (post && overlaps({ left, right: left + w, top, bottom: top + h }, post)) top = above;
+    }
     box.style.left = `${Math.round(left)}px`;
     box.style.top = `${Math.round(Math.max(GAP, top))}px`;
   }
@@ -273,7 +295,8 @@ button:focus-visible { outline: 2px solid #0a66c2; outline-offset: 2px; }
     for (const card of cards) {
       const range = rangeOf(card);
       if (!range) continue;
-      for (const rect of range.getClientRects()) {
+      for (const inner of range.getClientRects()) {
+        const rect = Herald.topRect(inner, composer.editable);
         if (contains(rect, x, y)) return { card, rect };
       }
     }
@@ -324,7 +347,7 @@ button:focus-visible { outline: 2px solid #0a66c2; outline-offset: 2px; }
     if (dismissed === keyOf(hit.card)) return;
     const rects = hit.range.getClientRects();
     const rect = rects.length ? rects[0] : hit.range.getBoundingClientRect();
-    show(hit.card, "caret", rect);
+    show(hit.card, "caret", Herald.topRect(rect, composer.editable));
   }
 
   /** The page or the editor scrolled: keep the card at its underline, or hide it. */
@@ -333,13 +356,14 @@ button:focus-visible { outline: 2px solid #0a66c2; outline-offset: 2px; }
     const range = rangeOf(shown.card);
     const rects = range ? range.getClientRects() : [];
     if (!rects.length) return hide();
-    shown.rect = rects[0];
-    place(rects[0]);
+    shown.rect = Herald.topRect(rects[0], composer.editable);
+    place(shown.rect);
   }
 
   /** New findings after a check: keep the open card if its finding is still there. */
   Herald.setHintCards = function (c, message) {
     composer = c || null;
+    if (composer) listenIn(Herald.composerScope(composer));
     cards = (message && message.cards) || [];
     labels = (message && message.labels) || labels;
     ranges = new Map();
@@ -354,44 +378,49 @@ button:focus-visible { outline: 2px solid #0a66c2; outline-offset: 2px; }
     const rects = range ? range.getClientRects() : [];
     if (!rects.length) return hide();
     shown.card = again;
+    shown.rect = Herald.topRect(rects[0], c.editable);
     render(again);
-    place(rects[0]);
+    place(shown.rect);
   };
+
+  function onPointerMove(event) {
+    if (!composer || !cards.length) return;
+    // In the top page's viewport: an event from the composer's iframe is shifted by the frame.
+    const { x, y } = Herald.frameOffset(event.target.ownerDocument || event.target);
+    lastPoint = { x: event.clientX + x, y: event.clientY + y, overCard: !!host && event.composedPath().includes(host) };
+    if (!moveRaf) moveRaf = requestAnimationFrame(onPointer);
+  }
+
+  function onSelectionChange() {
+    if (!composer || (!cards.length && !shown)) return;
+    if (!caretRaf) caretRaf = requestAnimationFrame(onCaret);
+  }
+
+  function onKeyDown(event) {
+    if (composer && event.composedPath().includes(composer.editable)) onEditorKey(event);
+  }
+
+  function onScroll() {
+    if (shown) requestAnimationFrame(follow);
+  }
+
+  /** The same listeners on `target`: the top document, or a composer's own scope. */
+  function listenIn(target) {
+    if (!target || scoped.has(target)) return;
+    scoped.add(target);
+    removers.push(
+      Herald.listen(target, "pointermove", onPointerMove, { capture: true, passive: true }),
+      Herald.listen(target, "selectionchange", onSelectionChange, true),
+      Herald.listen(target, "keydown", onKeyDown, { capture: true }),
+      // The window (top or the iframe's): scrolls of the page and of the editor inside it.
+      Herald.listen(target.defaultView || target, "scroll", onScroll, { capture: true, passive: true })
+    );
+  }
 
   Herald.feature({
     name: "hint-card",
     setup() {
       removers = [
-        Herald.listen(
-          document,
-          "pointermove",
-          (event) => {
-            if (!composer || !cards.length) return;
-            lastPoint = { x: event.clientX, y: event.clientY, overCard: event.composedPath().includes(host) };
-            if (!moveRaf) moveRaf = requestAnimationFrame(onPointer);
-          },
-          { capture: true, passive: true }
-        ),
-        Herald.listen(document, "selectionchange", () => {
-          if (!composer || (!cards.length && !shown)) return;
-          if (!caretRaf) caretRaf = requestAnimationFrame(onCaret);
-        }),
-        Herald.listen(
-          document,
-          "keydown",
-          (event) => {
-            if (composer && event.composedPath().includes(composer.editable)) onEditorKey(event);
-          },
-          { capture: true }
-        ),
-        Herald.listen(
-          root,
-          "scroll",
-          () => {
-            if (shown) requestAnimationFrame(follow);
-          },
-          { capture: true, passive: true }
-        ),
         Herald.on("composer-removed", (c) => {
           if (c === composer) {
             hide();
@@ -404,10 +433,12 @@ button:focus-visible { outline: 2px solid #0a66c2; outline-offset: 2px; }
           if (c !== composer) hide();
         }),
       ];
+      listenIn(document);
     },
     teardown() {
       removers.forEach((r) => r());
       removers = [];
+      scoped = new WeakSet();
       cancelAnimationFrame(moveRaf);
       cancelAnimationFrame(caretRaf);
       clearTimeout(hideTimer);

@@ -3,7 +3,11 @@
  * Post button (pointer over it, or keyboard focus on it) a small note beside the button says
  * "2 issues left — post anyway?", with Review (opens the panel). Once per composer; it never
  * blocks, delays or presses Post: the click goes to the site untouched, and post-detect records
- * the share as always. The text comes from the panel (`post-note`), in the employee's language. */
+ * the share as always. The text comes from the panel (`post-note`), in the employee's language.
+ * The button is the one post-detect knows (Herald.postButtonFor: the adapter's selector, or the
+ * fallback composer's submit-like button). A button in a same-origin iframe or a closed shadow
+ * root shows no event to the top window: we listen in the composer's own scope too, and place
+ * the note (in the top page) by the button's rect shifted out of its iframe. */
 (function (root) {
   "use strict";
   const Herald = root.Herald;
@@ -34,6 +38,7 @@ button:focus-visible { outline: 2px solid #0a66c2; outline-offset: 2px; }
   let box = null;
   let hideTimer = 0;
   let removers = [];
+  let scoped = new WeakSet();
 
   function ensureHost() {
     if (host && host.isConnected) return;
@@ -58,7 +63,7 @@ button:focus-visible { outline: 2px solid #0a66c2; outline-offset: 2px; }
 
   /** Above the Post button (below it when there is no room), never over it. */
   function place(button) {
-    const r = button.getBoundingClientRect();
+    const r = Herald.topRect(button.getBoundingClientRect(), button);
     const w = box.offsetWidth;
     const h = box.offsetHeight;
     let top = r.top - GAP - h;
@@ -98,23 +103,34 @@ button:focus-visible { outline: 2px solid #0a66c2; outline-offset: 2px; }
 
   /** The employee reaches for Post: show the note once for this composer, if there is one. */
   function onReach(event) {
-    const site = Herald.state.site;
     const c = Herald.state.composer;
     if (!c || !c.postNote || !c.postNote.text || c.postNoteShown) return;
+    let button;
     for (const el of event.composedPath()) {
       if (el.nodeType !== 1) continue;
-      if (Herald.matchesAny(el, site.composer.post_button)) {
-        if (el.getRootNode() !== c.editable.getRootNode()) return; // another composer's Post
-        c.postNoteShown = true;
-        show(c, el);
-        return;
-      }
+      // Cheap test first (this runs on every pointerover): only a Post-like element asks which
+      // button is this composer's.
+      if (!Herald.matchesAny(el, c.site.composer.post_button) && !Herald.fallback.isSubmitLike(el, c.site)) continue;
+      if (button === undefined) button = Herald.postButtonFor(c);
+      if (el !== button) continue; // another composer's Post
+      c.postNoteShown = true;
+      show(c, el);
+      return;
     }
+  }
+
+  /** A composer whose Post button lives in its own iframe or closed shadow root. */
+  function listenIn(c) {
+    const scope = Herald.composerScope(c);
+    if (!scope || scoped.has(scope)) return;
+    scoped.add(scope);
+    removers.push(Herald.listen(scope, "pointerover", onReach, { capture: true, passive: true }), Herald.listen(scope, "focusin", onReach, true));
   }
 
   /** From the panel: the note for the current composer (null: nothing to say). */
   Herald.setPostNote = function (c, message) {
     if (!c) return;
+    listenIn(c);
     c.postNote = message.text ? { text: message.text, review: message.review, close: message.close } : null;
     if (!c.postNote) hide();
   };
@@ -126,6 +142,7 @@ button:focus-visible { outline: 2px solid #0a66c2; outline-offset: 2px; }
         Herald.listen(root, "pointerover", onReach, { capture: true, passive: true }),
         Herald.listen(root, "focusin", onReach, true),
         Herald.on("post-pressed", hide),
+        Herald.on("composer-added", listenIn),
         Herald.on("composer-removed", (c) => {
           if (c === Herald.state.composer || !Herald.state.composer) hide();
         }),
@@ -134,6 +151,7 @@ button:focus-visible { outline: 2px solid #0a66c2; outline-offset: 2px; }
     teardown() {
       removers.forEach((r) => r());
       removers = [];
+      scoped = new WeakSet();
       clearTimeout(hideTimer);
       if (host) host.remove();
       host = box = null;
