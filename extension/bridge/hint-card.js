@@ -45,12 +45,15 @@ button { font: inherit; cursor: pointer; }
 .close { border: 0; background: none; color: #5b6475; font-size: 18px; line-height: 1; width: 24px; height: 24px; border-radius: 50%; padding: 0; }
 .close:hover { background: #eef0f3; color: #1d2330; }
 button:focus-visible { outline: 2px solid #0a66c2; outline-offset: 2px; }
-@media (prefers-color-scheme: dark) {
-  .card { background: #1f2430; color: #e7eaf0; border-color: #3a4150; }
-  .explain, .close { color: #aab2c0; }
-  .close:hover { background: #2c3340; color: #fff; }
-  .why { color: #6cb4ff; }
-}
+/* The site's theme (Herald.siteTheme: LinkedIn dark, X dim / lights out, else the system's). */
+:host([data-theme="dark"]) .card, :host([data-theme="dim"]) .card { background: #1f2430; color: #e7eaf0; border-color: #3a4150; }
+:host([data-theme="dark"]) .explain, :host([data-theme="dark"]) .close,
+:host([data-theme="dim"]) .explain, :host([data-theme="dim"]) .close { color: #aab2c0; }
+:host([data-theme="dark"]) .close:hover, :host([data-theme="dim"]) .close:hover { background: #2c3340; color: #fff; }
+:host([data-theme="dark"]) .why, :host([data-theme="dim"]) .why { color: #6cb4ff; }
+:host([data-theme="dark"]) .sev, :host([data-theme="dim"]) .sev { color: #f2b34c; }
+:host([data-theme="dark"]) .sev-error .sev, :host([data-theme="dim"]) .sev-error .sev { color: #ff8a80; }
+:host([data-theme="dark"]) .sev-info .sev, :host([data-theme="dim"]) .sev-info .sev { color: #8ab4f8; }
 `;
 
   let cards = [];
@@ -197,6 +200,7 @@ button:focus-visible { outline: 2px solid #0a66c2; outline-offset: 2px; }
     const same = shown && shown.card === card;
     shown = { card, reason, rect };
     if (!same) render(card);
+    host.dataset.theme = Herald.siteTheme();
     box.hidden = false;
     place(rect);
     Herald.mark("hint-card-shown");

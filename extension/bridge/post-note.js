@@ -28,11 +28,11 @@ button { font: inherit; cursor: pointer; border: 0; background: none; padding: 0
 .close { color: #5b6475; font-size: 17px; line-height: 1; width: 22px; height: 22px; border-radius: 50%; }
 .close:hover { background: rgba(0,0,0,.06); }
 button:focus-visible { outline: 2px solid #0a66c2; outline-offset: 2px; }
-@media (prefers-color-scheme: dark) {
-  .note { background: #3a2f12; color: #f5ecd6; border-color: #8a6d1f; }
-  .review { color: #6cb4ff; }
-  .close { color: #d8cfb8; }
-}
+/* The site's theme (Herald.siteTheme: LinkedIn dark, X dim / lights out, else the system's). */
+:host([data-theme="dark"]) .note, :host([data-theme="dim"]) .note { background: #3a2f12; color: #f5ecd6; border-color: #8a6d1f; }
+:host([data-theme="dark"]) .review, :host([data-theme="dim"]) .review { color: #6cb4ff; }
+:host([data-theme="dark"]) .close, :host([data-theme="dim"]) .close { color: #d8cfb8; }
+:host([data-theme="dark"]) .close:hover, :host([data-theme="dim"]) .close:hover { background: rgba(255,255,255,.1); }
 `;
   let host = null;
   let box = null;
@@ -61,14 +61,20 @@ button:focus-visible { outline: 2px solid #0a66c2; outline-offset: 2px; }
     if (box) box.hidden = true;
   }
 
-  /** Above the Post button (below it when there is no room), never over it. */
-  function place(button) {
+  /** Beside the Post button, never over it nor over the editor (where the text grows): above
+   * the button, or below it when above would cover the editor or leave the viewport. */
+  function place(composer, button) {
     const r = Herald.topRect(button.getBoundingClientRect(), button);
     const w = box.offsetWidth;
     const h = box.offsetHeight;
-    let top = r.top - GAP - h;
-    if (top < GAP) top = r.bottom + GAP;
     const left = Math.max(GAP, Math.min(r.left, root.innerWidth - w - GAP));
+    const editor = composer.editable.isConnected ? Herald.topRect(composer.editable.getBoundingClientRect(), composer.editable) : null;
+    const clear = (top) =>
+      top >= GAP && top + h <= root.innerHeight - GAP && !(editor && left < editor.right && editor.left < left + w && top < editor.bottom && editor.top < top + h);
+    const above = r.top - GAP - h;
+    const below = r.bottom + GAP;
+    let top = [above, below].find(clear);
+    if (top === undefined) top = above >= GAP ? above : below;
     box.style.left = `${Math.round(left)}px`;
     box.style.top = `${Math.round(top)}px`;
   }
@@ -94,8 +100,9 @@ button:focus-visible { outline: 2px solid #0a66c2; outline-offset: 2px; }
     close.setAttribute("aria-label", note.close);
     close.addEventListener("click", hide);
     box.replaceChildren(text, review, close);
+    host.dataset.theme = Herald.siteTheme();
     box.hidden = false;
-    place(button);
+    place(composer, button);
     clearTimeout(hideTimer);
     hideTimer = setTimeout(hide, SHOW_MS);
     Herald.mark("post-note-shown");

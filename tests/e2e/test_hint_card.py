@@ -102,11 +102,26 @@ def test_hint_card_at_the_underline_by_hover_and_caret(open_composer, site):
     check_the_card(composer, site)
 
 
-@pytest.mark.parametrize("name", ["draft-iframe", "quill-closed-shadow", "plain-publier"])
-def test_hint_card_on_fallback_composers(open_variant, name):  # noqa: F811 (fixture)
-    composer = FallbackComposer(open_variant(name))
+# (variant, query): the iframe on X's dark ("lights out", the fixture's default) and light themes
+FALLBACKS = [
+    ("draft-iframe", ""),
+    ("draft-iframe", "&theme=light"),
+    ("quill-closed-shadow", ""),
+    ("plain-publier", ""),
+]
+
+
+@pytest.mark.parametrize(("name", "extra"), FALLBACKS)
+def test_hint_card_on_fallback_composers(open_variant, name, extra):  # noqa: F811 (fixture)
+    composer = FallbackComposer(open_variant(name, extra))
     composer.type(TEXT)
-    check_the_card(composer, name, post=lambda: composer.variant.fixture("postRect()"))
+    shot = name + ("-light" if "light" in extra else "")
+    check_the_card(composer, shot, post=lambda: composer.variant.fixture("postRect()"))
+    # The card wears the site's theme, as the panel does.
+    theme = composer.page.evaluate(
+        "() => document.querySelector('.herald-hint-host').dataset.theme"
+    )
+    assert theme == ("dark" if name == "draft-iframe" and not extra else "light")
 
 
 def clear_of(shown: dict, post: dict) -> bool:
