@@ -54,7 +54,7 @@ EDITOR_FOCUSED_JS = """() => {
   const ed = window.__fixture.editor();
   const root = ed.getRootNode();
   const active = root.activeElement || document.activeElement;
-  return !!active && (active === ed || ed.contains(active));
+  return !!active && (active === ed || ed.contains(active)) && ed.ownerDocument.hasFocus();
 }"""
 
 
@@ -89,8 +89,13 @@ class FallbackComposer:
         return self.variant.fixture("modelText()")
 
     def type(self, text: str):
+        self.page.bring_to_front()  # input and focus events go to the page in front
         self.variant.click("editor")
         self.variant.panel()
+        # Keys go where the focus is: into the editor (in its iframe), not the page around it.
+        if not self.page.evaluate(EDITOR_FOCUSED_JS):
+            self.variant.click("editor")
+        poll(lambda: self.page.evaluate(EDITOR_FOCUSED_JS), message="the editor focused")
         self.page.keyboard.type(text, delay=5)
         poll(lambda: self.model_text().endswith(text), message=f"typed text {text!r} in the model")
 
