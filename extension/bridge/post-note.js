@@ -139,7 +139,15 @@ button:focus-visible { outline: 2px solid #0a66c2; outline-offset: 2px; }
     if (!c) return;
     listenIn(c);
     c.postNote = message.text ? { text: message.text, review: message.review, close: message.close } : null;
-    if (!c.postNote) hide();
+    if (!c.postNote) return hide();
+    // The check ended while the employee was already on Post (the note follows the underlines
+    // by a task): no new pointerover/focusin will come, so show it now.
+    if (c.postNoteShown || c !== Herald.state.composer) return;
+    const button = Herald.postButtonFor(c);
+    if (button && (button.matches(":hover") || button.matches(":focus"))) {
+      c.postNoteShown = true;
+      show(c, button);
+    }
   };
 
   Herald.feature({

@@ -12,6 +12,7 @@ import pytest
 from e2e_support import ADMIN, PASSWORD, ROOT, poll, run_sync_alarm
 from test_extension import type_in_composer
 from test_fallback import READ_HIGHLIGHTS, open_variant  # noqa: F401 (fixture)
+from test_hint_card import FallbackComposer
 
 pytestmark = pytest.mark.browser
 
@@ -127,8 +128,13 @@ def test_post_anyway_note_is_shown_once_when_the_policy_asks_and_never_blocks(
 
 
 # Fallback composers (test_fallback.py): the Post button is the dialog's submit-like one, also
-# inside a same-origin iframe (on X's dark and light themes).
-FALLBACK_NOTES = [("quill-renamed", ""), ("draft-iframe", ""), ("draft-iframe", "&theme=light")]
+# inside a closed shadow root and a same-origin iframe (on X's dark and light themes).
+FALLBACK_NOTES = [
+    ("quill-renamed", ""),
+    ("quill-closed-shadow", ""),
+    ("draft-iframe", ""),
+    ("draft-iframe", "&theme=light"),
+]
 
 
 def test_post_anyway_note_on_fallback_composers(signed_in, open_variant, live_server):  # noqa: F811
@@ -140,9 +146,7 @@ def test_post_anyway_note_on_fallback_composers(signed_in, open_variant, live_se
             page.bring_to_front()
             text = f"Confidential and insider news, {name}{extra}"
             before = len(live_server.shares())
-            variant.click("editor")
-            variant.panel()
-            page.keyboard.type(text, delay=5)
+            FallbackComposer(variant).type(text)
             poll(
                 lambda v=variant: (
                     len(v.page.evaluate(READ_HIGHLIGHTS).get("herald-error") or []) == 2
