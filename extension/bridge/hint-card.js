@@ -175,23 +175,26 @@ button:focus-visible { outline: 2px solid #0a66c2; outline-offset: 2px; }
     return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
   }
 
-  /** Below the underlined text (above it when the viewport has no room, or when below it would
-   * cover the site's Post button), inside the viewport. `rect` is in the top page's viewport. */
+  /** Below the underlined text, else above it, else below it moved right of the site's Post
+   * button: the first that fits the viewport and leaves Post uncovered (the employee may be
+   * reaching for it). `rect` is in the top page's viewport. */
   function place(rect) {
     const vw = root.innerWidth;
     const vh = root.innerHeight;
     const w = box.offsetWidth;
     const h = box.offsetHeight;
-    const left = Math.max(GAP, Math.min(rect.left, vw - w - GAP));
+    const clampX = (x) => Math.max(GAP, Math.min(x, vw - w - GAP));
+    const left = clampX(rect.left);
+    const below = rect.bottom + GAP;
     const above = rect.top - GAP - h;
-    let top = rect.bottom + GAP;
-    if (top + h > vh - GAP && above >= GAP) top = above;
-    else if (above >= GAP) {
-      const post = postRect();
-      if (post && overlaps({ left, right: left + w, top, bottom: top + h }, post)) top = above;
-    }
-    box.style.left = `${Math.round(left)}px`;
-    box.style.top = `${Math.round(Math.max(GAP, top))}px`;
+    const post = postRect();
+    const fits = ([x, y]) => y >= GAP && y + h <= vh - GAP && !(post && overlaps({ left: x, right: x + w, top: y, bottom: y + h }, post));
+    const options = [[left, below], [left, above]];
+    if (post) options.push([clampX(post.right + GAP), below]);
+    let at = options.find(fits);
+    if (!at) at = [left, below + h > vh - GAP && above >= GAP ? above : below];
+    box.style.left = `${Math.round(at[0])}px`;
+    box.style.top = `${Math.round(Math.max(GAP, at[1]))}px`;
   }
 
   function show(card, reason, rect) {

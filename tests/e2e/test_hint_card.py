@@ -210,3 +210,22 @@ def check_the_card(composer, site: str, post=None):
         )
         == 0
     )
+
+
+def test_hint_card_leaves_the_post_button_free(open_variant):  # noqa: F811 (fixture)
+    """The flagged word starts the draft in the iframe, right above the site's Post button: the
+    card still opens just under the underline, moved aside so Post stays free to click."""
+    composer = FallbackComposer(open_variant("draft-iframe"))
+    composer.type("Stupid idea")
+    page = composer.page
+    underline = poll(
+        lambda: page.evaluate(UNDERLINE_JS, "herald-warning"), message="the warning underline"
+    )
+    page.mouse.move((underline["left"] + underline["right"]) / 2, underline["top"] + 4)
+    shown = visible_card(composer, "the card on hover")
+    post = composer.variant.fixture("postRect()")
+    assert post["x"] <= underline["left"] < post["x"] + post["width"], "Post is under the word"
+    assert clear_of(shown, post), (shown, post)
+    assert underline["bottom"] <= shown["top"] <= underline["bottom"] + 16
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "hint-card-beside-post-draft-iframe.png"))
