@@ -35,6 +35,14 @@
   }
   Herald.composerAlive = alive;
 
+  /** Where a composer's events can be seen whole: its closed shadow root or its iframe's window
+   * (null: the top window's listeners see them). Listeners there use the capture phase. */
+  Herald.composerScope = function (c) {
+    if (c.frame) return c.editable.ownerDocument.defaultView;
+    if (c.shadowRoot && !c.shadowRoot.host.shadowRoot) return c.shadowRoot; // closed
+    return null;
+  };
+
   /** A composer found by the fallback: its closed shadow root or iframe document is watched for
    * removals too (the page's own observer cannot see inside them). */
   function addFallback(editable) {

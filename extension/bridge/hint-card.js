@@ -5,7 +5,11 @@
  * (page styles cannot reach it, and it sits above the composer's dialog); the editor's DOM is
  * never touched: we only listen, read Ranges (Herald.rangesFor) and apply fixes through the
  * editor's own input path (Herald.applyFix, as the panel's list does). The content comes from
- * the panel (`hint-cards` after each check), already in the employee's language. */
+ * the panel (`hint-cards` after each check), already in the employee's language.
+ * A composer in a same-origin iframe or a closed shadow root (fallback.js) hides its events from
+ * the top document: the card listens in the composer's own scope too (Herald.composerScope), and
+ * works in the top page's viewport throughout (rects read in the iframe are shifted by
+ * Herald.topRect), so it shows at the underline, above the iframe, never inside it. */
 (function (root) {
   "use strict";
   const Herald = root.Herald;
@@ -41,12 +45,15 @@ button { font: inherit; cursor: pointer; }
 .close { border: 0; background: none; color: #5b6475; font-size: 18px; line-height: 1; width: 24px; height: 24px; border-radius: 50%; padding: 0; }
 .close:hover { background: #eef0f3; color: #1d2330; }
 button:focus-visible { outline: 2px solid #0a66c2; outline-offset: 2px; }
-@media (prefers-color-scheme: dark) {
-  .card { background: #1f2430; color: #e7eaf0; border-color: #3a4150; }
-  .explain, .close { color: #aab2c0; }
-  .close:hover { background: #2c3340; color: #fff; }
-  .why { color: #6cb4ff; }
-}
+/* The site's theme (Herald.siteTheme: LinkedIn dark, X dim / lights out, else the system's). */
+:host([data-theme="dark"]) .card, :host([data-theme="dim"]) .card { background: #1f2430; color: #e7eaf0; border-color: #3a4150; }
+:host([data-theme="dark"]) .explain, :host([data-theme="dark"]) .close,
+:host([data-theme="dim"]) .explain, :host([data-theme="dim"]) .close { color: #aab2c0; }
+:host([data-theme="dark"]) .close:hover, :host([data-theme="dim"]) .close:hover { background: #2c3340; color: #fff; }
+:host([data-theme="dark"]) .why, :host([data-theme="dim"]) .why { color: #6cb4ff; }
+:host([data-theme="dark"]) .sev, :host([data-theme="dim"]) .sev { color: #f2b34c; }
+:host([data-theme="dark"]) .sev-error .sev, :host([data-theme="dim"]) .sev-error .sev { color: #ff8a80; }
+:host([data-theme="dark"]) .sev-info .sev, :host([data-theme="dim"]) .sev-info .sev { color: #8ab4f8; }
 `;
 
   let cards = [];
@@ -63,6 +70,7 @@ button:focus-visible { outline: 2px solid #0a66c2; outline-offset: 2px; }
   let lastPoint = null;
   let savedCaret = null;
   let removers = [];
+  let scoped = new WeakSet(); // composer scopes (iframe window, closed root) we listen in
 
   const keyOf = (card) => `${card.rule}:${card.start}:${card.end}`;
 
@@ -156,17 +164,37 @@ button:focus-visible { outline: 2px solid #0a66c2; outline-offset: 2px; }
     box.replaceChildren(...parts);
   }
 
-  /** Below the underlined text (above it when the viewport has no room), inside the viewport. */
+  /** The site's Post button in the top page's viewport, or null. */
+  function postRect() {
+    const c = composer;
+    const btn = c && c.editable.isConnected && Herald.postButtonFor ? Herald.postButtonFor(c) : null;
+    return btn ? Herald.topRect(btn.getBoundingClientRect(), btn) : null;
+  }
+
+  function overlaps(a, b) {
+    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  }
+
+  /** Below the underlined text, else above it, else below it moved right of the site's Post
+   * button: the first that fits the viewport and leaves Post uncovered (the employee may be
+   * reaching for it). `rect` is in the top page's viewport. */
   function place(rect) {
     const vw = root.innerWidth;
     const vh = root.innerHeight;
     const w = box.offsetWidth;
     const h = box.offsetHeight;
-    let top = rect.bottom + GAP;
-    if (top + h > vh - GAP && rect.top - GAP - h >= GAP) top = rect.top - GAP - h;
-    const left = Math.max(GAP, Math.min(rect.left, vw - w - GAP));
-    box.style.left = `${Math.round(left)}px`;
-    box.style.top = `${Math.round(Math.max(GAP, top))}px`;
+    const clampX = (x) => Math.max(GAP, Math.min(x, vw - w - GAP));
+    const left = clampX(rect.left);
+    const below = rect.bottom + GAP;
+    const above = rect.top - GAP - h;
+    const post = postRect();
+    const fits = ([x, y]) => y >= GAP && y + h <= vh - GAP && !(post && overlaps({ left: x, right: x + w, top: y, bottom: y + h }, post));
+    const options = [[left, below], [left, above]];
+    if (post) options.push([clampX(post.right + GAP), below]);
+    let at = options.find(fits);
+    if (!at) at = [left, below + h > vh - GAP && above >= GAP ? above : below];
+    box.style.left = `${Math.round(at[0])}px`;
+    box.style.top = `${Math.round(Math.max(GAP, at[1]))}px`;
   }
 
   function show(card, reason, rect) {
@@ -175,6 +203,7 @@ button:focus-visible { outline: 2px solid #0a66c2; outline-offset: 2px; }
     const same = shown && shown.card === card;
     shown = { card, reason, rect };
     if (!same) render(card);
+    host.dataset.theme = Herald.siteTheme();
     box.hidden = false;
     place(rect);
     Herald.mark("hint-card-shown");
@@ -273,7 +302,8 @@ button:focus-visible { outline: 2px solid #0a66c2; outline-offset: 2px; }
     for (const card of cards) {
       const range = rangeOf(card);
       if (!range) continue;
-      for (const rect of range.getClientRects()) {
+      for (const inner of range.getClientRects()) {
+        const rect = Herald.topRect(inner, composer.editable);
         if (contains(rect, x, y)) return { card, rect };
       }
     }
@@ -324,7 +354,7 @@ button:focus-visible { outline: 2px solid #0a66c2; outline-offset: 2px; }
     if (dismissed === keyOf(hit.card)) return;
     const rects = hit.range.getClientRects();
     const rect = rects.length ? rects[0] : hit.range.getBoundingClientRect();
-    show(hit.card, "caret", rect);
+    show(hit.card, "caret", Herald.topRect(rect, composer.editable));
   }
 
   /** The page or the editor scrolled: keep the card at its underline, or hide it. */
@@ -333,13 +363,14 @@ button:focus-visible { outline: 2px solid #0a66c2; outline-offset: 2px; }
     const range = rangeOf(shown.card);
     const rects = range ? range.getClientRects() : [];
     if (!rects.length) return hide();
-    shown.rect = rects[0];
-    place(rects[0]);
+    shown.rect = Herald.topRect(rects[0], composer.editable);
+    place(shown.rect);
   }
 
   /** New findings after a check: keep the open card if its finding is still there. */
   Herald.setHintCards = function (c, message) {
     composer = c || null;
+    if (composer) listenIn(Herald.composerScope(composer));
     cards = (message && message.cards) || [];
     labels = (message && message.labels) || labels;
     ranges = new Map();
@@ -354,44 +385,49 @@ button:focus-visible { outline: 2px solid #0a66c2; outline-offset: 2px; }
     const rects = range ? range.getClientRects() : [];
     if (!rects.length) return hide();
     shown.card = again;
+    shown.rect = Herald.topRect(rects[0], c.editable);
     render(again);
-    place(rects[0]);
+    place(shown.rect);
   };
+
+  function onPointerMove(event) {
+    if (!composer || !cards.length) return;
+    // In the top page's viewport: an event from the composer's iframe is shifted by the frame.
+    const { x, y } = Herald.frameOffset(event.target.ownerDocument || event.target);
+    lastPoint = { x: event.clientX + x, y: event.clientY + y, overCard: !!host && event.composedPath().includes(host) };
+    if (!moveRaf) moveRaf = requestAnimationFrame(onPointer);
+  }
+
+  function onSelectionChange() {
+    if (!composer || (!cards.length && !shown)) return;
+    if (!caretRaf) caretRaf = requestAnimationFrame(onCaret);
+  }
+
+  function onKeyDown(event) {
+    if (composer && event.composedPath().includes(composer.editable)) onEditorKey(event);
+  }
+
+  function onScroll() {
+    if (shown) requestAnimationFrame(follow);
+  }
+
+  /** The same listeners on `target`: the top document, or a composer's own scope. */
+  function listenIn(target) {
+    if (!target || scoped.has(target)) return;
+    scoped.add(target);
+    removers.push(
+      Herald.listen(target, "pointermove", onPointerMove, { capture: true, passive: true }),
+      Herald.listen(target, "selectionchange", onSelectionChange, true),
+      Herald.listen(target, "keydown", onKeyDown, { capture: true }),
+      // The window (top or the iframe's): scrolls of the page and of the editor inside it.
+      Herald.listen(target.defaultView || target, "scroll", onScroll, { capture: true, passive: true })
+    );
+  }
 
   Herald.feature({
     name: "hint-card",
     setup() {
       removers = [
-        Herald.listen(
-          document,
-          "pointermove",
-          (event) => {
-            if (!composer || !cards.length) return;
-            lastPoint = { x: event.clientX, y: event.clientY, overCard: event.composedPath().includes(host) };
-            if (!moveRaf) moveRaf = requestAnimationFrame(onPointer);
-          },
-          { capture: true, passive: true }
-        ),
-        Herald.listen(document, "selectionchange", () => {
-          if (!composer || (!cards.length && !shown)) return;
-          if (!caretRaf) caretRaf = requestAnimationFrame(onCaret);
-        }),
-        Herald.listen(
-          document,
-          "keydown",
-          (event) => {
-            if (composer && event.composedPath().includes(composer.editable)) onEditorKey(event);
-          },
-          { capture: true }
-        ),
-        Herald.listen(
-          root,
-          "scroll",
-          () => {
-            if (shown) requestAnimationFrame(follow);
-          },
-          { capture: true, passive: true }
-        ),
         Herald.on("composer-removed", (c) => {
           if (c === composer) {
             hide();
@@ -404,10 +440,12 @@ button:focus-visible { outline: 2px solid #0a66c2; outline-offset: 2px; }
           if (c !== composer) hide();
         }),
       ];
+      listenIn(document);
     },
     teardown() {
       removers.forEach((r) => r());
       removers = [];
+      scoped = new WeakSet();
       cancelAnimationFrame(moveRaf);
       cancelAnimationFrame(caretRaf);
       clearTimeout(hideTimer);

@@ -71,10 +71,14 @@
     return { x: outer.x + r.left + frame.clientLeft, y: outer.y + r.top + frame.clientTop };
   };
 
+  /** `rect` (read in `node`'s document) in the top page's viewport, where Herald's own UI is. */
+  Herald.topRect = function (rect, node) {
+    const o = Herald.frameOffset(node);
+    return { left: rect.left + o.x, top: rect.top + o.y, right: rect.right + o.x, bottom: rect.bottom + o.y, width: rect.width, height: rect.height };
+  };
+
   function boxOf(el) {
-    const r = el.getBoundingClientRect();
-    const o = Herald.frameOffset(el);
-    return { left: r.left + o.x, top: r.top + o.y, right: r.right + o.x, bottom: r.bottom + o.y };
+    return Herald.topRect(el.getBoundingClientRect(), el);
   }
   function intersects(a, b) {
     return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;

@@ -59,6 +59,9 @@
     }
   }
 
+  /** The Post button of `composer`: the adapter's nearest `post_button`, or for a fallback
+   * composer the submit-like button of its dialog/form (also in a closed shadow root or an
+   * iframe). The one answer for post detection and the post-anyway note (post-note.js). */
   function postButtonFor(composer) {
     if (composer.via === "fallback") return Herald.fallback.submitFor(composer.editable, composer.site);
     // The site's Post button nearest the editable (same shadow root or document).
@@ -75,6 +78,8 @@
     return null;
   }
 
+  Herald.postButtonFor = postButtonFor;
+
   function onKeyDown(event) {
     if (handled.has(event)) return;
     if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey) || event.isComposing) return;
@@ -89,17 +94,10 @@
     capture(c);
   }
 
-  /** Where a composer's events can be seen whole: its closed shadow root or its iframe's window
-   * (null: the top window's listeners see them). */
-  function ownScope(c) {
-    if (c.frame) return c.editable.ownerDocument.defaultView;
-    if (c.shadowRoot && !c.shadowRoot.host.shadowRoot) return c.shadowRoot; // closed
-    return null;
-  }
-  const scoped = new WeakSet();
+  let scoped = new WeakSet();
 
   function listenInside(c) {
-    const scope = ownScope(c);
+    const scope = Herald.composerScope(c);
     if (!scope || scoped.has(scope)) return;
     scoped.add(scope);
     removers.push(Herald.listen(scope, "click", onClick, true), Herald.listen(scope, "keydown", onKeyDown, true));
@@ -117,6 +115,8 @@
     },
     teardown() {
       removers.forEach((r) => r());
+      removers = [];
+      scoped = new WeakSet(); // a served adapter re-runs setup: listen in the scopes again
     },
   });
 })(globalThis);

@@ -3,7 +3,11 @@
  * Post button (pointer over it, or keyboard focus on it) a small note beside the button says
  * "2 issues left — post anyway?", with Review (opens the panel). Once per composer; it never
  * blocks, delays or presses Post: the click goes to the site untouched, and post-detect records
- * the share as always. The text comes from the panel (`post-note`), in the employee's language. */
+ * the share as always. The text comes from the panel (`post-note`), in the employee's language.
+ * The button is the one post-detect knows (Herald.postButtonFor: the adapter's selector, or the
+ * fallback composer's submit-like button). A button in a same-origin iframe or a closed shadow
+ * root shows no event to the top window: we listen in the composer's own scope too, and place
+ * the note (in the top page) by the button's rect shifted out of its iframe. */
 (function (root) {
   "use strict";
   const Herald = root.Herald;
@@ -24,16 +28,17 @@ button { font: inherit; cursor: pointer; border: 0; background: none; padding: 0
 .close { color: #5b6475; font-size: 17px; line-height: 1; width: 22px; height: 22px; border-radius: 50%; }
 .close:hover { background: rgba(0,0,0,.06); }
 button:focus-visible { outline: 2px solid #0a66c2; outline-offset: 2px; }
-@media (prefers-color-scheme: dark) {
-  .note { background: #3a2f12; color: #f5ecd6; border-color: #8a6d1f; }
-  .review { color: #6cb4ff; }
-  .close { color: #d8cfb8; }
-}
+/* The site's theme (Herald.siteTheme: LinkedIn dark, X dim / lights out, else the system's). */
+:host([data-theme="dark"]) .note, :host([data-theme="dim"]) .note { background: #3a2f12; color: #f5ecd6; border-color: #8a6d1f; }
+:host([data-theme="dark"]) .review, :host([data-theme="dim"]) .review { color: #6cb4ff; }
+:host([data-theme="dark"]) .close, :host([data-theme="dim"]) .close { color: #d8cfb8; }
+:host([data-theme="dark"]) .close:hover, :host([data-theme="dim"]) .close:hover { background: rgba(255,255,255,.1); }
 `;
   let host = null;
   let box = null;
   let hideTimer = 0;
   let removers = [];
+  let scoped = new WeakSet();
 
   function ensureHost() {
     if (host && host.isConnected) return;
@@ -56,14 +61,20 @@ button:focus-visible { outline: 2px solid #0a66c2; outline-offset: 2px; }
     if (box) box.hidden = true;
   }
 
-  /** Above the Post button (below it when there is no room), never over it. */
-  function place(button) {
-    const r = button.getBoundingClientRect();
+  /** Beside the Post button, never over it nor over the editor (where the text grows): above
+   * the button, or below it when above would cover the editor or leave the viewport. */
+  function place(composer, button) {
+    const r = Herald.topRect(button.getBoundingClientRect(), button);
     const w = box.offsetWidth;
     const h = box.offsetHeight;
-    let top = r.top - GAP - h;
-    if (top < GAP) top = r.bottom + GAP;
     const left = Math.max(GAP, Math.min(r.left, root.innerWidth - w - GAP));
+    const editor = composer.editable.isConnected ? Herald.topRect(composer.editable.getBoundingClientRect(), composer.editable) : null;
+    const clear = (top) =>
+      top >= GAP && top + h <= root.innerHeight - GAP && !(editor && left < editor.right && editor.left < left + w && top < editor.bottom && editor.top < top + h);
+    const above = r.top - GAP - h;
+    const below = r.bottom + GAP;
+    let top = [above, below].find(clear);
+    if (top === undefined) top = above >= GAP ? above : below;
     box.style.left = `${Math.round(left)}px`;
     box.style.top = `${Math.round(top)}px`;
   }
@@ -89,8 +100,9 @@ button:focus-visible { outline: 2px solid #0a66c2; outline-offset: 2px; }
     close.setAttribute("aria-label", note.close);
     close.addEventListener("click", hide);
     box.replaceChildren(text, review, close);
+    host.dataset.theme = Herald.siteTheme();
     box.hidden = false;
-    place(button);
+    place(composer, button);
     clearTimeout(hideTimer);
     hideTimer = setTimeout(hide, SHOW_MS);
     Herald.mark("post-note-shown");
@@ -98,25 +110,44 @@ button:focus-visible { outline: 2px solid #0a66c2; outline-offset: 2px; }
 
   /** The employee reaches for Post: show the note once for this composer, if there is one. */
   function onReach(event) {
-    const site = Herald.state.site;
     const c = Herald.state.composer;
     if (!c || !c.postNote || !c.postNote.text || c.postNoteShown) return;
+    let button;
     for (const el of event.composedPath()) {
       if (el.nodeType !== 1) continue;
-      if (Herald.matchesAny(el, site.composer.post_button)) {
-        if (el.getRootNode() !== c.editable.getRootNode()) return; // another composer's Post
-        c.postNoteShown = true;
-        show(c, el);
-        return;
-      }
+      // Cheap test first (this runs on every pointerover): only a Post-like element asks which
+      // button is this composer's.
+      if (!Herald.matchesAny(el, c.site.composer.post_button) && !Herald.fallback.isSubmitLike(el, c.site)) continue;
+      if (button === undefined) button = Herald.postButtonFor(c);
+      if (el !== button) continue; // another composer's Post
+      c.postNoteShown = true;
+      show(c, el);
+      return;
     }
+  }
+
+  /** A composer whose Post button lives in its own iframe or closed shadow root. */
+  function listenIn(c) {
+    const scope = Herald.composerScope(c);
+    if (!scope || scoped.has(scope)) return;
+    scoped.add(scope);
+    removers.push(Herald.listen(scope, "pointerover", onReach, { capture: true, passive: true }), Herald.listen(scope, "focusin", onReach, true));
   }
 
   /** From the panel: the note for the current composer (null: nothing to say). */
   Herald.setPostNote = function (c, message) {
     if (!c) return;
+    listenIn(c);
     c.postNote = message.text ? { text: message.text, review: message.review, close: message.close } : null;
-    if (!c.postNote) hide();
+    if (!c.postNote) return hide();
+    // The check ended while the employee was already on Post (the note follows the underlines
+    // by a task): no new pointerover/focusin will come, so show it now.
+    if (c.postNoteShown || c !== Herald.state.composer) return;
+    const button = Herald.postButtonFor(c);
+    if (button && (button.matches(":hover") || button.matches(":focus"))) {
+      c.postNoteShown = true;
+      show(c, button);
+    }
   };
 
   Herald.feature({
@@ -126,6 +157,7 @@ button:focus-visible { outline: 2px solid #0a66c2; outline-offset: 2px; }
         Herald.listen(root, "pointerover", onReach, { capture: true, passive: true }),
         Herald.listen(root, "focusin", onReach, true),
         Herald.on("post-pressed", hide),
+        Herald.on("composer-added", listenIn),
         Herald.on("composer-removed", (c) => {
           if (c === Herald.state.composer || !Herald.state.composer) hide();
         }),
@@ -134,6 +166,7 @@ button:focus-visible { outline: 2px solid #0a66c2; outline-offset: 2px; }
     teardown() {
       removers.forEach((r) => r());
       removers = [];
+      scoped = new WeakSet();
       clearTimeout(hideTimer);
       if (host) host.remove();
       host = box = null;

@@ -1,5 +1,7 @@
 """End-to-end: the card at an underline, on the LinkedIn-like (Quill 2 in a shadow root) and
-X-like (Draft.js) fixtures. Hover or caret shows it at the underline, Tab reaches its buttons,
+X-like (Draft.js) fixtures, and on the fallback's composer variants (a same-origin iframe, a
+closed shadow root, a plain contenteditable: tests/e2e/test_fallback.py). Hover or caret shows
+it at the underline (in the top page, shifted out of the iframe), Tab reaches its buttons,
 Escape closes it, a fix changes the text through the editor, and the editor's DOM is never
 touched by the card itself."""
 
@@ -11,6 +13,7 @@ from pathlib import Path
 import pytest
 from e2e_support import ROOT, poll
 from test_extension import SITES, type_in_composer
+from test_fallback import open_variant  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -24,24 +27,34 @@ CARD_JS = """() => {
   const r = card.getBoundingClientRect();
   const active = host.shadowRoot.activeElement;
   return {hidden: card.hidden, rule: card.dataset.rule || null, text: card.innerText,
-          left: r.left, top: r.top, bottom: r.bottom,
+          left: r.left, right: r.right, top: r.top, bottom: r.bottom,
           buttons: [...card.querySelectorAll('button')].map((b) => b.textContent),
           focused: active ? active.textContent : null,
           inEditor: window.__fixture.editor().contains(host)};
 }"""
 
+# The first underline of `name` in the top page's viewport (the fallback's iframe variant paints
+# in the frame's own registry: its rect is shifted by the frame's content box).
 UNDERLINE_JS = """(name) => {
-  const hl = CSS.highlights.get(name);
+  const f = window.__fixture;
+  const win = f.highlightWindow ? f.highlightWindow() : window;
+  const hl = win.CSS.highlights.get(name);
   if (!hl) return null;
   const rect = [...hl][0].getClientRects()[0];
-  return {left: rect.left, top: rect.top, right: rect.right, bottom: rect.bottom};
+  let x = 0, y = 0;
+  if (win !== window) {
+    const fr = win.frameElement, r = fr.getBoundingClientRect();
+    x = r.left + fr.clientLeft;
+    y = r.top + fr.clientTop;
+  }
+  return {left: rect.left + x, top: rect.top + y, right: rect.right + x, bottom: rect.bottom + y};
 }"""
 
 EDITOR_FOCUSED_JS = """() => {
   const ed = window.__fixture.editor();
   const root = ed.getRootNode();
   const active = root.activeElement || document.activeElement;
-  return !!active && (active === ed || ed.contains(active));
+  return !!active && (active === ed || ed.contains(active)) && ed.ownerDocument.hasFocus();
 }"""
 
 
@@ -65,11 +78,71 @@ def caret_into_the_word(composer):
         page.keyboard.press("ArrowLeft")
 
 
+class FallbackComposer:
+    """A fallback variant (test_fallback.py) seen as the checks below see a composer."""
+
+    def __init__(self, variant):
+        self.page = variant.page
+        self.variant = variant
+
+    def model_text(self) -> str:
+        return self.variant.fixture("modelText()")
+
+    def type(self, text: str):
+        self.page.bring_to_front()  # input and focus events go to the page in front
+        self.variant.click("editor")
+        self.variant.panel()
+        # Keys go where the focus is: into the editor (in its iframe), not the page around it.
+        if not self.page.evaluate(EDITOR_FOCUSED_JS):
+            self.variant.click("editor")
+        poll(lambda: self.page.evaluate(EDITOR_FOCUSED_JS), message="the editor focused")
+        self.page.keyboard.type(text, delay=5)
+        poll(lambda: self.model_text().endswith(text), message=f"typed text {text!r} in the model")
+
+
 @pytest.mark.parametrize("site", SITES)
 def test_hint_card_at_the_underline_by_hover_and_caret(open_composer, site):
     composer = open_composer(site)
-    page = composer.page
     type_in_composer(composer, TEXT)
+    check_the_card(composer, site)
+
+
+# (variant, query): the iframe on X's dark ("lights out", the fixture's default) and light themes
+FALLBACKS = [
+    ("draft-iframe", ""),
+    ("draft-iframe", "&theme=light"),
+    ("quill-closed-shadow", ""),
+    ("plain-publier", ""),
+]
+
+
+@pytest.mark.parametrize(("name", "extra"), FALLBACKS)
+def test_hint_card_on_fallback_composers(open_variant, name, extra):  # noqa: F811 (fixture)
+    composer = FallbackComposer(open_variant(name, extra))
+    composer.type(TEXT)
+    shot = name + ("-light" if "light" in extra else "")
+    check_the_card(composer, shot, post=lambda: composer.variant.fixture("postRect()"))
+    # The card wears the site's theme, as the panel does.
+    theme = composer.page.evaluate(
+        "() => document.querySelector('.herald-hint-host').dataset.theme"
+    )
+    assert theme == ("dark" if name == "draft-iframe" and not extra else "light")
+
+
+def clear_of(shown: dict, post: dict) -> bool:
+    """The card does not cover the site's Post button."""
+    return (
+        shown["right"] <= post["x"]
+        or post["x"] + post["width"] <= shown["left"]
+        or shown["bottom"] <= post["y"]
+        or post["y"] + post["height"] <= shown["top"]
+    )
+
+
+def check_the_card(composer, site: str, post=None):
+    """Hover, caret, Tab, Why?, Escape, then a fix, on a composer holding TEXT; with `post` (the
+    Post button's rect), the card never covers it."""
+    page = composer.page
     underline = poll(
         lambda: page.evaluate(UNDERLINE_JS, "herald-warning"), message="the warning underline"
     )
@@ -82,8 +155,13 @@ def test_hint_card_at_the_underline_by_hover_and_caret(open_composer, site):
     assert shown["rule"] == "respectful-language"
     assert "Keep it respectful." in shown["text"]
     assert shown["buttons"] == ["×", "Replace with “unhelpful”", "Replace with “confusing”", "Why?"]
-    assert underline["bottom"] <= shown["top"] <= underline["bottom"] + 16
+    # At the underline: just below it (or just above, when below would cover Post).
+    assert (
+        underline["bottom"] <= shown["top"] <= underline["bottom"] + 16
+        or underline["top"] - 16 <= shown["bottom"] <= underline["top"]
+    ), (underline, shown)
     assert abs(shown["left"] - underline["left"]) <= 2
+    assert post is None or clear_of(shown, post()), (shown, post())
     assert shown["inEditor"] is False
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"hint-card-hover-{site}.png"))
@@ -100,7 +178,9 @@ def test_hint_card_at_the_underline_by_hover_and_caret(open_composer, site):
     page.keyboard.press("Tab")
     assert card(composer)["focused"] == "Why?"
     page.keyboard.press("Enter")
-    assert "insults age badly" in visible_card(composer)["text"]
+    shown = visible_card(composer)
+    assert "insults age badly" in shown["text"]
+    assert post is None or clear_of(shown, post()), (shown, post())
     page.screenshot(path=str(SHOTS / f"hint-card-caret-why-{site}.png"))
     # Escape closes it and the employee is back in the editor, text unchanged.
     page.keyboard.press("Escape")
@@ -130,3 +210,22 @@ def test_hint_card_at_the_underline_by_hover_and_caret(open_composer, site):
         )
         == 0
     )
+
+
+def test_hint_card_leaves_the_post_button_free(open_variant):  # noqa: F811 (fixture)
+    """The flagged word starts the draft in the iframe, right above the site's Post button: the
+    card still opens just under the underline, moved aside so Post stays free to click."""
+    composer = FallbackComposer(open_variant("draft-iframe"))
+    composer.type("Stupid idea")
+    page = composer.page
+    underline = poll(
+        lambda: page.evaluate(UNDERLINE_JS, "herald-warning"), message="the warning underline"
+    )
+    page.mouse.move((underline["left"] + underline["right"]) / 2, underline["top"] + 4)
+    shown = visible_card(composer, "the card on hover")
+    post = composer.variant.fixture("postRect()")
+    assert post["x"] <= underline["left"] < post["x"] + post["width"], "Post is under the word"
+    assert clear_of(shown, post), (shown, post)
+    assert underline["bottom"] <= shown["top"] <= underline["bottom"] + 16
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "hint-card-beside-post-draft-iframe.png"))

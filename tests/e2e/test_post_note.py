@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from e2e_support import ADMIN, PASSWORD, ROOT, poll, run_sync_alarm
 from test_extension import type_in_composer
+from test_fallback import READ_HIGHLIGHTS, open_variant  # noqa: F401 (fixture)
+from test_hint_card import FallbackComposer
 
 pytestmark = pytest.mark.browser
 
@@ -121,5 +123,67 @@ def test_post_anyway_note_is_shown_once_when_the_policy_asks_and_never_blocks(
         assert note(composer)["hidden"]
         # Post is not blocked: one click publishes and records exactly one share.
         assert len(post_and_count(composer, live_server, before, text)) == 1
+    finally:
+        set_note_policy(signed_in, live_server, False)
+
+
+# Fallback composers (test_fallback.py): the Post button is the dialog's submit-like one, also
+# inside a closed shadow root and a same-origin iframe (on X's dark and light themes).
+FALLBACK_NOTES = [
+    ("quill-renamed", ""),
+    ("quill-closed-shadow", ""),
+    ("draft-iframe", ""),
+    ("draft-iframe", "&theme=light"),
+]
+
+
+def test_post_anyway_note_on_fallback_composers(signed_in, open_variant, live_server):  # noqa: F811
+    set_note_policy(signed_in, live_server, True)
+    try:
+        for name, extra in FALLBACK_NOTES:
+            variant = open_variant(name, extra)
+            page = variant.page
+            page.bring_to_front()
+            text = f"Confidential and insider news, {name}{extra}"
+            before = len(live_server.shares())
+            FallbackComposer(variant).type(text)
+            poll(
+                lambda v=variant: (
+                    len(v.page.evaluate(READ_HIGHLIGHTS).get("herald-error") or []) == 2
+                ),
+                message=f"two error underlines on {name}",
+            )
+            point = variant.fixture("postPoint()")
+            page.mouse.move(point["x"], point["y"])
+            shown = poll(
+                lambda v=variant: (n := note(v)) and not n["hidden"] and n,
+                message=f"the note on {name}",
+            )
+            assert shown["text"].startswith("2 issues left — post anyway?")
+            post = variant.fixture("postRect()")
+            assert shown["bottom"] <= post["y"] or shown["top"] >= post["y"] + post["height"]
+            # Beside the button, not somewhere else on the page (the iframe's offset is applied).
+            assert abs(shown["left"] - post["x"]) <= 2
+            assert (
+                min(
+                    abs(post["y"] - shown["bottom"]), abs(shown["top"] - post["y"] - post["height"])
+                )
+                <= 12
+            )
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            shot = f"post-anyway-note-{name}{'-light' if extra else ''}.png"
+            page.screenshot(path=str(SHOTS / shot))
+            # Post is not blocked: one click publishes and records exactly one share.
+            variant.click("post")
+            poll(lambda v=variant, t=text: v.fixture("published") == [t], message="published")
+            poll(
+                lambda b=before, t=text: shares_with(live_server, b, t),
+                timeout=60,
+                message="the share stored",
+            )
+            page.wait_for_timeout(500)  # a second (wrong) event would have arrived by now
+            assert len(shares_with(live_server, before, text)) == 1
+            assert note(variant)["hidden"], "the note goes away when Post is pressed"
+            page.close()
     finally:
         set_note_policy(signed_in, live_server, False)
