@@ -241,10 +241,6 @@ def page_eval(ff: Firefox, function_source: str):
     return json.loads(out)
 
 
-# Hint cards are placed in the top page's coordinates and hear only the top document's pointer:
-# not yet for iframe composers (extension/README.md, generic fallback, "Limits"), as in Chromium.
-NO_HINT_CARDS = {"draft-iframe"}
-
 HINT_CARD = """const host = document.querySelector('.herald-hint-host');
 const card = host && host.shadowRoot.querySelector('.card');
 return card && !card.hidden ? card.dataset.rule : null;"""
@@ -266,8 +262,12 @@ def hint_card_by_caret_and_hover(ff: Firefox) -> None:
     poll(lambda: ff.js(HINT_CARD) is None, message="the card hides when the caret leaves")
     point = page_eval(
         ff,
-        "() => { const r = [...CSS.highlights.get('herald-error')][0].getClientRects()[0];"
-        " return {x: (r.left + r.right) / 2, y: r.top + 4}; }",
+        "() => { const w = window.__fixture.highlightWindow();"
+        " const r = [...w.CSS.highlights.get('herald-error')][0].getClientRects()[0];"
+        " let x = (r.left + r.right) / 2, y = r.top + 4;"
+        " if (w !== window) { const f = w.frameElement, b = f.getBoundingClientRect();"
+        "   x += b.left + f.clientLeft; y += b.top + f.clientTop; }"
+        " return {x, y}; }",
     )
     pointer = ff.client.actions.sequence("pointer", "mouse", {"pointerType": "mouse"})
     pointer.pointer_move(round(point["x"]), round(point["y"])).perform()
@@ -341,8 +341,7 @@ def test_firefox_fallback_composer_suggests_highlights_and_posts_once(
         == 0
     )
     ff.screenshot(SHOTS / f"firefox-compat-{name}.png")
-    if name not in NO_HINT_CARDS:
-        hint_card_by_caret_and_hover(ff)
+    hint_card_by_caret_and_hover(ff)
 
     # The site's own Post: exactly one share, attributed to the suggestion.
     click_at(ff, "post")
