@@ -44,7 +44,7 @@ class OptionsView:
         self.drawn = {}  # part name -> the HTML it was last drawn with
         self.sections = {}
         self.options = None
-        # Chrome 133+ moves a node without blurring it or losing its caret; elsewhere: refocused.
+        # Chrome 133+ and Firefox 144+ move a node without blurring it or losing its caret.
         self.move_keeps_focus = bool(window.Reflect.has(self.root, "moveBefore"))
 
     def _layout(self):
