@@ -1,4 +1,10 @@
-"""The options page inside its sandboxed iframe (Brython entry point): draws OptionsController."""
+"""The options page inside its sandboxed iframe (Brython entry point): draws OptionsController.
+
+The page is drawn in parts (one container each, made once): its data comes back piece by piece
+after it opens (state, my proposals, my records, the leaderboard, each save), and a part is
+redrawn only when what it shows changed, so a field being typed into or a button being pressed
+in one part is never replaced by another part's data arriving. A part redrawn for its own data
+keeps the fields the person is in or has edited (see `_draw`)."""
 
 import herald_runtime
 from browser import window
@@ -13,6 +19,20 @@ from herald_record import record_fields
 
 SHARE_EVENT_RECORD = "share-event-record"
 SITE_LABELS = {"linkedin": "LinkedIn", "x": "X"}  # the network names the health counts carry
+# Fields whose text the person types (a checkbox or a select takes the saved data instead).
+TYPED = "input:not([type=checkbox]):not([type=radio]):not([type=button]), textarea"
+
+
+def _find(children, element_id):
+    """The element with `element_id` among `children` (not yet in the document) or under them."""
+    selector = "#" + window.CSS.escape(element_id)
+    for child in children:
+        if child.id == element_id:
+            return child
+        found = child.querySelector(selector)
+        if found:
+            return found
+    return None
 
 
 class OptionsView:
@@ -20,46 +40,171 @@ class OptionsView:
         self.share_event_schema = share_event_schema
         self.root = by_id("app")
         self.propose_view = None
+        self.parts = {}  # part name -> its container
+        self.drawn = {}  # part name -> the HTML it was last drawn with
+        self.sections = {}
+        self.options = None
+        # Chrome 133+ and Firefox 144+ move a node without blurring it or losing its caret.
+        self.move_keeps_focus = bool(window.Reflect.has(self.root, "moveBefore"))
 
-    def _typed(self, element_id, default=""):
-        """What the employee already typed survives a re-render; otherwise the default."""
-        node = by_id(element_id)
-        return (node.value if node else "") or default
+    def _layout(self):
+        """The containers, in page order: parts are `display: contents`, so the page lays out as
+        if their children stood in their place."""
 
-    def render(self, options):
-        strings = options.strings
-        window.document.documentElement.lang = strings.language
-        window.document.title = strings.get("options_title")
-        server_url = self._typed("server-url", (options.state or {}).get("server_url") or "")
-        email = self._typed("email")
-        password = self._typed("password")
-        if self.propose_view is None:
-            self.propose_view = ProposeView(options.propose, None, "suggest")
-            self.propose_view.collapsible = False
-        self.propose_view._keep_typed()
+        def part(name, element_id=None):
+            attrs = {"class": "part", "data-part": name}
+            if element_id:
+                attrs["id"] = element_id
+            self.parts[name] = el("div", attrs)
+            return self.parts[name]
+
+        self.sections = {
+            "suggest": el(
+                "section",
+                {"id": "suggest", "aria-labelledby": "suggest-heading"},
+                [part("suggest-heading"), part("suggest-form", "suggest-form"), part("proposals")],
+            ),
+            "recognition": el(
+                "section",
+                {"id": "recognition", "aria-labelledby": "recognition-heading"},
+                [part("recognition"), part("leaderboard")],
+            ),
+            "records": el(
+                "section",
+                {"id": "records"},
+                [part("records"), part("health"), part("my-data"), part("queue")],
+            ),
+        }
         replace_children(
             self.root,
             [
-                el("h1", text=strings.get("options_title")),
-                None if options.signed_in() else self._welcome(strings),
-                self._account(options, server_url, email),
-                self._participation(options) if options.signed_in() else None,
-                self._suggest(options) if options.signed_in() else None,
-                self._recognition(options) if options.signed_in() else None,
-                self._preferences(options),
-                self._records(options),
+                part("title"),
+                part("welcome"),
+                part("account"),
+                part("participation"),
+                self.sections["suggest"],
+                self.sections["recognition"],
+                part("preferences"),
+                self.sections["records"],
             ],
         )
-        if options.signed_in():
-            self.propose_view.container = by_id("suggest-form")
-            self.propose_view.strings = strings
-            self.propose_view.program = ((options.state or {}).get("program") or {}).get(
-                "name"
-            ) or "Herald"
-            self.propose_view.render()
-        field = by_id("password")
-        if field and password and not options.busy:
-            field.value = password  # a property, never an attribute: kept across a redraw
+
+    def render(self, options):
+        self.options = options
+        strings = options.strings
+        window.document.documentElement.lang = strings.language
+        window.document.title = strings.get("options_title")
+        if not self.parts:
+            self._layout()
+        if self.propose_view is None:
+            self.propose_view = ProposeView(options.propose, None, "suggest")
+            self.propose_view.collapsible = False
+            options.propose.on_change = lambda: self.render(options)
+        signed_in = options.signed_in()
+        for name in ("suggest", "recognition"):
+            if signed_in:
+                self.sections[name].removeAttribute("hidden")
+            else:
+                self.sections[name].setAttribute("hidden", "")
+        self._draw("title", [el("h1", text=strings.get("options_title"))])
+        self._draw("welcome", [] if signed_in else [self._welcome(strings)])
+        self._draw("account", [self._account(options)])
+        self._draw("participation", [self._participation(options)] if signed_in else [])
+        self.propose_view.strings = strings
+        self.propose_view.program = ((options.state or {}).get("program") or {}).get(
+            "name"
+        ) or "Herald"
+        self._draw(
+            "suggest-heading",
+            [el("h2", {"id": "suggest-heading"}, text=strings.get("propose_toggle"))],
+        )
+        self._draw("suggest-form", self.propose_view.children() if signed_in else [])
+        self._draw("proposals", [self._proposals(options)] if signed_in else [])
+        self._draw("recognition", self._recognition(options) if signed_in else [])
+        self._draw(
+            "leaderboard",
+            [self._leaderboard(options)] if signed_in and options.leaderboard_opt_in() else [],
+        )
+        self._draw("preferences", [self._preferences(options)])
+        self._draw("records", self._records(options))
+        self._draw("health", [self._health(options)])
+        self._draw("my-data", [self._my_data(options)] if signed_in else [])
+        self._draw(
+            "queue",
+            [
+                el("p", {"id": key.replace("_", "-"), "class": "queue-status"}, text=line)
+                for key, line in options.queue_lines()
+            ],
+        )
+
+    def _draw(self, name, children):
+        """Show `children` in the part `name`, unless they show exactly what it shows already
+        (then the part is not touched at all).
+
+        A redrawn part keeps the person's fields: the one they are in, and any whose text they
+        changed and did not save (its value differs from what the page last set), are moved
+        into the new drawing in place of their new copies, taking the copies' attributes. The
+        field itself is kept, never a copy given its value (a number field's caret cannot be
+        set: a copy would put it at the start). moveBefore moves it without blurring it; a
+        browser without moveBefore gets the part redrawn when the person leaves it."""
+        children = [child for child in children if child is not None]
+        html = "".join(str(child.outerHTML) for child in children)
+        if self.drawn.get(name) == html:
+            return
+        box = self.parts[name]
+        focused = window.document.activeElement
+        inside = bool(focused) and bool(box.contains(focused))
+        focused_id = str(focused.id or "") if inside else ""
+        keep = []
+        for live in box.querySelectorAll(TYPED):
+            mine = inside and bool(live.isSameNode(focused))
+            if not live.id or not (mine or live.value != live.defaultValue):
+                continue
+            copy = _find(children, live.id)
+            if copy is not None and copy.tagName == live.tagName and copy.type == live.type:
+                if mine and not self.move_keeps_focus:
+                    self._when_left(box)  # moved, it would blur: a blur saves half-typed text
+                    return
+                keep.append((live, copy, mine))
+        self.drawn[name] = html
+        old = list(box.childNodes)
+        for child in children:
+            box.appendChild(child)
+        for live, copy, _mine in keep:
+            for attr in live.getAttributeNames():
+                if not copy.hasAttribute(attr):
+                    live.removeAttribute(attr)
+            for attr in copy.getAttributeNames():
+                # a typed value stays: an edited field's value no longer follows its attribute
+                live.setAttribute(attr, copy.getAttribute(attr))
+            if live.tagName == "TEXTAREA":
+                live.defaultValue = copy.defaultValue  # the same rule for a textarea's text
+            if self.move_keeps_focus:
+                copy.parentNode.moveBefore(live, copy)
+            else:
+                copy.parentNode.insertBefore(live, copy)
+            copy.remove()
+        for node in old:
+            node.remove()
+        if focused_id and not any(mine for _live, _copy, mine in keep):
+            again = by_id(focused_id)  # a checkbox, a select or a button: focus its new copy
+            if again:
+                again.focus()
+
+    def _when_left(self, box):
+        """Draw the page again once focus leaves `box` (to outside it)."""
+        if box.getAttribute("data-waiting"):
+            return
+        box.setAttribute("data-waiting", "1")
+
+        def left(event):
+            if event.relatedTarget and box.contains(event.relatedTarget):
+                return
+            box.unbind("focusout", left)
+            box.removeAttribute("data-waiting")
+            window.setTimeout(lambda: self.render(self.options), 0)
+
+        box.bind("focusout", left)
 
     def _welcome(self, strings):
         """First run (the worker opens this page on install): what Herald is, what to do."""
@@ -72,10 +217,10 @@ class OptionsView:
             ],
         )
 
-    def _account(self, options, server_url, email):
+    def _account(self, options):
         strings = options.strings
         children = [
-            el("h2", text=strings.get("account_heading")),
+            el("h2", {"id": "account-heading"}, text=strings.get("account_heading")),
             el("p", {"id": "account-status", "role": "status"}, text=options.account_line()),
         ]
         if options.signed_in():
@@ -98,7 +243,9 @@ class OptionsView:
                 )
 
             provider = options.sso_provider()
-            password_form = [self._server_field(options, server_url)]
+            password_form = [
+                self._server_field(options, (options.state or {}).get("server_url") or "")
+            ]
             if provider is not None:
                 password_form += [
                     el(
@@ -115,16 +262,14 @@ class OptionsView:
                     {"id": "sign-in-form", "class": "sign-in"},
                     password_form
                     + [
-                        self._field(
-                            "email", strings.get("email_label"), "email", email, "username"
-                        ),
+                        self._field("email", strings.get("email_label"), "email", "", "username"),
+                        # Typed text is kept when this part is redrawn (`_draw`): a wrong server
+                        # address is no reason to type the password again.
                         self._field(
                             "password",
                             strings.get("password_label"),
                             "password",
-                            # kept across a re-render: a wrong server address is no reason to
-                            # type the password again
-                            self._typed("password"),
+                            "",
                             "current-password",
                         ),
                         el(
@@ -393,8 +538,8 @@ class OptionsView:
             ],
         )
 
-    def _suggest(self, options):
-        """Propose a link for the library, and the list of what I proposed with its outcome."""
+    def _proposals(self, options):
+        """What I proposed for the library, with its outcome (the form above is its own part)."""
         strings = options.strings
         mine = [
             el("h3", {"id": "my-proposals-heading"}, text=strings.get("proposals_heading")),
@@ -416,17 +561,7 @@ class OptionsView:
         else:
             mine.append(proposals_table(options.proposals, strings))
         return el(
-            "section",
-            {"id": "suggest", "aria-labelledby": "suggest-heading"},
-            [
-                el("h2", {"id": "suggest-heading"}, text=strings.get("propose_toggle")),
-                el("div", {"id": "suggest-form"}),
-                el(
-                    "div",
-                    {"id": "my-proposals-section", "aria-labelledby": "my-proposals-heading"},
-                    mine,
-                ),
-            ],
+            "div", {"id": "my-proposals-section", "aria-labelledby": "my-proposals-heading"}, mine
         )
 
     def _profile_feedback(self, options, section):
@@ -445,7 +580,8 @@ class OptionsView:
         )
 
     def _recognition(self, options):
-        """The opt-in (off by default) says what it does; the leaderboards show only to those in."""
+        """The opt-in (off by default) says what it does; the leaderboards (their own part) show
+        only to those in."""
         strings = options.strings
         opted_in = options.leaderboard_opt_in()
         children = [
@@ -481,11 +617,7 @@ class OptionsView:
                     text=strings.get("leaderboard_off"),
                 )
             )
-        else:
-            children.append(self._leaderboard(options))
-        return el(
-            "section", {"id": "recognition", "aria-labelledby": "recognition-heading"}, children
-        )
+        return children
 
     def _leaderboard(self, options):
         strings = options.strings
@@ -642,23 +774,13 @@ class OptionsView:
         for name, text in record_fields(self.share_event_schema, strings):
             items.append(el("dt", {}, [el("code", text=name)]))
             items.append(el("dd", text=text))
-        queue = [
-            el("p", {"id": key.replace("_", "-"), "class": "queue-status"}, text=line)
-            for key, line in options.queue_lines()
+        # The health counts, my records and the queue lines below are parts of their own.
+        return [
+            el("h2", text=strings.get("records_heading")),
+            el("p", text=strings.get("records_intro")),
+            el("dl", {"class": "records"}, items),
+            el("p", {"class": "privacy"}, text=strings.get("records_draft_statement")),
         ]
-        return el(
-            "section",
-            {"id": "records"},
-            [
-                el("h2", text=strings.get("records_heading")),
-                el("p", text=strings.get("records_intro")),
-                el("dl", {"class": "records"}, items),
-                el("p", {"class": "privacy"}, text=strings.get("records_draft_statement")),
-                self._health(options),
-                self._my_data(options) if options.signed_in() else None,
-            ]
-            + queue,
-        )
 
     def _health(self, options):
         """Site health counts (issue 13 §3) exactly as the worker will send them, and the last report

@@ -32,6 +32,11 @@ class ProposeView:
         if self.strings is None or self.container is None:
             return
         self._keep_typed()
+        replace_children(self.container, self.children())
+
+    def children(self):
+        """The form's elements for what the form holds (the options page draws them as one of its
+        parts, redrawn only when they change)."""
         strings, form = self.strings, self.form
         children = []
         if self.collapsible:
@@ -51,7 +56,7 @@ class ProposeView:
             )
         if form.open or not self.collapsible:
             children.append(self._body())
-        replace_children(self.container, children)
+        return children
 
     def _body(self):
         strings, form = self.strings, self.form
