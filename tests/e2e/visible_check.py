@@ -2,7 +2,8 @@
 
 `problems(frame)` returns a list of human-readable defects for one page or frame:
 - visible text (or a visible label: placeholder, aria-label, title, alt) that shows
-  "[object Object]", "None", "undefined", "null", "__MSG_" or a raw message key;
+  "[object Object]", "None", "undefined", "null", "__MSG_", a raw message key, an empty "()" where a value
+  was left out, or a "{placeholder}" never filled in;
 - a visible element whose box pokes out of its container (section, card, finding, field ...),
   unless an ancestor carries `data-overflow-ok`;
 - a page wider than its viewport (horizontal scrolling in a 360 px panel is a defect too).
@@ -25,7 +26,8 @@ def message_keys() -> list[str]:
 CHECK_JS = r"""
 (keys) => {
   const known = new Set(keys);
-  const bad = /\[object [A-Za-z]+\]|\bNone\b|\bundefined\b|\bnull\b|\bNaN\b|__MSG_/;
+  // ... and a value left out: "version ()", or a placeholder never filled in: "{count}".
+  const bad = /\[object [A-Za-z]+\]|\bNone\b|\bundefined\b|\bnull\b|\bNaN\b|__MSG_|\(\s*\)|\{[a-z_]+\}/;
   const problems = [];
   const visible = (el) => el && el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true });
   const where = (el) => {

@@ -787,6 +787,13 @@ class OptionsView:
         as it was sent: counters only."""
         strings = options.strings
         health = (options.state or {}).get("health") or {}
+        if not health.get("extension_version"):
+            # Not known until the page's state arrives: no "version ()" meanwhile.
+            return el(
+                "div",
+                {"id": "health-counts", "aria-labelledby": "health-heading"},
+                [el("h3", {"id": "health-heading"}, text=strings.get("health_heading"))],
+            )
         headers = [
             strings.get("health_col_site"),
             strings.get("health_col_adapter"),
