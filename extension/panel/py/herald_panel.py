@@ -274,6 +274,7 @@ def start():
         timers=herald_runtime.Timers(),
         new_uuid=herald_runtime.new_uuid,
         now_iso=herald_runtime.now_iso,
+        parse_json=herald_runtime.parse_json,
     )
     view.controller = controller
 
