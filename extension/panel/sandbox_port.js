@@ -282,6 +282,9 @@
     render: function (node, specs) {
       window.HeraldDom.replace(node, specs.map(window.HeraldDom.build));
     },
+    append: function (node, specs) {
+      node.append.apply(node, specs.map(window.HeraldDom.build));
+    },
     replace: function (node, children) {
       var fragment = document.createDocumentFragment();
       for (var i = 0; i < children.length; i++) {
