@@ -1,6 +1,13 @@
 """Panel latency in Debian's chromium with the built extension loaded.
 
-    .venv/bin/python benchmarks/panel_bench.py [--runs 15] [--keystrokes 30]
+    .venv/bin/python benchmarks/panel_bench.py [--runs 15] [--keystrokes 30] [--quick]
+        [--against REF [--rounds 2]]
+
+--quick: 5 runs and 20 keystrokes (about a minute), for iterating. --against REF (a git ref, e.g.
+main or a commit): the same measurements of the extension built from REF's sources, in the same
+run, alternating with this tree's in --rounds rounds (each round splits the runs and keystrokes),
+so a loaded machine weighs on both alike; the verdict table then shows REF's figures beside
+this tree's as the baseline of every target.
 
 Measures, on the X-like fixture page (Draft.js + React 18):
 - bare Brython boot: an iframe with only brython.js and one Python line, from iframe creation
@@ -35,6 +42,7 @@ import functools
 import json
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -120,7 +128,7 @@ def pct(values: list[float], q: float) -> float:
 
 
 def summary(name: str, values: list[float], target: float | None = None) -> str:
-    p50, p95 = pct(values, 0.5), pct(values, 0.95)
+    p50, p95 = statistics.median(values), pct(values, 0.95)  # p50: the verdict table's median
     verdict = ""
     if target is not None:
         verdict = f"  target <= {target:.0f} ms: {'OK' if p95 <= target else ('p50 OK, p95 over' if p50 <= target else 'OVER')}"
@@ -184,35 +192,19 @@ def long_post() -> str:
     return text + " this is confidential"
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--keystrokes", type=int, default=30)
-    parser.add_argument(
-        "--first-open-delay",
-        type=int,
-        default=1000,
-        help="ms between the frame being created at page idle and the composer being focused",
-    )
-    args = parser.parse_args()
+def build_ext(ext: Path, sites_origin: str, bare_origin: str, source: Path | None = None) -> None:
+    """The extension for the fixture pages, from this tree or from `source` (an exported git ref,
+    built by its own build code), plus the bench-only bare Brython page as a sandboxed frame."""
+    if source is None:
+        from extension_build.build import build_extension
 
-    from playwright.sync_api import sync_playwright
-
-    from extension_build.build import brython_data_dir, build_extension
-    from tests.browser_harness import extension_args
-
-    if not (SITES / "node_modules" / "draft-js").exists():
-        print("run `npm ci` in tests/fixtures/sites first", file=sys.stderr)
-        return 2
-    work = Path(tempfile.mkdtemp(prefix="herald-bench-"))
-    bare_dir = work / "bare"
-    bare_dir.mkdir()
-    shutil.copyfile(brython_data_dir() / "brython.js", bare_dir / "brython.js")
-    (bare_dir / "bare.html").write_text(BARE_PAGE, encoding="utf-8")
-    sites, sites_origin = serve(SITES)
-    bare, bare_origin = serve(bare_dir)
-    ext = work / "ext"
-    build_extension(ext, {"x": [sites_origin]})
+        build_extension(ext, {"x": [sites_origin]})
+    else:
+        code = (
+            "import sys; from pathlib import Path; from extension_build.build import build_extension;"
+            f" build_extension(Path({str(ext)!r}), {{'x': [{sites_origin!r}]}})"
+        )
+        subprocess.run([sys.executable, "-c", code], cwd=source, check=True)
     # The fair floor: the same bare page as a sandboxed extension frame (its own renderer
     # process, like the panel). Added to this throwaway build only, never to the product.
     (ext / "benchbare.html").write_text(BARE_PAGE, encoding="utf-8")
@@ -222,12 +214,65 @@ def main() -> int:
     manifest["web_accessible_resources"][0]["matches"].append(f"{bare_origin}/*")
     (ext / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
 
-    cold, warm, bare_boot, bare_ext_boot, keystroke = [], [], [], [], []
-    first_open, host = [], []
-    cpu, thread_cpu = {}, {}
+
+def export_ref(ref: str, into: Path) -> Path:
+    """REF's sources (git archive), with this tree's fixture npm packages linked in."""
+    into.mkdir(parents=True)
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", ref], capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    modules = into / "tests" / "fixtures" / "sites" / "node_modules"
+    if not modules.exists():
+        modules.symlink_to(SITES / "node_modules")
+    return into
+
+
+def new_samples() -> dict:
+    return {
+        "cold": [],
+        "warm": [],
+        "bare": [],
+        "bare_sandbox": [],
+        "first_open": [],
+        "host": [],
+        "keystroke": [],
+        "cpu": {},
+        "thread_cpu": {},
+        "keystrokes": 0,
+    }
+
+
+def add_cpu(samples: dict, key: str, per_key: dict, count: int) -> None:
+    """Accumulate per-keystroke CPU as totals (averaged over every keystroke at the end)."""
+    for name, ms in per_key.items():
+        samples[key][name] = samples[key].get(name, 0.0) + ms * count
+
+
+def measure(
+    ext: Path,
+    profile: Path,
+    origins: tuple[str, str],
+    runs: int,
+    keystrokes: int,
+    first_open_delay: int,
+    samples: dict,
+) -> int:
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser_harness import extension_args
+
+    sites_origin, bare_origin = origins
+    cold, warm, bare_boot, bare_ext_boot = (
+        samples["cold"],
+        samples["warm"],
+        samples["bare"],
+        samples["bare_sandbox"],
+    )
+    first_open, host, keystroke = samples["first_open"], samples["host"], samples["keystroke"]
     with sync_playwright() as pw:
         context = pw.chromium.launch_persistent_context(
-            str(work / "profile"),
+            str(profile),
             executable_path=shutil.which("chromium"),
             headless=False,
             viewport={"width": 1440, "height": 900},
@@ -243,8 +288,18 @@ def main() -> int:
         log("worker seeded")
         page = context.new_page()
         page.on("console", lambda m: log(f"console: {m.text}") if m.type == "error" else None)
+        # Warm-up, not recorded: a fresh browser's first page pays for starting the extension's
+        # worker and the renderer processes, which with few runs per round would be the median.
+        page.goto(f"{sites_origin}/x.html")
+        page.evaluate(
+            """() => new Promise((resolve) => {
+              const check = () => performance.getEntriesByName('herald:panel-ready').length ? resolve() : setTimeout(check, 5);
+              check();
+              setTimeout(resolve, 15000);
+            })"""
+        )
 
-        for _ in range(args.runs):
+        for _ in range(runs):
             page.goto(f"{sites_origin}/x.html")
             panel = None
             deadline = time.monotonic() + 20
@@ -319,7 +374,7 @@ def main() -> int:
         # clicks into the composer --first-open-delay ms later (1 s: the earliest a person looking at
         # a freshly loaded page opens its composer; 0 measures a focus at the very moment the frame
         # is created, which is the cold boot).
-        for _ in range(args.runs):
+        for _ in range(runs):
             page.goto(f"{sites_origin}/x.html")
             page.evaluate(
                 """() => new Promise((resolve) => {
@@ -333,8 +388,8 @@ def main() -> int:
                 + page.evaluate(MARK_JS, "frame-created")
                 - page.evaluate(MARK_JS, "frame-create-start")
             )
-            if args.first_open_delay:
-                page.wait_for_timeout(args.first_open_delay)
+            if first_open_delay:
+                page.wait_for_timeout(first_open_delay)
             focus_at = page.evaluate(
                 """() => { document.querySelector('[data-testid=tweetTextarea_0]').focus();
                            return performance.timeOrigin + performance.now(); }"""
@@ -375,7 +430,7 @@ def main() -> int:
             (bare_boot, f"{bare_origin}/bare.html"),
             (bare_ext_boot, f"chrome-extension://{extension_id}/benchbare.html"),
         ):
-            for _ in range(args.runs):
+            for _ in range(runs):
                 ms = page.evaluate(BOOT_IFRAME_JS, src)
                 if ms < 0:
                     print(
@@ -416,7 +471,7 @@ def main() -> int:
             session.send("Performance.enable")
         page.wait_for_timeout(300)
         before = task_seconds()
-        for i in range(args.keystrokes):
+        for i in range(keystrokes):
             after = page.evaluate(MARK_JS, "highlights-painted") or 0
             page.keyboard.type("x" if i % 2 == 0 else " ")
             painted = page.evaluate(KEYSTROKE_WAIT_JS, after)
@@ -426,67 +481,246 @@ def main() -> int:
             keystroke.append(painted - page.evaluate("() => window.__keyAt"))
             page.wait_for_timeout(200)
         spent = task_seconds()
-        cpu = {
-            name: (spent[(name, "TaskDuration")] - before[(name, "TaskDuration")])
-            * 1000
-            / args.keystrokes
-            for name in sessions
-        }
-        thread_cpu = {
-            name: (spent[(name, "ThreadTime")] - before[(name, "ThreadTime")])
-            * 1000
-            / args.keystrokes
-            for name in sessions
-        }
-        text_len = len(page.evaluate("() => window.__fixture.modelText()"))
+        add_cpu(
+            samples,
+            "cpu",
+            {
+                name: (spent[(name, "TaskDuration")] - before[(name, "TaskDuration")])
+                * 1000
+                / keystrokes
+                for name in sessions
+            },
+            keystrokes,
+        )
+        add_cpu(
+            samples,
+            "thread_cpu",
+            {
+                name: (spent[(name, "ThreadTime")] - before[(name, "ThreadTime")])
+                * 1000
+                / keystrokes
+                for name in sessions
+            },
+            keystrokes,
+        )
+        samples["keystrokes"] += keystrokes
+        samples["text_len"] = len(page.evaluate("() => window.__fixture.modelText()"))
         context.close()
+    return 0
+
+
+def load_average() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
+def figures(samples: dict) -> dict:
+    """Medians, p95s and per-keystroke CPU of pooled samples."""
+    n = max(1, samples["keystrokes"])
+    cpu = {name: total / n for name, total in samples["cpu"].items()}
+    thread = {name: total / n for name, total in samples["thread_cpu"].items()}
+    return {
+        "bare_ms": statistics.median(samples["bare"]),
+        "bare_sandbox_ms": statistics.median(samples["bare_sandbox"]),
+        "cold_ms": statistics.median(samples["cold"]),
+        "cold_p95_ms": pct(samples["cold"], 0.95),
+        "warm_ms": statistics.median(samples["warm"]),
+        "warm_p95_ms": pct(samples["warm"], 0.95),
+        "keystroke_ms": statistics.median(samples["keystroke"]),
+        "keystroke_p95_ms": pct(samples["keystroke"], 0.95),
+        "cold_over_bare_sandbox": statistics.median(samples["cold"])
+        / statistics.median(samples["bare_sandbox"]),
+        "first_open_ms": statistics.median(samples["first_open"]),
+        "first_open_p95_ms": pct(samples["first_open"], 0.95),
+        "host_main_thread_ms": statistics.median(samples["host"]),
+        "host_main_thread_p95_ms": pct(samples["host"], 0.95),
+        "cpu_ms_per_keystroke": cpu,
+        "thread_cpu_ms_per_keystroke": thread,
+        "thread_cpu_total_ms_per_keystroke": sum(thread.values()),
+    }
+
+
+def verdicts(new: dict, base: dict | None) -> list[tuple[str, str, str, str, bool]]:
+    """(target, this tree, its baseline, limit, met) for every target of the issue."""
+    b = base or {}
+
+    def ms(d: dict, key: str) -> str:
+        return f"{d[key]:.1f} ms" if key in d else "-"
+
+    rows = [
+        (
+            "keystroke->highlights p95",
+            f"{new['keystroke_p95_ms']:.1f} ms (p50 {new['keystroke_ms']:.1f})",
+            f"{b['keystroke_p95_ms']:.1f} ms (p50 {b['keystroke_ms']:.1f})" if b else "-",
+            f"<= {KEYSTROKE_TARGET_MS} ms",
+            new["keystroke_p95_ms"] <= KEYSTROKE_TARGET_MS,
+        ),
+        (
+            "CPU per keystroke (ThreadTime)",
+            f"{new['thread_cpu_total_ms_per_keystroke']:.1f} ms",
+            f"{b['thread_cpu_total_ms_per_keystroke']:.1f} ms" if b else "(use --against)",
+            "<= baseline" if b else "not above before",
+            new["thread_cpu_total_ms_per_keystroke"]
+            <= b.get("thread_cpu_total_ms_per_keystroke", float("inf")) * 1.05,
+        ),
+        (
+            "cold boot / bare sandboxed boot",
+            f"{new['cold_over_bare_sandbox']:.2f}x ({new['cold_ms']:.0f} / {new['bare_sandbox_ms']:.0f} ms)",
+            f"{b['cold_over_bare_sandbox']:.2f}x ({b['cold_ms']:.0f} / {b['bare_sandbox_ms']:.0f} ms)"
+            if b
+            else f"bare {new['bare_sandbox_ms']:.0f} ms",
+            f"<= {COLD_RATIO_TARGET:.2f}x",
+            new["cold_over_bare_sandbox"] <= COLD_RATIO_TARGET,
+        ),
+        (
+            "cold boot p50",
+            ms(new, "cold_ms"),
+            ms(b, "cold_ms"),
+            f"<= {COLD_TARGET_MS} ms",
+            new["cold_ms"] <= COLD_TARGET_MS,
+        ),
+        (
+            "first open after page idle p95",
+            ms(new, "first_open_p95_ms"),
+            ms(b, "first_open_p95_ms"),
+            f"<= {FIRST_OPEN_TARGET_MS} ms",
+            new["first_open_p95_ms"] <= FIRST_OPEN_TARGET_MS,
+        ),
+        (
+            "host main thread on Herald p95",
+            ms(new, "host_main_thread_p95_ms"),
+            ms(b, "host_main_thread_p95_ms"),
+            f"<= {HOST_TARGET_MS} ms",
+            new["host_main_thread_p95_ms"] <= HOST_TARGET_MS,
+        ),
+        (
+            "warm open p95",
+            ms(new, "warm_p95_ms"),
+            ms(b, "warm_p95_ms"),
+            f"<= {WARM_TARGET_MS} ms",
+            new["warm_p95_ms"] <= WARM_TARGET_MS,
+        ),
+    ]
+    return rows
+
+
+def report(name: str, samples: dict, first_open_delay: int) -> None:
+    print(f"--- {name}")
+    print(summary("bare Brython boot (http iframe)", samples["bare"]))
+    print(summary("bare Brython boot (sandbox frame)", samples["bare_sandbox"]))
+    print(summary("panel cold boot (frame->cards)", samples["cold"], COLD_TARGET_MS))
+    print(summary("panel warm open (focus->shown)", samples["warm"], WARM_TARGET_MS))
+    print(
+        summary(
+            f"first open, focus {first_open_delay} ms after idle",
+            samples["first_open"],
+            FIRST_OPEN_TARGET_MS,
+        )
+    )
+    print(summary("host main thread on Herald (load)", samples["host"], HOST_TARGET_MS))
+    print(
+        summary(
+            f"keystroke->highlights ({samples.get('text_len', 0)} chars)",
+            samples["keystroke"],
+            KEYSTROKE_TARGET_MS,
+        )
+    )
+    n = max(1, samples["keystrokes"])
+    for who, total in samples["cpu"].items():
+        print(
+            f"{'CPU per keystroke, ' + who:<34} {total / n:7.2f} ms (TaskDuration)"
+            f"  {samples['thread_cpu'][who] / n:7.2f} ms (ThreadTime)"
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--keystrokes", type=int, default=30)
+    parser.add_argument(
+        "--quick", action="store_true", help="5 runs and 20 keystrokes: about a minute"
+    )
+    parser.add_argument(
+        "--against",
+        metavar="REF",
+        help="also measure the extension built from this git ref, alternating with this tree's",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="with --against: alternations (A B A B ...)"
+    )
+    parser.add_argument(
+        "--first-open-delay",
+        type=int,
+        default=1000,
+        help="ms between the frame being created at page idle and the composer being focused",
+    )
+    args = parser.parse_args()
+    if args.quick:
+        args.runs, args.keystrokes = 5, 20
+
+    from extension_build.build import brython_data_dir
+
+    if not (SITES / "node_modules" / "draft-js").exists():
+        print("run `npm ci` in tests/fixtures/sites first", file=sys.stderr)
+        return 2
+    work = Path(tempfile.mkdtemp(prefix="herald-bench-"))
+    bare_dir = work / "bare"
+    bare_dir.mkdir()
+    shutil.copyfile(brython_data_dir() / "brython.js", bare_dir / "brython.js")
+    (bare_dir / "bare.html").write_text(BARE_PAGE, encoding="utf-8")
+    sites, sites_origin = serve(SITES)
+    bare, bare_origin = serve(bare_dir)
+    origins = (sites_origin, bare_origin)
+    load_before = load_average()
+    builds = {"this tree": work / "ext"}
+    build_ext(builds["this tree"], sites_origin, bare_origin)
+    if args.against:
+        source = export_ref(args.against, work / "against-src")
+        builds[args.against] = work / "ext-against"
+        build_ext(builds[args.against], sites_origin, bare_origin, source)
+    rounds = args.rounds if args.against else 1
+    runs = max(1, args.runs // rounds)
+    keys = max(2, args.keystrokes // rounds)
+    samples = {name: new_samples() for name in builds}
+    for r in range(rounds):
+        # Alternate which build goes first, so neither always meets the warmer (or busier) moment.
+        order = list(builds) if r % 2 == 0 else list(reversed(builds))
+        for name in order:
+            log(f"round {r + 1}/{rounds}: {name} (load {load_average()})")
+            code = measure(
+                builds[name],
+                work / f"profile-{len(list(work.glob('profile-*')))}",
+                origins,
+                runs,
+                keys,
+                args.first_open_delay,
+                samples[name],
+            )
+            if code:
+                return code
     sites.shutdown()
     bare.shutdown()
 
     print(
-        f"chromium headless=new, extension built at {ext}; {args.runs} runs, {args.keystrokes} keystrokes"
+        f"chromium headless=new; {runs * rounds} runs and {keys * rounds} keystrokes per build;"
+        f" load average before {load_before}, after {load_average()}"
     )
-    print(summary("bare Brython boot (http iframe)", bare_boot))
-    print(summary("bare Brython boot (sandbox frame)", bare_ext_boot))
-    print(summary("panel cold boot (frame->cards)", cold, COLD_TARGET_MS))
-    print(summary("panel warm open (focus->shown)", warm, WARM_TARGET_MS))
-    ratio = statistics.median(cold) / statistics.median(bare_ext_boot)
+    for name in builds:
+        report(name, samples[name], args.first_open_delay)
+    new = figures(samples["this tree"])
+    base = figures(samples[args.against]) if args.against else None
+    print()
     print(
-        f"{'cold boot / bare sandboxed boot':<34} {ratio:.2f}x (medians)  target <= "
-        f"{COLD_RATIO_TARGET:.2f}x: {'OK' if ratio <= COLD_RATIO_TARGET else 'OVER'}"
+        f"{'target':<34} {'this tree':<32} {'baseline (' + (args.against or 'same run') + ')':<32} {'limit':<18} verdict"
     )
-    print(
-        summary(
-            f"first open, focus {args.first_open_delay} ms after idle",
-            first_open,
-            FIRST_OPEN_TARGET_MS,
-        )
-    )
-    print(summary("host main thread on Herald (load)", host, HOST_TARGET_MS))
-    print(summary(f"keystroke->highlights ({text_len} chars)", keystroke, KEYSTROKE_TARGET_MS))
-    for name, ms in cpu.items():
-        print(
-            f"{'CPU per keystroke, ' + name:<34} {ms:7.2f} ms (TaskDuration)"
-            f"  {thread_cpu[name]:7.2f} ms (ThreadTime)"
-        )
-    print(
-        json.dumps(
-            {
-                "bare_ms": statistics.median(bare_boot),
-                "bare_sandbox_ms": statistics.median(bare_ext_boot),
-                "cold_ms": statistics.median(cold),
-                "warm_ms": statistics.median(warm),
-                "keystroke_ms": statistics.median(keystroke),
-                "keystroke_p95_ms": pct(keystroke, 0.95),
-                "cold_over_bare_sandbox": ratio,
-                "first_open_ms": statistics.median(first_open),
-                "first_open_p95_ms": pct(first_open, 0.95),
-                "host_main_thread_ms": statistics.median(host),
-                "cpu_ms_per_keystroke": cpu,
-                "thread_cpu_ms_per_keystroke": thread_cpu,
-            }
-        )
-    )
+    for target, value, baseline, limit, met in verdicts(new, base):
+        print(f"{target:<34} {value:<32} {baseline:<32} {limit:<18} {'PASS' if met else 'MISS'}")
+    out = {"this tree": new, "load_average": [load_before, load_average()]}
+    if base:
+        out[args.against] = base
+    print(json.dumps(out))
     shutil.rmtree(work, ignore_errors=True)
     return 0
 

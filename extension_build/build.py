@@ -8,9 +8,9 @@ The source manifest (repo root manifest.json) names files relative to the extens
 is `extension/` in the source tree and DIR in the output.
 
 Output DIR holds: manifest.json, shim.js, bridge/, worker/, panel/, options/, sites/, icons/,
-_locales/, brython.js (copied from the pinned pip `brython` package), herald_modules.js (ONE
-bundle of only the Python modules the sandboxed pages import, plus the stdlib modules they
-need; never brython_stdlib.js; each module also precompiled to Brython's JS by
+_locales/, brython.js (copied from the pinned pip `brython` package), herald_panel_modules.js
+and herald_modules.js (one bundle per sandboxed page, panel and options, of only the Python
+modules that page imports, plus the stdlib modules they need; never brython_stdlib.js; each module also precompiled to Brython's JS by
 extension_build/brython_precompile.js under node, so the browser does not compile them), herald_assets.js (strings and schemas for the Python side) and the generated tables bridge/generated.js + worker/generated.js
 (message schemas and site adapters). Then DIR.zip beside DIR, byte-for-byte deterministic.
 """
@@ -33,7 +33,15 @@ SOURCE_MANIFEST = ROOT / "manifest.json"
 EXTENSION = ROOT / "extension"
 SCHEMAS = ROOT / "shared_schemas" / "messages"
 MAX_ZIP_BYTES = 2_500_000
-BUNDLE_NAME = "herald_modules.js"  # the name panel.html / options-panel.html load
+BUNDLE_NAME = "herald_modules.js"  # the options page's bundle (options-panel.html loads it)
+PANEL_BUNDLE_NAME = "herald_panel_modules.js"  # the panel's (panel/panel.html loads it)
+# One bundle per sandboxed page, each with only the modules its entry module reaches: the panel
+# never imports the options page's modules (a third of the Python), and every frame created on a
+# LinkedIn or X page would otherwise load and parse them at its cold boot.
+BUNDLES = {BUNDLE_NAME: "herald_options_page", PANEL_BUNDLE_NAME: "herald_panel"}
+# Imported only by code the CPython tests run (herald_messages.MessageChecker: in the browser,
+# sandbox_port.js checks the messages), so no page's bundle carries it.
+TESTS_ONLY_MODULES = {"herald_schema"}
 ASSETS_NAME = (
     "herald_assets.js"  # UI strings + schemas for the Python side (panel helper's build_assets.py)
 )
@@ -197,14 +205,41 @@ def panel_module_dirs() -> list[Path]:
     return [p for p in (EXTENSION / "panel" / "py", EXTENSION / "options" / "py") if p.is_dir()]
 
 
-def build_bundle(out_path: Path) -> None:
-    """One JS file with the panel/options Python, the guidelines browser modules, and the stdlib
-    modules they import (never brython_stdlib.js). guidelines.bundle knows which guidelines
-    modules are browser-safe; the stdlib closure is computed here over everything together."""
+def build_bundle(out_path: Path, entry: str | None = None) -> None:
+    """One JS file with the pages' Python (all of it, or what the module `entry` reaches), the
+    guidelines browser modules, and the stdlib modules they import (never brython_stdlib.js).
+    guidelines.bundle knows which guidelines modules are browser-safe."""
+    build_bundles({Path(out_path): entry})
+
+
+def build_bundles(outputs: dict[Path, str | None]) -> None:
+    """Each output path gets the modules its entry module reaches (None: every page module);
+    everything is precompiled in one run of the compiler."""
     from guidelines.bundle import collect_package
 
     library = collect_package("guidelines", ROOT)
-    write_vfs(out_path, with_stdlib_closure(panel_modules(), library))
+    ours = panel_modules()
+    every = with_stdlib_closure(ours, library)
+    compiled = precompile(every)
+    for out_path, entry in outputs.items():
+        vfs = every if entry is None else with_stdlib_closure(reached_from(entry, ours), library)
+        write_vfs(out_path, vfs, {name: compiled[name] for name in vfs if name in compiled})
+
+
+def reached_from(entry: str, ours: dict[str, list]) -> dict[str, list]:
+    """The pages' own modules that `entry` imports, directly or through each other (imports
+    inside functions count: Brython resolves them when they run, from the page's bundle)."""
+    out: dict[str, list] = {}
+    todo = [entry]
+    while todo:
+        name = todo.pop()
+        if name in out or name not in ours or name in TESTS_ONLY_MODULES:
+            continue
+        out[name] = ours[name]
+        todo.extend(d for d in _deps(ours[name]) if d in ours)
+    if entry not in out:
+        raise BuildError(f"no page module named {entry!r}")
+    return out
 
 
 def _imports_of(
@@ -343,10 +378,10 @@ def precompile(vfs: dict[str, list]) -> dict[str, str | list[str]]:
     }
 
 
-def write_vfs(out_path: Path, vfs: dict[str, list]) -> None:
+def write_vfs(out_path: Path, vfs: dict[str, list], compiled: dict | None = None) -> None:
     vfs = {k: vfs[k] for k in sorted(vfs)}
     digest = hashlib.sha256(json.dumps(vfs, sort_keys=True).encode()).hexdigest()
-    compiled = precompile(vfs)
+    compiled = precompile(vfs) if compiled is None else dict(sorted(compiled.items()))
     # The timestamp only keys Brython's module cache: derive it from content, not the clock.
     vfs = {"$timestamp": int(digest[:12], 16), **vfs}
     out_path.write_text(
@@ -446,7 +481,7 @@ def build_extension(
     )
     write_generated(out_dir, sites)
     shutil.copyfile(brython_data_dir() / "brython.js", out_dir / "brython.js")
-    build_bundle(out_dir / BUNDLE_NAME)
+    build_bundles({out_dir / name: entry for name, entry in BUNDLES.items()})
     write_panel_assets(out_dir / ASSETS_NAME)
     if browser == "firefox":
         from extension_build.firefox import write_background_prelude

@@ -10,6 +10,16 @@
   let removers = [];
   let pendingShares = new Map(); // request_id -> {message, sent}
   let lastData = null;
+  // The policy travels apart from `data` (its own `policy` message, JSON text): after the panel
+  // drew its cards, and only when it changed, not with every state push (each composer focus).
+  let lastPolicy; // the worker's policy_json (undefined: not read yet; null: no policy)
+  let sentPolicy; // what this panel has (undefined: nothing yet)
+  // The panel's end of a MessageChannel, opened when it says ready (openChannel): a keystroke's
+  // text must reach the panel at once, and window.postMessage into another process leaves only in
+  // a later task of this page, after the frame the keystroke drew (~10 ms, more under load); a
+  // port's message leaves when it is posted. What the panel answers also stays off the page's
+  // window, where the page's own scripts hear every message.
+  let port = null;
 
   function toPanel(message) {
     const check = Herald.validate(message);
@@ -19,6 +29,10 @@
     }
     const win = Herald.panelWindow();
     if (!win || !Herald.state.panelReady) return false;
+    if (port) {
+      port.postMessage(message);
+      return true;
+    }
     // The sandboxed page has an opaque origin, so "*" is the only target origin that reaches it;
     // the message goes to that one window object, not to the host page.
     win.postMessage(message, "*");
@@ -26,17 +40,44 @@
   }
   Herald.toPanel = toPanel;
 
+  /** Hands the panel its end of a new channel (`port` message, the port in its transfer list);
+   * every later message both ways goes through it. Without MessageChannel, window messages. */
+  function openChannel() {
+    closeChannel();
+    const win = Herald.panelWindow();
+    if (!win || typeof MessageChannel !== "function") return;
+    const message = { type: "port" };
+    if (!Herald.validate(message).ok) return;
+    try {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = (event) => onPanelData(event.data);
+      win.postMessage(message, "*", [channel.port2]);
+      port = channel.port1;
+    } catch (e) {
+      Herald.log("no channel to the panel, window messages instead", e); // a port that cannot cross
+    }
+  }
+
+  function closeChannel() {
+    if (port) {
+      port.onmessage = null;
+      port.close();
+    }
+    port = null;
+  }
+
   async function pushState() {
-    const state = await heraldChrome.send({ type: "get-state", network: Herald.state.site.network });
+    const state = await heraldChrome.send({ type: "get-state", network: Herald.state.site.network, policy_json: true });
     if (!state || state.ok === false) {
-      lastData = { type: "data", signed_in: false, program: null, suggestions: null, policy: null, offline: true, account_limit: accountLimit(null) };
+      lastData = { type: "data", signed_in: false, program: null, suggestions: null, offline: true, account_limit: accountLimit(null) };
+      lastPolicy = null;
     } else {
+      lastPolicy = typeof state.policy_json === "string" ? state.policy_json : null;
       lastData = {
         type: "data",
         signed_in: !!state.signed_in,
         program: state.program || null,
         suggestions: state.suggestions || null,
-        policy: state.policy || null,
         standing: state.standing || null,
         offline: !!state.offline,
         // The language chosen in Herald's options (else the browser's), and the languages the
@@ -47,6 +88,12 @@
       };
     }
     toPanel(lastData);
+    sendPolicy();
+  }
+
+  function sendPolicy() {
+    if (lastPolicy === undefined || lastPolicy === sentPolicy) return;
+    if (toPanel({ type: "policy", policy_json: lastPolicy })) sentPolicy = lastPolicy;
   }
 
   // The counter's limit for this account (X: 25,000 for subscribers), see adapters.js.
@@ -62,8 +109,11 @@
   function onPanelReady() {
     Herald.state.panelReady = true;
     Herald.mark("panel-ready");
+    openChannel();
+    sentPolicy = undefined;
     // The cached state first, then init: the panel draws its cards once, when init arrives with
-    // the data already there (init first would draw "loading", then everything again).
+    // the data already there (init first would draw "loading", then everything again); the
+    // policy after them, so reading it does not hold up the cards.
     if (lastData) toPanel(lastData);
     toPanel({
       type: "init",
@@ -72,6 +122,7 @@
       strings_locale: heraldChrome.i18n("@@ui_locale", "en"),
       theme: Herald.siteTheme(),
     });
+    sendPolicy();
     pushState();
     const c = Herald.state.composer;
     if (c && c.editable.isConnected) sendText(c, Herald.readText(c.editable, c.site));
@@ -89,10 +140,14 @@
     return out;
   }
 
-  async function onPanelMessage(event) {
+  function onPanelMessage(event) {
     const win = Herald.panelWindow();
     if (!win || event.source !== win) return; // only our iframe speaks to us
-    const msg = event.data;
+    onPanelData(event.data);
+  }
+
+  /** A message from the panel (its window's or its end of the channel: only it holds that). */
+  async function onPanelData(msg) {
     const check = Herald.validate(msg, FROM_PANEL);
     if (!check.ok) {
       Herald.log("dropped panel message", check.errors);
@@ -209,6 +264,8 @@
     },
     teardown() {
       removers.forEach((r) => r());
+      closeChannel();
+      sentPolicy = undefined;
       pendingShares = new Map();
     },
   });

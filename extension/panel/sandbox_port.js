@@ -165,23 +165,45 @@
   }
 
   // --- The pipe ----------------------------------------------------------------------------------
+  // The bridge hands over its MessageChannel port (`port` message) right after `ready`: from then
+  // on messages come and go through it (a keystroke's text arrives without waiting for the host
+  // page's next task, and what the panel says is not heard by the host page's scripts). The first
+  // port wins; window messages are ignored once it is open. The options page has no port.
+  var port = null;
+
   window.addEventListener("message", function (event) {
     if (event.source !== window.parent || window.parent === window) {
       return;
     }
+    if (port) {
+      return;
+    }
+    if (TYPE_CHECKS.object(event.data) && event.data.type === "port") {
+      if (event.ports && event.ports[0] && !problems(event.data).length) {
+        port = event.ports[0];
+        port.onmessage = function (message) {
+          receive(message.data);
+        };
+      }
+      return;
+    }
+    receive(event.data);
+  });
+
+  function receive(data) {
     var text;
     try {
-      text = JSON.stringify(event.data);
+      text = JSON.stringify(data);
     } catch (error) {
       return;
     }
-    var found = problems(event.data);
+    var found = problems(data);
     if (found.length) {
       // A message that breaks its schema could put the page in a state the host never meant.
-      console.error("[herald]", "dropped message", typeOf(event.data), found.join("; "));
+      console.error("[herald]", "dropped message", typeOf(data), found.join("; "));
       return;
     }
-    if (event.data.type === "data") {
+    if (data.type === "data") {
       // The bridge pushes its state again when the panel says ready: the same `data` twice in
       // a row changes nothing, so Python (busy booting) does not convert and compare it again.
       if (text === lastData) {
@@ -194,7 +216,7 @@
     } else {
       queue.push(text);
     }
-  });
+  }
 
   window.HeraldPort = {
     listen: function (callback) {
@@ -209,7 +231,11 @@
       if (found.length) {
         console.error("[herald]", "sending a message that breaks its schema", typeOf(message), found.join("; "));
       }
-      window.parent.postMessage(message, "*");
+      if (port) {
+        port.postMessage(message);
+      } else {
+        window.parent.postMessage(message, "*");
+      }
     },
     problems: problems,
   };
@@ -255,6 +281,9 @@
     },
     render: function (node, specs) {
       window.HeraldDom.replace(node, specs.map(window.HeraldDom.build));
+    },
+    append: function (node, specs) {
+      node.append.apply(node, specs.map(window.HeraldDom.build));
     },
     replace: function (node, children) {
       var fragment = document.createDocumentFragment();

@@ -68,7 +68,31 @@ importScripts(
     }
   }
 
-  async function getState(network) {
+  // The policy as the panel gets it (get-state with policy_json): the compiled policy without its
+  // CPython regexes (the browser runs the "js" flavour only: half the size), as JSON text, made
+  // once per cached policy. Text crosses to the panel as one string: no object to copy through
+  // the page and the panel's frame, which then hands it to Python as it is.
+  let panelPolicy = { key: null, text: null };
+
+  function panelPolicyJson(entry) {
+    const body = entry && entry.body;
+    if (!body) return null;
+    // storage hands out a new object on every read: the policy is the same while its ETag and hash are
+    const key = JSON.stringify([entry.etag || null, body.hash || null]);
+    if (panelPolicy.key !== key || key === "[null,null]") {
+      const text = JSON.stringify(body, (_key, value) => {
+        if (value && typeof value === "object" && !Array.isArray(value) && "js" in value && "py" in value) {
+          const { py: _py, ...rest } = value;
+          return rest;
+        }
+        return value;
+      });
+      panelPolicy = { key, text };
+    }
+    return panelPolicy.text;
+  }
+
+  async function getState(network, policyJson) {
     const { auth, cache, settings, queue, sent, dropped } = await Store.get("auth", "cache", "settings", "queue", "sent", "dropped");
     const signedIn = !!(auth && auth.refresh_token);
     const pick = (n) => {
@@ -77,14 +101,14 @@ importScripts(
     };
     if (signedIn && !cache.updated_at) refreshAndBroadcast(); // first run after sign-in/install
     const policy = await managed();
-    return {
+    const state = {
       signed_in: signedIn,
       server_url: (policy.locked && policy.server_url) || (auth && auth.server_url) || policy.server_url,
       managed: policy,
       user: signedIn ? auth.user : null,
       program: cache.program,
       suggestions: signedIn ? (network ? pick(network) : { linkedin: pick("linkedin"), x: pick("x") }) : null,
-      policy: signedIn && cache.policy ? cache.policy.body : null,
+      policy: signedIn && cache.policy && !policyJson ? cache.policy.body : null,
       standing: signedIn ? cache.standing || null : null,
       offline: !!cache.offline,
       queue_length: queue.length,
@@ -94,6 +118,11 @@ importScripts(
       unseen: await Content.unseenCount(),
       health: await Health.view(),
     };
+    if (policyJson) {
+      delete state.policy;
+      state.policy_json = signedIn ? panelPolicyJson(cache.policy) : null;
+    }
+    return state;
   }
 
   /** GET an API path for an extension page: {ok, data} or {ok: false, error}. */
@@ -149,7 +178,7 @@ importScripts(
   }
 
   const handlers = {
-    "get-state": (m) => getState(m.network),
+    "get-state": (m) => getState(m.network, m.policy_json === true),
     async "sign-in"(m) {
       let server;
       const policy = await managed();

@@ -85,10 +85,26 @@ def test_tree_is_loadable_and_small(built):
 
 def test_bundle_holds_the_panel_python_and_only_needed_stdlib(built):
     out, _ = built
-    modules = vfs_modules((out / "herald_modules.js").read_text())
-    assert {"herald_panel", "guidelines", "guidelines.check"} <= modules
+    modules = vfs_modules((out / "herald_panel_modules.js").read_text())
+    assert {"herald_panel", "herald_propose", "herald_share", "guidelines", "guidelines.check"} <= (
+        modules
+    )
     # Never the test/debug half of the stdlib that Brython would only load lazily.
     assert not modules & {"unittest", "doctest", "pdb", "asyncio", "_pyrepl"}
+
+
+def test_each_sandboxed_page_loads_a_bundle_of_only_its_own_modules(built):
+    """The panel's frame is created on every LinkedIn and X page: it must not load and parse the
+    options page's modules (a third of the Python), and the options page not the panel's."""
+    out, _ = built
+    panel_html = (out / "panel" / "panel.html").read_text()
+    options_html = (out / "options" / "options-panel.html").read_text()
+    assert '<script src="../herald_panel_modules.js">' in panel_html
+    assert '<script src="../herald_modules.js">' in options_html
+    panel = vfs_modules((out / "herald_panel_modules.js").read_text())
+    options = vfs_modules((out / "herald_modules.js").read_text())
+    assert not panel & {"herald_options_page", "herald_options", "herald_my_data", "herald_schema"}
+    assert "herald_panel" not in options and "herald_options_page" in options
 
 
 def test_bad_site_origin_is_refused(tmp_path):
@@ -100,7 +116,7 @@ def test_bad_site_origin_is_refused(tmp_path):
 
 def test_bundle_modules_are_precompiled_to_brython_js(built):
     out, _ = built
-    text = (out / "herald_modules.js").read_text()
+    text = (out / "herald_panel_modules.js").read_text()
     start = text.index("Object.assign(__BRYTHON__.precompiled, ") + len(
         "Object.assign(__BRYTHON__.precompiled, "
     )

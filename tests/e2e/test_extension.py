@@ -89,6 +89,24 @@ def test_highlight_covers_exactly_the_violation_after_an_emoji(open_composer, si
     assert "confidential" in composer.panel_text("#findings")
 
 
+def test_the_page_hears_nothing_the_panel_says(open_composer):
+    """Bridge and panel talk over their own MessageChannel (opened at the panel's ready): the
+    highlights, hint cards and status of a draft never reach the host page's own scripts, which
+    hear every window message (and a keystroke's check does not wait for the page's next task)."""
+    composer = open_composer("x")
+    composer.page.evaluate(
+        """() => { window.__heard = [];
+          addEventListener('message', (e) => { if (e.data && typeof e.data.type === 'string')
+            window.__heard.push(e.data.type); }); }"""
+    )
+    type_in_composer(composer, "this is confidential")
+    poll(lambda: composer.highlights().get("herald-error"), timeout=10, message="a highlight")
+    poll(lambda: "confidential" in composer.panel_text("#findings"), message="the finding listed")
+    heard = composer.page.evaluate("() => window.__heard")
+    panel_types = {"highlights", "hint-cards", "status", "post-note"}  # `ready` opens the channel
+    assert not panel_types & set(heard), f"the page heard the panel: {heard}"
+
+
 @pytest.mark.parametrize("site", SITES)
 def test_quick_fix_replaces_through_the_editor(open_composer, site):
     composer = open_composer(site)

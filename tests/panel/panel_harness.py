@@ -102,6 +102,9 @@ def build_dist(dist):
     shutil.copy(BRYTHON_JS, dist / "brython.js")
     write_assets_js(dist / "herald_assets.js", REPO)
     kind = build_bundle(dist / "herald_modules.js")
+    # The extension gives the panel a bundle of its own modules only (extension_build BUNDLES);
+    # here both pages load every module.
+    shutil.copy(dist / "herald_modules.js", dist / "herald_panel_modules.js")
     for page_dir in ("panel", "options"):
         source = REPO / "extension" / page_dir
         if source.exists():

@@ -420,3 +420,34 @@ def test_typing_past_the_limit_leaves_the_open_explanation_open(browser, base_ur
     eventually_text(frame.locator("#counter"), f"{x_weighted(typed)} / 280")
     assert confidential.locator(".finding-explanation").is_visible()
     assert [e for e in errors if "favicon" not in e and "404" not in e] == []
+
+
+def test_a_long_list_draws_its_first_cards_at_once_then_all_in_order(browser, base_url):
+    """The first cards are drawn in the task that shows the list (a cold panel shows them sooner),
+    the rest right after: every suggestion ends up listed, in the order the panel chose, and a
+    search still narrows the whole list."""
+    items = [
+        dict(SUGGESTIONS["items"][1], id=100 + i, title=f"Card {i:02d}", featured=False)
+        for i in range(14)
+    ]
+    data = {
+        "signed_in": True,
+        "program": {"name": "Acme Voices", "logo_url": None},
+        "suggestions": dict(SUGGESTIONS, items=items, total=len(items)),
+        "policy": None,
+        "offline": False,
+    }
+    page, frame, errors = open_panel(browser, base_url, "x", data)
+    cards = frame.locator("#cards > li.card .card-title")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and cards.count() < len(items):
+        time.sleep(0.02)
+    titles = [cards.nth(i).text_content() for i in range(cards.count())]
+    assert titles == sorted(titles) and len(titles) == len(items), titles
+    frame.locator("#search").fill("Card 13")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and cards.count() != 1:
+        time.sleep(0.02)
+    page.wait_for_timeout(100)
+    assert [cards.nth(i).text_content() for i in range(cards.count())] == ["Card 13"]
+    page.close()

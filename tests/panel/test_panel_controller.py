@@ -434,3 +434,48 @@ def test_compatibility_mode_follows_how_the_bridge_found_the_composer():
     assert shown()[-1] is False
     panel.render_all()
     assert shown()[-1] is False
+
+
+def test_policy_message_after_the_cards_checks_the_draft_and_hints_wait_for_it():
+    """The bridge sends `data` without the policy and the policy apart (`policy`, JSON text) after
+    init, so the cards do not wait for it: the draft is checked with it when it comes, and until
+    then the hints never claim the company has no policy."""
+    import json
+
+    sent, view, timers = [], FakeView(), FakeTimers()
+    panel = PanelController(
+        load_catalogs(),
+        sent.append,
+        view,
+        timers,
+        new_uuid=lambda: "2f1c7d8e-3b5a-4c6d-9e8f-0a1b2c3d4e5f",
+        now_iso=lambda: "2026-11-22T10:00:00.000Z",
+        check=fake_check,
+        x_weighted_length=len,
+        parse_json=json.loads,
+    )
+    data = {"type": "data", "signed_in": True, "suggestions": SUGGESTIONS, "offline": False}
+    panel.handle(data)
+    panel.handle({"type": "init", "network": "x", "locale": "en-US"})
+    panel.handle({"type": "text", "text": "It is guaranteed", "origin": None})
+    timers.run_all()
+    shown = [args for name, args in view.calls if name == "show_hints"]
+    assert shown and all(has_policy for _, _, has_policy in shown)  # waiting, not "no policy"
+    assert panel.analysis["findings"] == []
+    sent.clear()
+    panel.handle({"type": "policy", "policy_json": json.dumps({"rules": []})})
+    assert sent[0] == {
+        "type": "highlights",
+        "ranges": [{"start": 6, "end": 16, "severity": "error", "rule": "no-guarantees"}],
+    }
+    timers.run_all()
+    # signed out: the policy is gone, and now the hints may say there is none
+    view.calls.clear()
+    panel.handle({"type": "policy", "policy_json": None})
+    timers.run_all()
+    assert [args[2] for name, args in view.calls if name == "show_hints"][-1] is False
+    assert panel.analysis["findings"] == []
+    # a later state push without a policy keeps the one the panel has
+    panel.handle({"type": "policy", "policy_json": json.dumps({"rules": []})})
+    panel.handle(dict(data, offline=True))
+    assert panel.policy == {"rules": []}

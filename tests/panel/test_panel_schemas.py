@@ -31,6 +31,8 @@ PANEL_TYPES = [
     "text",
     "shown",
     "compose-share",
+    "port",
+    "policy",
     "options-ready",
     "options-init",
     "options-call",

@@ -3,7 +3,8 @@
 Everything the panel decides (what to show, what to send to the bridge, what a share event
 contains) happens here so it can be tested under CPython; `herald_panel` only draws and wires.
 Collaborators are passed in: `send(message)`, a `view`, `timers` (set/clear timeout),
-`new_uuid()`, `now_iso()`, and the guidelines `check` / `x_weighted_length` functions — these
+`new_uuid()`, `now_iso()`, `parse_json(text)` (the `policy` message carries the policy as JSON
+text), and the guidelines `check` / `x_weighted_length` functions — these
 may arrive later through `set_checker` (importing guidelines costs hundreds of milliseconds in
 Brython, so the panel shows suggestions first), and `on_first_data` to start loading them.
 """
@@ -33,6 +34,7 @@ class PanelController:
         check=None,
         x_weighted_length=None,
         on_first_data=None,
+        parse_json=None,
     ):
         self.catalogs = catalogs
         self.send = send
@@ -43,6 +45,12 @@ class PanelController:
         self.check = check
         self.x_weighted_length = x_weighted_length
         self.on_first_data = on_first_data
+        self.parse_json = parse_json
+        # The company's policy: from the `policy` message (the bridge sends it after the cards'
+        # data) or from `data` itself. Until one of them says, it is not known: the hints then
+        # wait for it rather than say the company has none.
+        self.policy = None
+        self.policy_known = False
         self.load_checker_now = None
         self.strings = Strings(catalogs, "en")
         self.network = "linkedin"
@@ -71,6 +79,7 @@ class PanelController:
         handler = {
             "init": self._on_init,
             "data": self._on_data,
+            "policy": self._on_policy,
             "text": self._on_text,
             "shown": self._on_shown,
             "compose-share": self._on_compose_share,
@@ -95,12 +104,22 @@ class PanelController:
         if message == self.data:
             return  # the bridge pushes its state again on ready: nothing to redraw
         self.data = message
+        if "policy" in message:
+            self.policy = message["policy"]
+            self.policy_known = True
         self._follow_language(message.get("language"))
         self.render_all()
         if self.started:  # before init (the bridge sends its cached data first), init checks
             self._check_now()
         if first and self.on_first_data:
             self.on_first_data()
+
+    def _on_policy(self, message):
+        text = message.get("policy_json")
+        self.policy = self.parse_json(text) if text else None
+        self.policy_known = True
+        if self.started:
+            self._check_now()
 
     def _follow_language(self, chosen):
         """The language chosen in Herald's options wins over the browser's (it arrives with the
@@ -323,7 +342,7 @@ class PanelController:
 
     def _policy(self):
         """The company's policy with this account's length limit (X: 25,000 for subscribers)."""
-        policy, limit = (self.data or {}).get("policy"), self._account_limit()
+        policy, limit = self.policy, self._account_limit()
         key = (id(policy), self.network, limit)
         cached = getattr(self, "_effective_policy", None)
         if cached is None or cached[0] != key:  # once per policy or limit, not per keystroke
@@ -401,4 +420,5 @@ class PanelController:
                 )
             )
         if self.started:
-            self.view.show_hints(self.analysis, self.text, self._policy() is not None)
+            has_policy = self._policy() is not None or not self.policy_known
+            self.view.show_hints(self.analysis, self.text, has_policy)

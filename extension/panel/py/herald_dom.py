@@ -46,5 +46,10 @@ def render(node, specs):
     _dom.render(node, [spec for spec in specs if spec is not None])
 
 
+def append(node, specs):
+    """Add the elements `h` described after node's children."""
+    _dom.append(node, [spec for spec in specs if spec is not None])
+
+
 def by_id(element_id):
     return document.getElementById(element_id)

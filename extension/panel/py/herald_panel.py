@@ -8,9 +8,13 @@ import herald_runtime
 import herald_suggestions
 from browser import window
 from herald_controller import PanelController
-from herald_dom import by_id, h, render
+from herald_dom import append, by_id, h, render
 from herald_hints_view import HintsView
 from herald_messages import ready
+
+# Cards drawn in the task that shows the list: about what the panel shows before it scrolls. The
+# rest follow in the next task, after that paint (a cold panel shows its first cards sooner).
+FIRST_CARDS = 6
 
 
 class PanelView:
@@ -25,6 +29,7 @@ class PanelView:
         by_id("close").bind("click", lambda event: self.controller.close())
         by_id("nudge-dismiss").bind("click", lambda event: self.controller.dismiss_nudge())
         self.hints = HintsView(lambda: self.controller)
+        self._cards_drawn = 0  # counts the lists drawn: a later list cancels an earlier one's rest
 
     def set_strings(self, strings):
         self.strings = strings
@@ -120,6 +125,33 @@ class PanelView:
         render(self.campaign, options)
         self.campaign.value = selected
         by_id("campaign-filter").hidden = not campaigns
+        self._cards_drawn += 1
+        drawn = self._cards_drawn
+        render(by_id("cards"), [self._card(item) for item in items[:FIRST_CARDS]])
+        if len(items) > FIRST_CARDS or others:
+            window.setTimeout(
+                lambda: self._more_cards(drawn, items[FIRST_CARDS:], others, others_open), 0
+            )
+        notice = self.controller.notice()
+        # Signed out, or offline with nothing saved, there is nothing to search: the notice says
+        # what to do instead.
+        window.document.querySelector(".filters").hidden = notice in (
+            "signed_out",
+            "offline_nothing_saved",
+        )
+        empty = by_id("cards-empty")
+        if items or others or notice in ("signed_out", "loading", "offline_nothing_saved"):
+            empty.setAttribute("hidden", "")
+        else:
+            empty.textContent = strings.get("no_matches" if has_any else "no_suggestions")
+            empty.removeAttribute("hidden")
+        self.hints.update_toggle()
+
+    def _more_cards(self, drawn, items, others, others_open):
+        """The cards after the first ones, then the folded other languages (see FIRST_CARDS)."""
+        if drawn != self._cards_drawn:
+            return  # a newer list was drawn meanwhile
+        strings = self.strings
         cards = [self._card(item) for item in items]
         if others:
             # Suggestions in languages the employee did not choose: folded, one click away.
@@ -144,21 +176,7 @@ class PanelView:
                     ],
                 )
             )
-        render(by_id("cards"), cards)
-        notice = self.controller.notice()
-        # Signed out, or offline with nothing saved, there is nothing to search: the notice says
-        # what to do instead.
-        window.document.querySelector(".filters").hidden = notice in (
-            "signed_out",
-            "offline_nothing_saved",
-        )
-        empty = by_id("cards-empty")
-        if items or others or notice in ("signed_out", "loading", "offline_nothing_saved"):
-            empty.setAttribute("hidden", "")
-        else:
-            empty.textContent = strings.get("no_matches" if has_any else "no_suggestions")
-            empty.removeAttribute("hidden")
-        self.hints.update_toggle()
+        append(by_id("cards"), cards)
 
     def _card(self, item):
         strings, controller = self.strings, self.controller
@@ -274,6 +292,7 @@ def start():
         timers=herald_runtime.Timers(),
         new_uuid=herald_runtime.new_uuid,
         now_iso=herald_runtime.now_iso,
+        parse_json=herald_runtime.parse_json,
     )
     view.controller = controller
 

@@ -16,6 +16,11 @@ def to_python(js_value):
     return javascript.JSON.parse(text)
 
 
+def parse_json(text):
+    """JSON text -> Python values (the policy arrives as text: one string crosses the frames)."""
+    return javascript.JSON.parse(text)
+
+
 def to_json(value):
     return javascript.JSON.stringify(value)
 
