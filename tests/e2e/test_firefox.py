@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import os
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
-from e2e_support import EMPLOYEE, PASSWORD, ROOT, SUGGESTION_LINKEDIN, SUGGESTION_X, poll
+from e2e_support import ADMIN, EMPLOYEE, PASSWORD, ROOT, SUGGESTION_LINKEDIN, SUGGESTION_X, poll
 from firefox_support import Firefox, wait_text
 from test_fallback import READ_HIGHLIGHTS
 from test_fallback import VARIANTS as FALLBACK_VARIANTS
@@ -29,6 +30,9 @@ SHOTS = Path(os.environ.get("HERALD_SHOTS_DIR") or ROOT / "test-artifacts")
 ADDON_ID = "{646dd3d3-187e-4ead-bfe3-e98a7f495205}"  # manifest.firefox.json
 SUGGESTION = {"linkedin": SUGGESTION_LINKEDIN, "x": SUGGESTION_X}
 TYPED = " Confidential numbers next week."
+SECRET = "Okapi-5521 numbers, this is confidential"  # a draft no request may carry
+# Posts this module made in Firefox, per site: what the health counts on the server must show.
+POSTED: Counter[str] = Counter()
 
 
 @pytest.fixture(scope="module")
@@ -148,7 +152,10 @@ def error_highlights(ff: Firefox) -> list[str]:
 def test_firefox_insert_highlight_post_records_one_share(
     firefox, signed_in, site_pages, live_server, site
 ):
-    ff = firefox
+    insert_highlight_post(firefox, site_pages, live_server, site)
+
+
+def insert_highlight_post(ff: Firefox, site_pages, live_server, site: str) -> None:
     before = len(live_server.shares())
     open_composer(ff, site_pages, site)
     text = SUGGESTION[site]
@@ -210,6 +217,7 @@ def test_firefox_insert_highlight_post_records_one_share(
     assert share["network"] == site
     assert share["snippet_id"] == live_server.snippets["launch"]
     assert share["edited"]  # the typed sentence after the suggestion
+    POSTED[site] += 1
     ff.close_tab()
 
 
@@ -360,3 +368,136 @@ def test_firefox_fallback_composer_suggests_highlights_and_posts_once(
     assert shares[-1]["network"] == site
     assert shares[-1]["snippet_id"] == live_server.snippets["launch"]
     assert shares[-1]["edited"], "the typed word counts as an edit of the suggestion"
+    POSTED[site] += 1
+
+
+# ------------------------------------------------------------------------------------------------
+# Served site adapters (issue 13 §1) in Firefox: the same live update as
+# test_served_adapters.py in Chromium. X renames its composer; the admin uploads a fixed adapter;
+# the running Firefox extension (no rebuild, no reinstall) finds the renamed composer with it.
+
+
+def extension_eval(ff: Firefox, function_source: str):
+    """Run an async function in an extension page of the add-on (its own `browser.*`: storage,
+    alarms), as Chromium's tests evaluate in the service worker; returns its JSON result."""
+    import json
+
+    ff.open_tab(ff.extension_url("popup/popup.html"))
+    try:
+        poll(lambda: ff.js("return !!window.wrappedJSObject.browser"), message="extension page")
+        out = ff.client.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "window.wrappedJSObject.eval('(' + arguments[0] + ')()').then("
+            " (r) => done(JSON.stringify(r === undefined ? null : r)), (e) => done('!' + e));",
+            script_args=[function_source],
+        )
+    finally:
+        ff.close_tab()
+    assert not out.startswith("!"), out
+    return json.loads(out)
+
+
+SERVED_X = """async () => { const {sites} = await browser.storage.local.get('sites');
+  return (sites && sites.served && sites.served.x && sites.served.x.version) || null; }"""
+
+
+def firefox_sync(ff: Firefox) -> None:
+    """The background page's regular sync, through its real alarm listener (fired now)."""
+    extension_eval(
+        ff,
+        "async () => { await browser.alarms.create('herald-sync',"
+        " {when: Date.now(), periodInMinutes: 5}); }",
+    )
+
+
+def herald_at_composer(ff: Firefox) -> bool:
+    ff.client.switch_to_frame()
+    return ff.js(
+        "return document.querySelectorAll('.herald-button:not([hidden]),"
+        " iframe.herald-panel-frame[data-herald-visible=true]').length > 0"
+    )
+
+
+SERVED: dict[
+    str, int
+] = {}  # the version test_firefox_served_adapter... uploaded, for the health test
+
+
+def test_firefox_picks_up_an_uploaded_adapter_without_a_rebuild(
+    firefox, signed_in, site_pages, live_server, tab
+):
+    from marionette_driver.by import By
+    from test_served_adapters import next_version, renamed_adapter
+
+    ff = firefox
+    token = live_server.login(ADMIN)
+    tab(f"{site_pages.x}?composer=renamed")
+    page = ff.client.current_window_handle
+    poll(lambda: ff.js("return !!window.wrappedJSObject.__fixture.editor()"), message="composer")
+    assert not ff.js("return document.querySelector('[data-testid^=tweetTextarea_]')")
+    ff.client.find_element(By.CSS_SELECTOR, "[data-testid=composeBox_0]").click()
+    time.sleep(0.5)  # the bridge reacts within a frame of focus: nothing by now means none comes
+    assert not herald_at_composer(ff), "the built-in adapter must not know the renamed composer"
+
+    version = next_version()
+    try:
+        live_server.api("POST", "/sites", renamed_adapter(version), token)
+        firefox_sync(ff)
+        poll(lambda: extension_eval(ff, SERVED_X) == version, message="the served adapter stored")
+        SERVED["x"] = version
+        # The open page switched to the served adapter: the composer is found where it is.
+        ff.client.switch_to_window(page)
+        ff.client.find_element(By.CSS_SELECTOR, "[data-testid=composeBox_0]").click()
+        poll(lambda: herald_at_composer(ff), message="Herald at the renamed composer")
+        panel(ff)
+        card = poll(
+            lambda: next(
+                (
+                    li
+                    for li in ff.client.find_elements(By.CSS_SELECTOR, "li.card")
+                    if SUGGESTION_X in li.text
+                ),
+                None,
+            ),
+            timeout=20,
+            message="the suggestion in the renamed composer's panel",
+        )
+        # Matched by the adapter, not by the generic fallback: no compatibility-mode note.
+        assert not ff.client.find_element(By.ID, "compat").is_displayed()
+        card.find_element(By.CSS_SELECTOR, "button.insert").click()
+        poll(lambda: model_text(ff) == SUGGESTION_X, message="the suggestion in the editor")
+        ff.client.actions.sequence("key", "keyboard").send_keys(f" {SECRET}").perform()
+        poll(lambda: model_text(ff).endswith(SECRET), message="the typed text in the editor")
+        poll(
+            lambda: error_highlights(ff) == ["confidential"],
+            timeout=15,
+            message="a highlight in the renamed composer",
+        )
+        # The server hears which version this installation runs (the console's installations).
+        installation = extension_eval(
+            ff, "async () => (await browser.storage.local.get('installation')).installation"
+        )
+        poll(
+            lambda: reported_x_version(live_server, installation) == version,
+            timeout=20,
+            message="the installation's report of the new version",
+        )
+    finally:
+        # Later tests in this Firefox get the built-in adapter back.
+        live_server.api("POST", "/sites/x/activate", {"version": None}, token)
+        firefox_sync(ff)
+        poll(lambda: extension_eval(ff, SERVED_X) is None, message="back to the built-in adapter")
+
+
+def reported_x_version(live_server, installation: str):
+    import json
+    import sqlite3
+
+    con = sqlite3.connect(live_server.db_path)
+    try:
+        row = con.execute(
+            "SELECT adapters FROM adapter_report WHERE installation = ?", (installation,)
+        ).fetchone()
+    finally:
+        con.close()
+    return row and json.loads(row[0]).get("x")
