@@ -11,6 +11,7 @@ Screenshots of the options page and of the panel on each fixture and variant go 
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections import Counter
@@ -21,6 +22,7 @@ from e2e_support import ADMIN, EMPLOYEE, PASSWORD, ROOT, SUGGESTION_LINKEDIN, SU
 from firefox_support import Firefox, wait_text
 from test_fallback import READ_HIGHLIGHTS
 from test_fallback import VARIANTS as FALLBACK_VARIANTS
+from test_health import delta, server_counts
 
 from tests.oidc_support import FIREFOX_REDIRECT
 
@@ -33,6 +35,16 @@ TYPED = " Confidential numbers next week."
 SECRET = "Okapi-5521 numbers, this is confidential"  # a draft no request may carry
 # Posts this module made in Firefox, per site: what the health counts on the server must show.
 POSTED: Counter[str] = Counter()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def server_heard(live_server):
+    """What the Herald server receives while this module's Firefox runs (every request, bodies
+    included: Marionette cannot watch the add-on's requests as Playwright does), and its health
+    counts from before, so that test_firefox_health_counts_... sees Firefox's own."""
+    before = {site: server_counts(live_server, site) for site in ("linkedin", "x")}
+    with live_server.capture() as received:
+        yield before, received
 
 
 @pytest.fixture(scope="module")
@@ -380,8 +392,6 @@ def test_firefox_fallback_composer_suggests_highlights_and_posts_once(
 def extension_eval(ff: Firefox, function_source: str):
     """Run an async function in an extension page of the add-on (its own `browser.*`: storage,
     alarms), as Chromium's tests evaluate in the service worker; returns its JSON result."""
-    import json
-
     ff.open_tab(ff.extension_url("popup/popup.html"))
     try:
         poll(lambda: ff.js("return !!window.wrappedJSObject.browser"), message="extension page")
@@ -490,7 +500,6 @@ def test_firefox_picks_up_an_uploaded_adapter_without_a_rebuild(
 
 
 def reported_x_version(live_server, installation: str):
-    import json
     import sqlite3
 
     con = sqlite3.connect(live_server.db_path)
@@ -501,3 +510,127 @@ def reported_x_version(live_server, installation: str):
     finally:
         con.close()
     return row and json.loads(row[0]).get("x")
+
+
+# ------------------------------------------------------------------------------------------------
+# Health reports (issue 13 §3) from Firefox: what this module's Firefox did in the composers
+# arrives on the server as counts and shows on the console's health page; and nothing it sent to
+# the server during the whole module carries a draft or a page's address.
+
+WAITING = """async () => { const {health} = await browser.storage.local.get('health');
+  return health ? health.batches.length + Object.keys(health.pending).length : 0; }"""
+
+
+def console_rows(ff: Firefox, live_server, site: str) -> dict[str, dict[str, str]]:
+    """The health page's last-24-hours rows for `site` ({"extension|adapter": {counter: cell}}),
+    read in Firefox as an admin would."""
+    from marionette_driver.by import By
+
+    # The console's root (open_tab waits for its address: a sign-in redirect stays under it).
+    ff.open_tab(live_server.url + "/admin/")
+    try:
+        if "/admin/sign-in" in ff.client.get_url():
+            ff.client.find_element(By.NAME, "email").send_keys(ADMIN)
+            ff.client.find_element(By.NAME, "password").send_keys(PASSWORD)
+            ff.client.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
+            poll(lambda: "/admin/sign-in" not in ff.client.get_url(), message="signed in")
+        ff.client.navigate(live_server.url + "/admin/health")
+        poll(lambda: ff.js("return !!document.querySelector('#health-24h')"), message="page")
+        ff.screenshot(SHOTS / "firefox-console-health.png")
+        return ff.js(
+            "const out = {};"
+            "for (const tr of document.querySelectorAll("
+            "  `#health-24h article[data-site=${arguments[0]}] tbody tr`)) {"
+            "  const cells = {};"
+            "  for (const td of tr.querySelectorAll('td[data-counter]'))"
+            "    cells[td.dataset.counter] = td.textContent.trim();"
+            "  out[tr.dataset.extension + '|' + tr.dataset.adapter] = cells; }"
+            "return out;",
+            site,
+        )
+    finally:
+        ff.close_tab()
+
+
+def server_rows(live_server, site: str) -> dict[str, dict[str, int]]:
+    """The server's stored counts for `site` by extension and adapter version (the console's rows)."""
+    import sqlite3
+
+    con = sqlite3.connect(live_server.db_path)
+    try:
+        rows = con.execute(
+            "SELECT extension_version, adapter_version, counter, SUM(count) FROM health_count"
+            " WHERE site = ? GROUP BY extension_version, adapter_version, counter",
+            (site,),
+        ).fetchall()
+    finally:
+        con.close()
+    out: dict[str, dict[str, int]] = {}
+    for extension, adapter, counter, n in rows:
+        out.setdefault(f"{extension}|{adapter}", {})[counter] = int(n)
+    return out
+
+
+def test_firefox_health_counts_reach_the_console_and_no_request_carries_a_draft(
+    firefox, signed_in, site_pages, live_server, server_heard
+):
+    ff = firefox
+    if not POSTED:  # run on its own: post once, as the tests above do
+        insert_highlight_post(ff, site_pages, live_server, "linkedin")
+    # Send what waits now (as if the backoff had run out, through the real alarm listener).
+    extension_eval(
+        ff,
+        "async () => { const {health} = await browser.storage.local.get('health');"
+        " if (health) await browser.storage.local.set({health: {...health, next_at: 0}});"
+        " await browser.alarms.create('herald-health', {when: Date.now()}); }",
+    )
+    poll(lambda: extension_eval(ff, WAITING) == 0, timeout=30, message="the counts sent")
+
+    before, received = server_heard
+    for site in ("linkedin", "x"):
+        got = delta(server_counts(live_server, site), before[site])
+        assert got.get("post_detected", 0) == POSTED[site], (site, got)
+        assert got.get("composer_opened", 0) >= POSTED[site], (site, got)
+        assert got.get("matched_adapter", 0) + got.get("matched_fallback", 0) == got.get(
+            "composer_opened", 0
+        ), (site, got)
+        assert "insert_failed" not in got and "composer_not_found" not in got, (site, got)
+    # The console: each row as the server stored it; the served adapter's row is Firefox's alone.
+    for site in ("linkedin", "x"):
+        rows = console_rows(ff, live_server, site)
+        stored = server_rows(live_server, site)
+        assert set(rows) == set(stored), site
+        for version, counts in stored.items():
+            for counter, n in counts.items():
+                assert rows[version][counter].split(" ")[0] == str(n), (site, version, counter)
+    if "x" in SERVED:
+        version = extension_eval(ff, "async () => browser.runtime.getManifest().version")
+        served = rows.get(f"{version}|{SERVED['x']}")
+        assert served, f"no console row for Firefox's served adapter v{SERVED['x']}: {rows}"
+        assert served["composer_opened"] == served["matched_adapter"] != "0", served
+
+    # Every request the server received while this Firefox ran: no draft, no page address.
+    seen = received()
+    extension = [r for r in seen if r["headers"].get("origin", "").startswith("moz-extension://")]
+    posted = {r["path"] for r in extension if r["method"] == "POST"}
+    assert {"/api/v1/shares", "/api/v1/health-reports"} <= posted, posted
+    forbidden = [
+        SECRET,
+        "Okapi-5521",
+        TYPED.strip(),
+        site_pages.linkedin_origin + "/",
+        site_pages.x_origin + "/",
+        "linkedin.html",
+        "x.html",
+        "compat-",
+    ]
+    for r in seen:
+        text = " ".join([r["path"], r["query"], r["body"], json.dumps(r["headers"])])
+        leaks = [f for f in forbidden if f in text]
+        assert not leaks, f"{r['method']} {r['path']} carries {leaks}"
+    reports = [json.loads(r["body"]) for r in extension if r["path"].endswith("/health-reports")]
+    assert all(
+        set(c) == {"hour", "site", "adapter_version", "counter", "count"}
+        for report in reports
+        for c in report["counts"]
+    )
