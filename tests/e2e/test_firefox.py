@@ -587,28 +587,6 @@ def test_firefox_health_counts_reach_the_console_and_no_request_carries_a_draft(
     poll(lambda: extension_eval(ff, WAITING) == 0, timeout=30, message="the counts sent")
 
     before, received = server_heard
-    for site in ("linkedin", "x"):
-        got = delta(server_counts(live_server, site), before[site])
-        assert got.get("post_detected", 0) == POSTED[site], (site, got)
-        assert got.get("composer_opened", 0) >= POSTED[site], (site, got)
-        assert got.get("matched_adapter", 0) + got.get("matched_fallback", 0) == got.get(
-            "composer_opened", 0
-        ), (site, got)
-        assert "insert_failed" not in got and "composer_not_found" not in got, (site, got)
-    # The console: each row as the server stored it; the served adapter's row is Firefox's alone.
-    for site in ("linkedin", "x"):
-        rows = console_rows(ff, live_server, site)
-        stored = server_rows(live_server, site)
-        assert set(rows) == set(stored), site
-        for version, counts in stored.items():
-            for counter, n in counts.items():
-                assert rows[version][counter].split(" ")[0] == str(n), (site, version, counter)
-    if "x" in SERVED:
-        version = extension_eval(ff, "async () => browser.runtime.getManifest().version")
-        served = rows.get(f"{version}|{SERVED['x']}")
-        assert served, f"no console row for Firefox's served adapter v{SERVED['x']}: {rows}"
-        assert served["composer_opened"] == served["matched_adapter"] != "0", served
-
     # Every request the server received while this Firefox ran: no draft, no page address.
     seen = received()
     extension = [r for r in seen if r["headers"].get("origin", "").startswith("moz-extension://")]
@@ -634,3 +612,26 @@ def test_firefox_health_counts_reach_the_console_and_no_request_carries_a_draft(
         for report in reports
         for c in report["counts"]
     )
+    sent = extension_eval(ff, "async () => (await browser.storage.local.get('health')).health")
+    assert sent["sent"] >= 1 and sent["dropped"] == 0, "the server took every batch"
+    for site in ("linkedin", "x"):
+        got = delta(server_counts(live_server, site), before[site])
+        assert got.get("post_detected", 0) == POSTED[site], (site, got)
+        assert got.get("composer_opened", 0) >= POSTED[site], (site, got)
+        assert got.get("matched_adapter", 0) + got.get("matched_fallback", 0) == got.get(
+            "composer_opened", 0
+        ), (site, got)
+        assert "insert_failed" not in got and "composer_not_found" not in got, (site, got)
+    # The console: each row as the server stored it; the served adapter's row is Firefox's alone.
+    for site in ("linkedin", "x"):
+        rows = console_rows(ff, live_server, site)
+        stored = server_rows(live_server, site)
+        assert set(rows) == set(stored), site
+        for version, counts in stored.items():
+            for counter, n in counts.items():
+                assert rows[version][counter].split(" ")[0] == str(n), (site, version, counter)
+    if "x" in SERVED:
+        version = extension_eval(ff, "async () => browser.runtime.getManifest().version")
+        served = rows.get(f"{version}|{SERVED['x']}")
+        assert served, f"no console row for Firefox's served adapter v{SERVED['x']}: {rows}"
+        assert served["composer_opened"] == served["matched_adapter"] != "0", served
