@@ -8,9 +8,11 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -104,8 +106,13 @@ class LiveServer:
     def start(self) -> None:
         assert self.proc is None
         code = (
+            "import sys\n"
+            f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+            "from e2e_support import CaptureRequests\n"
             "from server import create_app\n"
-            f"create_app().run(host='127.0.0.1', port={self.port}, threaded=True, use_reloader=False)\n"
+            "app = create_app()\n"
+            f"app.wsgi_app = CaptureRequests(app.wsgi_app, {str(self.capture_path)!r})\n"
+            f"app.run(host='127.0.0.1', port={self.port}, threaded=True, use_reloader=False)\n"
         )
         self.log_path = self.instance / "server.log"
         log = open(self.log_path, "a")
@@ -122,6 +129,23 @@ class LiveServer:
                 return r.status == 200
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             return False
+
+    @property
+    def capture_path(self) -> Path:
+        return self.instance / "requests.jsonl"
+
+    @contextmanager
+    def capture(self):
+        """Every request the server receives while the block runs (method, path, query, headers,
+        body), as CaptureRequests wrote them; read with the yielded function."""
+        self.capture_path.write_text("")
+        try:
+            yield lambda: [
+                json.loads(line)
+                for line in self.capture_path.read_text(encoding="utf-8").splitlines()
+            ]
+        finally:
+            self.capture_path.unlink(missing_ok=True)
 
     def stop(self) -> None:
         if self.proc is None:
@@ -190,3 +214,37 @@ def settle_first_run(context, timeout_ms: int = 5000) -> None:
         if any("options/options.html" in p.url for p in context.pages):
             return
         context.pages[0].wait_for_timeout(50)
+
+
+class CaptureRequests:
+    """WSGI middleware of the e2e live server: while `path` exists (LiveServer.capture creates it),
+    each request is appended to it as one JSON line, body included; without the file (the default)
+    it only checks for it. Tests read what the extension really sent where no browser-side capture
+    exists (Firefox through Marionette)."""
+
+    def __init__(self, app, path: str):
+        self.app = app
+        self.path = Path(path)
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        if self.path.exists():
+            import io
+
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            body = environ["wsgi.input"].read(length) if length else b""
+            environ["wsgi.input"] = io.BytesIO(body)
+            entry = {
+                "method": environ["REQUEST_METHOD"],
+                "path": environ.get("PATH_INFO", ""),
+                "query": environ.get("QUERY_STRING", ""),
+                "headers": {
+                    k[5:].replace("_", "-").lower(): v
+                    for k, v in environ.items()
+                    if k.startswith("HTTP_")
+                },
+                "body": body.decode("utf-8", "replace"),
+            }
+            with self.lock, self.path.open("a", encoding="utf-8") as f:
+                f.write(json.dumps(entry) + "\n")
+        return self.app(environ, start_response)

@@ -11,15 +11,18 @@ Screenshots of the options page and of the panel on each fixture and variant go 
 
 from __future__ import annotations
 
+import json
 import os
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
-from e2e_support import EMPLOYEE, PASSWORD, ROOT, SUGGESTION_LINKEDIN, SUGGESTION_X, poll
+from e2e_support import ADMIN, EMPLOYEE, PASSWORD, ROOT, SUGGESTION_LINKEDIN, SUGGESTION_X, poll
 from firefox_support import Firefox, wait_text
 from test_fallback import READ_HIGHLIGHTS
 from test_fallback import VARIANTS as FALLBACK_VARIANTS
+from test_health import delta, server_counts
 
 from tests.oidc_support import FIREFOX_REDIRECT
 
@@ -29,6 +32,19 @@ SHOTS = Path(os.environ.get("HERALD_SHOTS_DIR") or ROOT / "test-artifacts")
 ADDON_ID = "{646dd3d3-187e-4ead-bfe3-e98a7f495205}"  # manifest.firefox.json
 SUGGESTION = {"linkedin": SUGGESTION_LINKEDIN, "x": SUGGESTION_X}
 TYPED = " Confidential numbers next week."
+SECRET = "Okapi-5521 numbers, this is confidential"  # a draft no request may carry
+# Posts this module made in Firefox, per site: what the health counts on the server must show.
+POSTED: Counter[str] = Counter()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def server_heard(live_server):
+    """What the Herald server receives while this module's Firefox runs (every request, bodies
+    included: Marionette cannot watch the add-on's requests as Playwright does), and its health
+    counts from before, so that test_firefox_health_counts_... sees Firefox's own."""
+    before = {site: server_counts(live_server, site) for site in ("linkedin", "x")}
+    with live_server.capture() as received:
+        yield before, received
 
 
 @pytest.fixture(scope="module")
@@ -148,7 +164,10 @@ def error_highlights(ff: Firefox) -> list[str]:
 def test_firefox_insert_highlight_post_records_one_share(
     firefox, signed_in, site_pages, live_server, site
 ):
-    ff = firefox
+    insert_highlight_post(firefox, site_pages, live_server, site)
+
+
+def insert_highlight_post(ff: Firefox, site_pages, live_server, site: str) -> None:
     before = len(live_server.shares())
     open_composer(ff, site_pages, site)
     text = SUGGESTION[site]
@@ -210,6 +229,7 @@ def test_firefox_insert_highlight_post_records_one_share(
     assert share["network"] == site
     assert share["snippet_id"] == live_server.snippets["launch"]
     assert share["edited"]  # the typed sentence after the suggestion
+    POSTED[site] += 1
     ff.close_tab()
 
 
@@ -360,3 +380,260 @@ def test_firefox_fallback_composer_suggests_highlights_and_posts_once(
     assert shares[-1]["network"] == site
     assert shares[-1]["snippet_id"] == live_server.snippets["launch"]
     assert shares[-1]["edited"], "the typed word counts as an edit of the suggestion"
+    POSTED[site] += 1
+
+
+# ------------------------------------------------------------------------------------------------
+# Served site adapters (issue 13 §1) in Firefox: the same live update as
+# test_served_adapters.py in Chromium. X renames its composer; the admin uploads a fixed adapter;
+# the running Firefox extension (no rebuild, no reinstall) finds the renamed composer with it.
+
+
+def extension_eval(ff: Firefox, function_source: str):
+    """Run an async function in an extension page of the add-on (its own `browser.*`: storage,
+    alarms), as Chromium's tests evaluate in the service worker; returns its JSON result."""
+    ff.open_tab(ff.extension_url("popup/popup.html"))
+    try:
+        poll(lambda: ff.js("return !!window.wrappedJSObject.browser"), message="extension page")
+        out = ff.client.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "window.wrappedJSObject.eval('(' + arguments[0] + ')()').then("
+            " (r) => done(JSON.stringify(r === undefined ? null : r)), (e) => done('!' + e));",
+            script_args=[function_source],
+        )
+    finally:
+        ff.close_tab()
+    assert not out.startswith("!"), out
+    return json.loads(out)
+
+
+SERVED_X = """async () => { const {sites} = await browser.storage.local.get('sites');
+  return (sites && sites.served && sites.served.x && sites.served.x.version) || null; }"""
+
+
+def firefox_sync(ff: Firefox) -> None:
+    """The background page's regular sync, through its real alarm listener (fired now)."""
+    extension_eval(
+        ff,
+        "async () => { await browser.alarms.create('herald-sync',"
+        " {when: Date.now(), periodInMinutes: 5}); }",
+    )
+
+
+def herald_at_composer(ff: Firefox) -> bool:
+    ff.client.switch_to_frame()
+    return ff.js(
+        "return document.querySelectorAll('.herald-button:not([hidden]),"
+        " iframe.herald-panel-frame[data-herald-visible=true]').length > 0"
+    )
+
+
+SERVED: dict[
+    str, int
+] = {}  # the version test_firefox_served_adapter... uploaded, for the health test
+
+
+def test_firefox_picks_up_an_uploaded_adapter_without_a_rebuild(
+    firefox, signed_in, site_pages, live_server, tab
+):
+    from marionette_driver.by import By
+    from test_served_adapters import next_version, renamed_adapter
+
+    ff = firefox
+    token = live_server.login(ADMIN)
+    tab(f"{site_pages.x}?composer=renamed")
+    page = ff.client.current_window_handle
+    poll(lambda: ff.js("return !!window.wrappedJSObject.__fixture.editor()"), message="composer")
+    assert not ff.js("return document.querySelector('[data-testid^=tweetTextarea_]')")
+    ff.client.find_element(By.CSS_SELECTOR, "[data-testid=composeBox_0]").click()
+    # The bridge reacts within a frame of focus: half a second without Herald means none comes.
+    deadline = time.monotonic() + 0.5
+    while time.monotonic() < deadline:
+        assert not herald_at_composer(ff), "the built-in adapter must not know the renamed composer"
+
+    version = next_version()
+    try:
+        live_server.api("POST", "/sites", renamed_adapter(version), token)
+        firefox_sync(ff)
+        poll(lambda: extension_eval(ff, SERVED_X) == version, message="the served adapter stored")
+        SERVED["x"] = version
+        # The open page switched to the served adapter: the composer is found where it is.
+        ff.client.switch_to_window(page)
+        ff.client.find_element(By.CSS_SELECTOR, "[data-testid=composeBox_0]").click()
+        poll(lambda: herald_at_composer(ff), message="Herald at the renamed composer")
+        panel(ff)
+        card = poll(
+            lambda: next(
+                (
+                    li
+                    for li in ff.client.find_elements(By.CSS_SELECTOR, "li.card")
+                    if SUGGESTION_X in li.text
+                ),
+                None,
+            ),
+            timeout=20,
+            message="the suggestion in the renamed composer's panel",
+        )
+        # Matched by the adapter, not by the generic fallback: no compatibility-mode note.
+        assert not ff.client.find_element(By.ID, "compat").is_displayed()
+        card.find_element(By.CSS_SELECTOR, "button.insert").click()
+        poll(lambda: model_text(ff) == SUGGESTION_X, message="the suggestion in the editor")
+        ff.client.actions.sequence("key", "keyboard").send_keys(f" {SECRET}").perform()
+        poll(lambda: model_text(ff).endswith(SECRET), message="the typed text in the editor")
+        poll(
+            lambda: error_highlights(ff) == ["confidential"],
+            timeout=15,
+            message="a highlight in the renamed composer",
+        )
+        # The server hears which version this installation runs (the console's installations).
+        installation = extension_eval(
+            ff, "async () => (await browser.storage.local.get('installation')).installation"
+        )
+        poll(
+            lambda: reported_x_version(live_server, installation) == version,
+            timeout=20,
+            message="the installation's report of the new version",
+        )
+    finally:
+        # Later tests in this Firefox get the built-in adapter back.
+        live_server.api("POST", "/sites/x/activate", {"version": None}, token)
+        firefox_sync(ff)
+        poll(lambda: extension_eval(ff, SERVED_X) is None, message="back to the built-in adapter")
+
+
+def reported_x_version(live_server, installation: str):
+    import sqlite3
+
+    con = sqlite3.connect(live_server.db_path)
+    try:
+        row = con.execute(
+            "SELECT adapters FROM adapter_report WHERE installation = ?", (installation,)
+        ).fetchone()
+    finally:
+        con.close()
+    return row and json.loads(row[0]).get("x")
+
+
+# ------------------------------------------------------------------------------------------------
+# Health reports (issue 13 §3) from Firefox: what this module's Firefox did in the composers
+# arrives on the server as counts and shows on the console's health page; and nothing it sent to
+# the server during the whole module carries a draft or a page's address.
+
+WAITING = """async () => { const {health} = await browser.storage.local.get('health');
+  return health ? health.batches.length + Object.keys(health.pending).length : 0; }"""
+
+
+def console_rows(ff: Firefox, live_server, site: str) -> dict[str, dict[str, str]]:
+    """The health page's last-24-hours rows for `site` ({"extension|adapter": {counter: cell}}),
+    read in Firefox as an admin would."""
+    from marionette_driver.by import By
+
+    # The console's root (open_tab waits for its address: a sign-in redirect stays under it).
+    ff.open_tab(live_server.url + "/admin/")
+    try:
+        if "/admin/sign-in" in ff.client.get_url():
+            ff.client.find_element(By.NAME, "email").send_keys(ADMIN)
+            ff.client.find_element(By.NAME, "password").send_keys(PASSWORD)
+            ff.client.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
+            poll(lambda: "/admin/sign-in" not in ff.client.get_url(), message="signed in")
+        ff.client.navigate(live_server.url + "/admin/health")
+        poll(lambda: ff.js("return !!document.querySelector('#health-24h')"), message="page")
+        ff.screenshot(SHOTS / "firefox-console-health.png")
+        return ff.js(
+            "const out = {};"
+            "for (const tr of document.querySelectorAll("
+            "  `#health-24h article[data-site=${arguments[0]}] tbody tr`)) {"
+            "  const cells = {};"
+            "  for (const td of tr.querySelectorAll('td[data-counter]'))"
+            "    cells[td.dataset.counter] = td.textContent.trim();"
+            "  out[tr.dataset.extension + '|' + tr.dataset.adapter] = cells; }"
+            "return out;",
+            site,
+        )
+    finally:
+        ff.close_tab()
+
+
+def server_rows(live_server, site: str) -> dict[str, dict[str, int]]:
+    """The server's stored counts for `site` by extension and adapter version (the console's rows)."""
+    import sqlite3
+
+    con = sqlite3.connect(live_server.db_path)
+    try:
+        rows = con.execute(
+            "SELECT extension_version, adapter_version, counter, SUM(count) FROM health_count"
+            " WHERE site = ? GROUP BY extension_version, adapter_version, counter",
+            (site,),
+        ).fetchall()
+    finally:
+        con.close()
+    out: dict[str, dict[str, int]] = {}
+    for extension, adapter, counter, n in rows:
+        out.setdefault(f"{extension}|{adapter}", {})[counter] = int(n)
+    return out
+
+
+def test_firefox_health_counts_reach_the_console_and_no_request_carries_a_draft(
+    firefox, signed_in, site_pages, live_server, server_heard
+):
+    ff = firefox
+    if not POSTED:  # run on its own: post once, as the tests above do
+        insert_highlight_post(ff, site_pages, live_server, "linkedin")
+    # Send what waits now (as if the backoff had run out, through the real alarm listener).
+    extension_eval(
+        ff,
+        "async () => { const {health} = await browser.storage.local.get('health');"
+        " if (health) await browser.storage.local.set({health: {...health, next_at: 0}});"
+        " await browser.alarms.create('herald-health', {when: Date.now()}); }",
+    )
+    poll(lambda: extension_eval(ff, WAITING) == 0, timeout=30, message="the counts sent")
+
+    before, received = server_heard
+    # Every request the server received while this Firefox ran: no draft, no page address.
+    seen = received()
+    extension = [r for r in seen if r["headers"].get("origin", "").startswith("moz-extension://")]
+    posted = {r["path"] for r in extension if r["method"] == "POST"}
+    assert {"/api/v1/shares", "/api/v1/health-reports"} <= posted, posted
+    forbidden = [
+        SECRET,
+        "Okapi-5521",
+        TYPED.strip(),
+        site_pages.linkedin_origin + "/",
+        site_pages.x_origin + "/",
+        "linkedin.html",
+        "x.html",
+        "compat-",
+    ]
+    for r in seen:
+        text = " ".join([r["path"], r["query"], r["body"], json.dumps(r["headers"])])
+        leaks = [f for f in forbidden if f in text]
+        assert not leaks, f"{r['method']} {r['path']} carries {leaks}"
+    reports = [json.loads(r["body"]) for r in extension if r["path"].endswith("/health-reports")]
+    assert all(
+        set(c) == {"hour", "site", "adapter_version", "counter", "count"}
+        for report in reports
+        for c in report["counts"]
+    )
+    sent = extension_eval(ff, "async () => (await browser.storage.local.get('health')).health")
+    assert sent["sent"] >= 1 and sent["dropped"] == 0, "the server took every batch"
+    for site in ("linkedin", "x"):
+        got = delta(server_counts(live_server, site), before[site])
+        assert got.get("post_detected", 0) == POSTED[site], (site, got)
+        assert got.get("composer_opened", 0) >= POSTED[site], (site, got)
+        assert got.get("matched_adapter", 0) + got.get("matched_fallback", 0) == got.get(
+            "composer_opened", 0
+        ), (site, got)
+        assert "insert_failed" not in got and "composer_not_found" not in got, (site, got)
+    # The console: each row as the server stored it; the served adapter's row is Firefox's alone.
+    for site in ("linkedin", "x"):
+        rows = console_rows(ff, live_server, site)
+        stored = server_rows(live_server, site)
+        assert set(rows) == set(stored), site
+        for version, counts in stored.items():
+            for counter, n in counts.items():
+                assert rows[version][counter].split(" ")[0] == str(n), (site, version, counter)
+    if "x" in SERVED:
+        version = extension_eval(ff, "async () => browser.runtime.getManifest().version")
+        served = rows.get(f"{version}|{SERVED['x']}")
+        assert served, f"no console row for Firefox's served adapter v{SERVED['x']}: {rows}"
+        assert served["composer_opened"] == served["matched_adapter"] != "0", served

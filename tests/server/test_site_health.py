@@ -110,6 +110,15 @@ def test_bad_reports_get_one_error_shape_and_count_nothing(app, client, headers,
     assert stored(app) == {}
 
 
+def test_any_version_an_adapter_may_have_is_counted(app, client, headers):
+    """Admins may version adapters by date or timestamp (sites/adapter allows up to 2^31-1): their
+    counts must arrive, or the console stays blind exactly when a served adapter is in use."""
+    top = 2_147_483_647
+    resp = send(client, headers, report([count("composer_opened", 1, adapter=top)]))
+    assert resp.status_code == 200, resp.get_json()
+    assert stored(app) == {("linkedin", top, "0.1.0", "composer_opened"): 1}
+
+
 def test_reports_need_a_signed_in_employee_and_json(app, client, headers):
     assert send(client, {}, report([count("composer_opened", 1)])).status_code == 401
     resp = client.post(URL, data="x", headers={**headers, "Content-Type": "text/plain"})
