@@ -83,8 +83,8 @@ def test_bad_values_are_explained_and_what_was_typed_stays(admin_console):
     page = html.unescape(resp.get_data(as_text=True))
     for text in (
         "points click must be a whole number.",
-        "top n: 99 is greater than the maximum of 20",
-        "points share: 1001 is greater than the maximum of 1000",
+        "top n: Must be at most 20.",
+        "points share: Must be at most 1000.",
         "uses {first_name}; available: {name}",
         "The first share subject must not be empty.",
     ):
