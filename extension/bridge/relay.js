@@ -253,11 +253,15 @@
           // The open panel lists the suggestions: they are seen, so the toolbar badge clears.
           if (visible) heraldChrome.send({ type: "mark-seen" });
         }),
-        Herald.on("post-pressed", ({ text }) => {
+        Herald.on("post-pressed", ({ composer, text }) => {
           const request_id = Herald.uuid();
           const message = { type: "compose-share", request_id, text };
           pendingShares.set(request_id, { message, sent: false });
           pendingShares.get(request_id).sent = toPanel(message);
+          // The post used the suggestion up: what is typed next is a new draft, even when the
+          // site's clearing of the editor and the next keys fall in one text-watch interval (the
+          // empty text that clears the origin in text-watch is then never seen).
+          if (composer) composer.origin = null;
         }),
       ];
       pushState();

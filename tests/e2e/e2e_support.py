@@ -248,3 +248,26 @@ class CaptureRequests:
             with self.lock, self.path.open("a", encoding="utf-8") as f:
                 f.write(json.dumps(entry) + "\n")
         return self.app(environ, start_response)
+
+
+# --- Served site adapters (test_served_adapters.py in Chromium, test_firefox.py in Firefox) -------
+# Here, not in a test module: test modules are imported by path (--import-mode=importlib), and one
+# importing another drags in that one's `from conftest import ...`, which names whichever
+# conftest.py comes first on sys.path in a full run.
+
+RENAMED_EDITABLE = "[data-testid='composeBox_0'][contenteditable='true']"
+BUILT_IN_X = json.loads((ROOT / "extension" / "sites" / "x.json").read_text(encoding="utf-8"))
+
+
+def next_version() -> int:
+    """Greater than any earlier upload on this session's server (other modules may upload too)."""
+    return int(time.time() * 10) - 17_000_000_000
+
+
+def renamed_adapter(version: int, **changes) -> dict:
+    """The built-in X adapter, `version`, that also finds X's composer under a renamed test id."""
+    adapter = json.loads(json.dumps(BUILT_IN_X))
+    adapter["version"] = version
+    adapter["composer"]["editable"] = [RENAMED_EDITABLE, *BUILT_IN_X["composer"]["editable"]]
+    adapter.update(changes)
+    return adapter

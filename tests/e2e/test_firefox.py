@@ -18,7 +18,17 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from e2e_support import ADMIN, EMPLOYEE, PASSWORD, ROOT, SUGGESTION_LINKEDIN, SUGGESTION_X, poll
+from e2e_support import (
+    ADMIN,
+    EMPLOYEE,
+    PASSWORD,
+    ROOT,
+    SUGGESTION_LINKEDIN,
+    SUGGESTION_X,
+    next_version,
+    poll,
+    renamed_adapter,
+)
 from firefox_support import Firefox, wait_text
 from test_fallback import READ_HIGHLIGHTS
 from test_fallback import VARIANTS as FALLBACK_VARIANTS
@@ -437,7 +447,6 @@ def test_firefox_picks_up_an_uploaded_adapter_without_a_rebuild(
     firefox, signed_in, site_pages, live_server, tab
 ):
     from marionette_driver.by import By
-    from test_served_adapters import next_version, renamed_adapter
 
     ff = firefox
     token = live_server.login(ADMIN)

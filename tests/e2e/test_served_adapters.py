@@ -7,29 +7,20 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import time
 
 import pytest
 from conftest import Composer
-from e2e_support import ADMIN, PASSWORD, ROOT, SUGGESTION_X, poll, run_sync_alarm
+from e2e_support import (
+    ADMIN,
+    PASSWORD,
+    SUGGESTION_X,
+    next_version,
+    poll,
+    renamed_adapter,
+    run_sync_alarm,
+)
 
 pytestmark = pytest.mark.browser
-
-RENAMED_EDITABLE = "[data-testid='composeBox_0'][contenteditable='true']"
-BUILT_IN = json.loads((ROOT / "extension" / "sites" / "x.json").read_text(encoding="utf-8"))
-
-
-def next_version() -> int:
-    """Greater than any earlier upload on this session's server (other modules may upload too)."""
-    return int(time.time() * 10) - 17_000_000_000
-
-
-def renamed_adapter(version: int, **changes) -> dict:
-    adapter = json.loads(json.dumps(BUILT_IN))
-    adapter["version"] = version
-    adapter["composer"]["editable"] = [RENAMED_EDITABLE, *BUILT_IN["composer"]["editable"]]
-    adapter.update(changes)
-    return adapter
 
 
 @pytest.fixture(scope="module", autouse=True)
