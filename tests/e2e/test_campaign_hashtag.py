@@ -58,7 +58,19 @@ def insert(composer, shown_text: str) -> None:
         toggle.click()  # with a draft the suggestions fold below the hints
     card = panel.locator("li.card", has_text=shown_text)
     poll(lambda: card.count(), timeout=20, message="the campaign's suggestion in the panel")
+    before = composer.model_text()
     card.locator("button.insert").click()
+    try:
+        poll(lambda: composer.model_text() != before, timeout=5, message="the insert")
+    except AssertionError:
+        # CI once saw the editor unchanged 10 s after the click, on a panel that had just drawn
+        # the campaign's new card (the list is drawn again when the worker's sync comes back):
+        # a click on a card replaced under it is lost. Once more, then say what the editor holds.
+        card.locator("button.insert").click()
+        poll(
+            lambda: composer.model_text() != before,
+            message=f"the insert (the editor holds {composer.model_text()!r})",
+        )
 
 
 @pytest.mark.parametrize("site", ["linkedin", "x"])
