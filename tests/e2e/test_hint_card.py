@@ -66,6 +66,27 @@ def visible_card(composer, message="the hint card"):
     return poll(lambda: (c := card(composer)) and not c["hidden"] and c, message=message)
 
 
+def hover_card(composer, message="the card on hover"):
+    """Point at the warning underline until its card shows; returns (underline, card). The
+    pointer moves again on each try (a pixel apart), to where the underline is now: a single
+    move can come before the card listens in a composer's iframe, or before the last layout."""
+    page = composer.page
+    tries = [0]
+
+    def attempt():
+        underline = page.evaluate(UNDERLINE_JS, "herald-warning")
+        if not underline:
+            return None
+        tries[0] += 1
+        x = (underline["left"] + underline["right"]) / 2 + tries[0] % 2
+        page.mouse.move(x, underline["top"] + 4)
+        page.wait_for_timeout(100)
+        shown = card(composer)
+        return shown and not shown["hidden"] and (underline, shown)
+
+    return poll(attempt, message=message)
+
+
 def editor_html(composer) -> str:
     return composer.page.evaluate("() => window.__fixture.editor().innerHTML")
 
@@ -150,8 +171,7 @@ def check_the_card(composer, site: str, post=None):
     before = editor_html(composer)
 
     # Hover: the card opens right under the underlined word.
-    page.mouse.move((underline["left"] + underline["right"]) / 2, underline["top"] + 4)
-    shown = visible_card(composer, "the card on hover")
+    underline, shown = hover_card(composer)
     assert shown["rule"] == "respectful-language"
     assert "Keep it respectful." in shown["text"]
     assert shown["buttons"] == ["×", "Replace with “unhelpful”", "Replace with “confusing”", "Why?"]
@@ -218,11 +238,7 @@ def test_hint_card_leaves_the_post_button_free(open_variant):  # noqa: F811 (fix
     composer = FallbackComposer(open_variant("draft-iframe"))
     composer.type("Stupid idea")
     page = composer.page
-    underline = poll(
-        lambda: page.evaluate(UNDERLINE_JS, "herald-warning"), message="the warning underline"
-    )
-    page.mouse.move((underline["left"] + underline["right"]) / 2, underline["top"] + 4)
-    shown = visible_card(composer, "the card on hover")
+    underline, shown = hover_card(composer)
     post = composer.variant.fixture("postRect()")
     assert post["x"] <= underline["left"] < post["x"] + post["width"], "Post is under the word"
     assert clear_of(shown, post), (shown, post)
