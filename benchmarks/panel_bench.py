@@ -13,8 +13,15 @@ Measures, on the X-like fixture page (Draft.js + React 18):
 - bare Brython boot: an iframe with only brython.js and one Python line, from iframe creation
   to Python running, as a same-site http frame and as a sandboxed extension frame like the
   panel's (the floor any Brython panel pays: its own renderer process plus brython.js);
+- bare Brython boot in the panel's place: the same bare page put where panel/panel.html is (a
+  throwaway copy of the build), so the bridge creates it on the same fixture page, at the same
+  moment (page idle, right after load) with the same code: from the bridge's frame-created mark
+  to the frame's own mark at the first Python line. This is the floor the cold-boot ratio is
+  held to: the quiet-page figures above leave out what a page that has just loaded costs any
+  new frame (its process starts while the page's own work is still going on);
 - panel cold boot: from the bridge creating the panel iframe (at page idle) to the first
-  suggestion card rendered in the panel;
+  suggestion cards in the panel's DOM (the panel's own herald:cards-drawn mark, read after the
+  fact like the bare page's; a build without that mark is timed by polling for the first card);
 - warm open: from composer focus to the bridge showing the (preloaded) panel;
 - first open after page idle: the page loads, the bridge prepares the panel frame at idle, and
   the composer is focused --first-open-delay ms later (default 1 s, the earliest a person opens
@@ -28,7 +35,7 @@ Measures, on the X-like fixture page (Draft.js + React 18):
   keystroke of the host page's renderer and of the panel frame's (CDP Performance.getMetrics
   TaskDuration and ThreadTime over the keystrokes, divided by their number; the host page's
   figure includes the fixture editor's own work on each key).
-p50/p95 over repeated runs. Targets: cold <= 600 ms and <= 1.15 x the bare sandboxed boot,
+p50/p95 over repeated runs. Targets: cold <= 600 ms and <= 1.15 x the bare boot in its place,
 warm <= 50 ms, first open <= 100 ms p95, host main thread <= 20 ms, keystroke p95 <= 50 ms.
 
 No server is needed: the worker's storage is seeded with a signed-in state and cached
@@ -55,7 +62,7 @@ sys.path.insert(0, str(ROOT))
 
 SITES = ROOT / "tests" / "fixtures" / "sites"
 COLD_TARGET_MS = 600
-COLD_RATIO_TARGET = 1.15  # cold boot / bare Brython boot in the same sandboxed frame
+COLD_RATIO_TARGET = 1.15  # cold boot / bare Brython boot in the same sandboxed frame, same place
 WARM_TARGET_MS = 50
 FIRST_OPEN_TARGET_MS = 100
 HOST_TARGET_MS = 20
@@ -74,13 +81,20 @@ KEYSTROKE_WAIT_JS = """(after) => new Promise((resolve) => {
   setTimeout(() => done(-1), 5000);
 })"""
 
+# Marks as wall-clock times (timeOrigin + startTime), so a frame's mark and the page's compare.
+FRAME_CREATED_JS = """() => { const m = performance.getEntriesByName('herald:frame-created').pop();
+  return m ? performance.timeOrigin + m.startTime : null; }"""
+MARK_AT_JS = """(name) => { const m = performance.getEntriesByName(name)[0];
+  return m ? performance.timeOrigin + m.startTime : null; }"""
+
 MARK_JS = """(name) => { const m = performance.getEntriesByName('herald:' + name).pop();
   return m ? m.startTime : null; }"""
 
 BARE_PAGE = """<!doctype html><meta charset="utf-8">
 <script>
 // Brython cannot wrap a cross-origin parent window: hand the message to plain JS.
-window.booted = () => window.parent.postMessage("bare-booted", "*");
+// The mark: read after the fact when the page stands in the panel's place (bare_in_place).
+window.booted = () => { performance.mark("herald:bare-booted"); window.parent.postMessage("bare-booted", "*"); };
 </script>
 <script src="brython.js"></script>
 <brython-options indexeddb="false"></brython-options>
@@ -215,6 +229,14 @@ def build_ext(ext: Path, sites_origin: str, bare_origin: str, source: Path | Non
     (ext / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
 
 
+def build_bare_in_place(ext: Path, out: Path) -> None:
+    """A copy of the built extension whose panel page is the bare Brython page: the bridge then
+    creates a bare Brython frame exactly where, when and how it creates the panel."""
+    shutil.copytree(ext, out)
+    page = BARE_PAGE.replace('src="brython.js"', 'src="../brython.js"')
+    (out / "panel" / "panel.html").write_text(page, encoding="utf-8")
+
+
 def export_ref(ref: str, into: Path) -> Path:
     """REF's sources (git archive), with this tree's fixture npm packages linked in."""
     into.mkdir(parents=True)
@@ -234,6 +256,7 @@ def new_samples() -> dict:
         "warm": [],
         "bare": [],
         "bare_sandbox": [],
+        "bare_in_place": [],
         "first_open": [],
         "host": [],
         "keystroke": [],
@@ -299,52 +322,17 @@ def measure(
             })"""
         )
 
+        # The panel marks herald:cards-drawn (a build from before that mark is timed by polling).
+        marked = "herald:cards-drawn" in (ext / "herald_panel_modules.js").read_text("utf-8")
         for _ in range(runs):
             page.goto(f"{sites_origin}/x.html")
-            panel = None
-            deadline = time.monotonic() + 20
-            rendered_at = None
-            last_error = None
-            while time.monotonic() < deadline and rendered_at is None:
-                panel = next((f for f in page.frames if f.url.endswith("panel/panel.html")), None)
-                if panel is None:
-                    page.wait_for_timeout(
-                        5
-                    )  # not time.sleep: Playwright must pump its events to see the frame
-                    continue
-                try:
-                    # setTimeout polling inside the frame: an off-screen frame gets no animation frames.
-                    rendered_at = panel.evaluate(
-                        """() => new Promise((resolve) => {
-                          const check = () => document.querySelector('#cards li.card')
-                            ? resolve(performance.timeOrigin + performance.now()) : setTimeout(check, 2);
-                          check();
-                          setTimeout(() => resolve(null), 10000);
-                        })"""
-                    )
-                    if rendered_at is None:
-                        print(
-                            "no suggestion card after 10 s:",
-                            (panel.locator("body").text_content() or "")[:300],
-                            file=sys.stderr,
-                        )
-                        return 1
-                except Exception as e:  # frame still navigating: try again
-                    last_error = e
-                    page.wait_for_timeout(5)
-            if rendered_at is None:
-                print(
-                    f"panel never rendered suggestions: {last_error!r}",
-                    [f.url for f in page.frames],
-                    page.evaluate("() => [...document.querySelectorAll('iframe')].map(f => f.src)"),
-                    file=sys.stderr,
-                )
-                return 1
-            created = page.evaluate(
-                "() => { const m = performance.getEntriesByName('herald:frame-created').pop();"
-                " return m ? performance.timeOrigin + m.startTime : null; }"
+            drawn = (
+                wait_for_frame_mark(page, "herald:cards-drawn") if marked else poll_first_card(page)
             )
-            cold.append(rendered_at - created)
+            if drawn is None:
+                print("the panel never drew its suggestion cards", file=sys.stderr)
+                return 1
+            cold.append(drawn - page.evaluate(FRAME_CREATED_JS))
             page.evaluate(
                 """() => new Promise((resolve) => {
                   const check = () => performance.getEntriesByName('herald:panel-ready').length ? resolve() : setTimeout(check, 5);
@@ -509,6 +497,104 @@ def measure(
     return 0
 
 
+def wait_for_frame_mark(page, name: str, timeout_s: float = 20) -> float | None:
+    """The wall-clock time of the panel frame's mark `name`, read after the fact: the frame is
+    only asked every 50 ms, and when it was marked does not depend on when it is asked."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        frame = next((f for f in page.frames if f.url.endswith("panel/panel.html")), None)
+        try:
+            at = frame.evaluate(MARK_AT_JS, name) if frame else None
+        except Exception:  # frame still navigating
+            at = None
+        if at is not None:
+            return at
+        page.wait_for_timeout(50)  # not time.sleep: Playwright must pump its events
+    return None
+
+
+def poll_first_card(page) -> float | None:
+    """When the first suggestion card appeared in a panel without the herald:cards-drawn mark
+    (an older build, --against), by polling inside the frame."""
+    panel = None
+    deadline = time.monotonic() + 20
+    rendered_at = None
+    last_error = None
+    while time.monotonic() < deadline and rendered_at is None:
+        panel = next((f for f in page.frames if f.url.endswith("panel/panel.html")), None)
+        if panel is None:
+            page.wait_for_timeout(
+                5
+            )  # not time.sleep: Playwright must pump its events to see the frame
+            continue
+        try:
+            # setTimeout polling inside the frame: an off-screen frame gets no animation frames.
+            rendered_at = panel.evaluate(
+                """() => new Promise((resolve) => {
+                  const check = () => document.querySelector('#cards li.card')
+                    ? resolve(performance.timeOrigin + performance.now()) : setTimeout(check, 2);
+                  check();
+                  setTimeout(() => resolve(null), 10000);
+                })"""
+            )
+            if rendered_at is None:
+                print(
+                    "no suggestion card after 10 s:",
+                    (panel.locator("body").text_content() or "")[:300],
+                    file=sys.stderr,
+                )
+                return None
+        except Exception as e:  # frame still navigating: try again
+            last_error = e
+            page.wait_for_timeout(5)
+    if rendered_at is None:
+        print(
+            f"panel never rendered suggestions: {last_error!r}",
+            [f.url for f in page.frames],
+            page.evaluate("() => [...document.querySelectorAll('iframe')].map(f => f.src)"),
+            file=sys.stderr,
+        )
+        return None
+    return rendered_at
+
+
+def measure_bare_in_place(
+    ext: Path, profile: Path, sites_origin: str, runs: int, samples: dict
+) -> int:
+    """The bare Brython page where the panel would be (build_bare_in_place): the fixture page
+    loads, the bridge creates the frame at idle, the page's first Python line marks."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser_harness import extension_args
+
+    with sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=shutil.which("chromium"),
+            headless=False,
+            viewport={"width": 1440, "height": 900},
+            args=extension_args(ext),
+        )
+        worker = (
+            context.service_workers[0]
+            if context.service_workers
+            else context.wait_for_event("serviceworker")
+        )
+        worker.evaluate("(state) => chrome.storage.local.set(state)", seed_state())
+        page = context.new_page()
+        for run in range(runs + 1):  # the first is the warm-up, as in measure()
+            page.goto(f"{sites_origin}/x.html")
+            booted = wait_for_frame_mark(page, "herald:bare-booted")
+            if booted is None:
+                print("bare Brython never booted in the panel's place", file=sys.stderr)
+                return 1
+            if run:
+                samples["bare_in_place"].append(booted - page.evaluate(FRAME_CREATED_JS))
+        context.close()
+    log(f"bare Brython boot in the panel's place: {runs} runs")
+    return 0
+
+
 def load_average() -> str:
     try:
         return " ".join(Path("/proc/loadavg").read_text().split()[:3])
@@ -530,8 +616,11 @@ def figures(samples: dict) -> dict:
         "warm_p95_ms": pct(samples["warm"], 0.95),
         "keystroke_ms": statistics.median(samples["keystroke"]),
         "keystroke_p95_ms": pct(samples["keystroke"], 0.95),
+        "bare_in_place_ms": statistics.median(samples["bare_in_place"]),
         "cold_over_bare_sandbox": statistics.median(samples["cold"])
         / statistics.median(samples["bare_sandbox"]),
+        "cold_over_bare_in_place": statistics.median(samples["cold"])
+        / statistics.median(samples["bare_in_place"]),
         "first_open_ms": statistics.median(samples["first_open"]),
         "first_open_p95_ms": pct(samples["first_open"], 0.95),
         "host_main_thread_ms": statistics.median(samples["host"]),
@@ -566,13 +655,13 @@ def verdicts(new: dict, base: dict | None) -> list[tuple[str, str, str, str, boo
             <= b.get("thread_cpu_total_ms_per_keystroke", float("inf")) * 1.05,
         ),
         (
-            "cold boot / bare sandboxed boot",
-            f"{new['cold_over_bare_sandbox']:.2f}x ({new['cold_ms']:.0f} / {new['bare_sandbox_ms']:.0f} ms)",
-            f"{b['cold_over_bare_sandbox']:.2f}x ({b['cold_ms']:.0f} / {b['bare_sandbox_ms']:.0f} ms)"
+            "cold boot / bare boot in its place",
+            f"{new['cold_over_bare_in_place']:.2f}x ({new['cold_ms']:.0f} / {new['bare_in_place_ms']:.0f} ms)",
+            f"{b['cold_over_bare_in_place']:.2f}x ({b['cold_ms']:.0f} / {b['bare_in_place_ms']:.0f} ms)"
             if b
-            else f"bare {new['bare_sandbox_ms']:.0f} ms",
+            else f"bare {new['bare_in_place_ms']:.0f} ms",
             f"<= {COLD_RATIO_TARGET:.2f}x",
-            new["cold_over_bare_sandbox"] <= COLD_RATIO_TARGET,
+            new["cold_over_bare_in_place"] <= COLD_RATIO_TARGET,
         ),
         (
             "cold boot p50",
@@ -610,7 +699,13 @@ def report(name: str, samples: dict, first_open_delay: int) -> None:
     print(f"--- {name}")
     print(summary("bare Brython boot (http iframe)", samples["bare"]))
     print(summary("bare Brython boot (sandbox frame)", samples["bare_sandbox"]))
+    print(summary("bare boot in the panel's place", samples["bare_in_place"]))
     print(summary("panel cold boot (frame->cards)", samples["cold"], COLD_TARGET_MS))
+    cold = statistics.median(samples["cold"])
+    print(
+        f"{'  cold / bare':<34} {cold / statistics.median(samples['bare_in_place']):.2f}x in its place,"
+        f" {cold / statistics.median(samples['bare_sandbox']):.2f}x on a quiet page"
+    )
     print(summary("panel warm open (focus->shown)", samples["warm"], WARM_TARGET_MS))
     print(
         summary(
@@ -680,6 +775,8 @@ def main() -> int:
         source = export_ref(args.against, work / "against-src")
         builds[args.against] = work / "ext-against"
         build_ext(builds[args.against], sites_origin, bare_origin, source)
+    for ext in list(builds.values()):
+        build_bare_in_place(ext, ext.with_name(ext.name + "-bare"))
     rounds = args.rounds if args.against else 1
     runs = max(1, args.runs // rounds)
     keys = max(2, args.keystrokes // rounds)
@@ -696,6 +793,15 @@ def main() -> int:
                 runs,
                 keys,
                 args.first_open_delay,
+                samples[name],
+            )
+            if code:
+                return code
+            code = measure_bare_in_place(
+                builds[name].with_name(builds[name].name + "-bare"),
+                work / f"profile-{len(list(work.glob('profile-*')))}",
+                sites_origin,
+                runs,
                 samples[name],
             )
             if code:

@@ -210,6 +210,85 @@ def test_suggestions_insert_counter_and_share_event(browser, base_url):
     print(f"cold boot (iframe created -> suggestions rendered): {boot_ms:.0f} ms")
 
 
+def test_the_panel_says_ready_before_python_runs(browser, base_url, tmp_path):
+    """The bridge's answer to `ready` (the port, the cards' data, init) crosses the frames while
+    Brython boots, so the cards are drawn without a round trip after Python starts: the page
+    says `ready` from sandbox_port.js, once. Here Brython never comes (an empty brython.js),
+    and `ready` must still arrive, and only once."""
+    import urllib.request
+
+    stub = tmp_path / "dist"
+    for name in (
+        "harness.html",
+        "herald_assets.js",
+        "herald_panel_modules.js",
+        "panel/panel.html",
+        "panel/sandbox_port.js",
+        "panel/panel.css",
+        "panel/hints.css",
+    ):
+        (stub / name).parent.mkdir(parents=True, exist_ok=True)
+        with urllib.request.urlopen(f"{base_url}/{name}") as response:
+            (stub / name).write_bytes(response.read())
+    (stub / "brython.js").write_text("/* no Brython: only the pipe runs */\n", "utf-8")
+    url, server = panel_harness.serve(stub)
+    try:
+        page = browser.new_page()
+        page.goto(url + "/harness.html")
+        page.evaluate("window.openPage('panel/panel.html')")
+        wait_for(page, "ready")
+        time.sleep(0.5)
+        assert [entry["message"] for entry in page.evaluate("window.received")] == [
+            {"type": "ready"}
+        ]
+        page.close()
+    finally:
+        server.shutdown()
+
+
+def test_a_booted_panel_said_ready_once(browser, base_url):
+    """Python does not say `ready` again when it starts: a second one would make the bridge send
+    its state and init again, and the panel draw everything twice."""
+    data = {
+        "signed_in": True,
+        "program": {"name": "Acme Voices", "logo_url": None},
+        "suggestions": SUGGESTIONS,
+        "policy": compiled_policy(),
+        "offline": False,
+    }
+    page, frame, _ = open_panel(browser, base_url, "x", data)
+    eventually_text(frame.locator(".card").first, "4 colleagues shared this")
+    assert len(received(page, "ready")) == 1
+    page.close()
+
+
+def test_cards_stay_put_when_nothing_they_show_changed(browser, base_url):
+    """Guidelines finishing loading after the first cards, and the worker's sync bringing the
+    same suggestions with a new standing, must not draw the cards anew: a redraw replaces the
+    Insert button, and a click under way (mousedown on the old button, mouseup on the new) is
+    lost. The button a person is about to click stays the same element."""
+    data = {
+        "signed_in": True,
+        "program": {"name": "Acme Voices", "logo_url": None},
+        "suggestions": SUGGESTIONS,
+        "policy": compiled_policy(),
+        "offline": False,
+    }
+    page, frame, _ = open_panel(browser, base_url, "x", data)
+    eventually_text(frame.locator(".card").first, "4 colleagues shared this")
+    frame.evaluate("() => { document.querySelector('button.insert').dataset.same = 'yes'; }")
+    # guidelines are loaded once a finding shows (the panel loads them after the first cards)
+    page.evaluate(
+        "(m) => window.sendToPage(m)", {"type": "text", "text": "It is guaranteed", "origin": None}
+    )
+    eventually_text(frame.locator("#findings"), "guaranteed")
+    standing = {"opted_in": False, "periods": []}
+    page.evaluate("(m) => window.sendToPage(m)", dict({"type": "data"}, **data, standing=standing))
+    time.sleep(0.3)
+    assert frame.evaluate("() => document.querySelector('button.insert').dataset.same") == "yes"
+    page.close()
+
+
 def x_weighted(text):
     try:
         from guidelines import x_weighted_length

@@ -413,6 +413,8 @@ def test_cached_data_before_init_draws_the_cards_once():
     drawn = [args for name, args in view.calls if name == "show_suggestions"]
     assert len(drawn) == 1 and [item["id"] for item in drawn[0][0]] == [7]
     assert ("show_notice", (None,)) in view.calls  # never "loading"
+    assert sent == []  # the check comes in the next task, after the cards' paint
+    timers.run()
     assert [m["type"] for m in sent] == ["highlights"]
     timers.run()
     assert [m["type"] for m in sent] == ["highlights", "hint-cards", "status"]
@@ -479,3 +481,25 @@ def test_policy_message_after_the_cards_checks_the_draft_and_hints_wait_for_it()
     panel.handle({"type": "policy", "policy_json": json.dumps({"rules": []})})
     panel.handle(dict(data, offline=True))
     assert panel.policy == {"rules": []}
+
+
+def test_the_same_cards_are_not_drawn_again():
+    """A redraw replaces the Insert buttons: a click under way when it lands is lost (mousedown
+    on the old button, mouseup on the new one). The worker's sync bringing the same suggestions,
+    guidelines finishing loading or a new standing must leave the cards alone; a change to what
+    they show draws them again."""
+    panel, _, view, _ = make_panel()
+
+    def drawn():
+        return len([name for name, _ in view.calls if name == "show_suggestions"])
+
+    before = drawn()  # "loading" at init, then the cards with the data
+    panel.set_checker(fake_check, len)  # guidelines loaded
+    same = dict(panel.data, standing={"rank": 2, "points": 30, "week": "2026-W47"})
+    panel.handle(same)  # the sync: same suggestions, something else changed
+    assert drawn() == before
+    changed = {"items": [dict(SUGGESTIONS["items"][0], title="Launch week")]}
+    panel.handle(dict(same, suggestions=dict(SUGGESTIONS, **changed)))
+    assert drawn() == before + 1
+    panel.choose_variant(7, 1)
+    assert drawn() == before + 2

@@ -65,6 +65,7 @@ class PanelController:
         self.campaign_id = None
         self.selected_variants = {}
         self.others_open = False  # "Other languages (N)" unfolded
+        self._suggestions_shown = None  # what the card list shows now (render_suggestions)
         self.locale = None  # the browser's UI locale, from init
         self.analysis = herald_hints.analyze(check, x_weighted_length, self.network, "", None)
         self._pending_check = None
@@ -97,7 +98,9 @@ class PanelController:
         self.view.set_strings(self.strings)
         self._follow_theme(message.get("theme"))
         self.render_all()
-        self._check_now()
+        # The counter and the underlines in the next task: on a cold boot the cards paint first.
+        self._cancel_check()
+        self._pending_check = self.timers.set_timeout(self._check_now, 0)
 
     def _on_data(self, message):
         first = self.data is None
@@ -336,7 +339,25 @@ class PanelController:
             return
         has_any = bool(((self.data or {}).get("suggestions") or {}).get("items"))
         mine, others = herald_suggestions.split_by_language(self.suggestions(), self.languages())
-        self.view.show_suggestions(mine, self.campaigns(), has_any, others, self.others_open)
+        campaigns = self.campaigns()
+        shown = (
+            mine,
+            others,
+            campaigns,
+            has_any,
+            self.others_open,
+            self.strings.language,
+            dict(self.selected_variants),
+            self.campaign_id,
+            self.notice(),
+        )
+        if shown == self._suggestions_shown:
+            # The same cards again (the worker's sync brought the same suggestions, guidelines
+            # finished loading, the standing changed): drawing them anew would replace the
+            # Insert button under a click that is under way, and that click would be lost.
+            return
+        self._suggestions_shown = shown
+        self.view.show_suggestions(mine, campaigns, has_any, others, self.others_open)
 
     # Checking --------------------------------------------------------------------------------
 

@@ -51,5 +51,11 @@ def append(node, specs):
     _dom.append(node, [spec for spec in specs if spec is not None])
 
 
+def fill(texts, attributes=None):
+    """Set the text of elements by id ({id: text}) and their attributes ({id: {name: value}})
+    in one call into JavaScript."""
+    _dom.fill(texts, attributes or {})
+
+
 def by_id(element_id):
     return document.getElementById(element_id)

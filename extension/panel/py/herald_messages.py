@@ -32,10 +32,6 @@ class MessageChecker:
         return self.schemas.get(name)
 
 
-def ready():
-    return {"type": "ready"}
-
-
 def close():
     return {"type": "close"}
 

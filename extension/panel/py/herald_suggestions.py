@@ -17,7 +17,10 @@ def campaigns(items):
 
 def matches_query(item, query):
     """Every word of the query appears in the title, a variant, a hashtag or the campaign."""
-    words = query.lower().split()
+    return _has_words(item, query.lower().split())
+
+
+def _has_words(item, words):
     if not words:
         return True
     haystack = searchable_text(item)
@@ -34,10 +37,14 @@ def searchable_text(item):
 
 def is_current(item, now_iso):
     """Inside [starts_at, expires_at); RFC 3339 UTC strings of equal shape compare as text."""
+    return _is_current_at(item, _comparable(now_iso))
+
+
+def _is_current_at(item, now):
     starts, expires = item.get("starts_at"), item.get("expires_at")
-    if starts and _comparable(starts) > _comparable(now_iso):
+    if starts and _comparable(starts) > now:
         return False
-    if expires and _comparable(expires) <= _comparable(now_iso):
+    if expires and _comparable(expires) <= now:
         return False
     return True
 
@@ -51,10 +58,15 @@ def _comparable(moment):
 
 
 def visible_suggestions(response, network, query="", campaign_id=None, now_iso=None):
-    """Suggestions to render: this network, current, matching; featured first, then newest."""
+    """Suggestions to render: this network, current, matching; featured first, then newest.
+
+    Runs on the panel's cold boot (Brython), so the query and the clock are read once, not per
+    item, and each item's date is made comparable once."""
     if not response:
         return []
-    chosen = []
+    words = query.lower().split()
+    now = _comparable(now_iso) if now_iso else None
+    featured, others = [], []
     for item in response.get("items") or []:
         if item.get("network") not in (None, network):
             continue
@@ -62,14 +74,20 @@ def visible_suggestions(response, network, query="", campaign_id=None, now_iso=N
             continue
         if campaign_id is not None and (item.get("campaign") or {}).get("id") != campaign_id:
             continue
-        if now_iso and not is_current(item, now_iso):
+        if now is not None and not _is_current_at(item, now):
             continue
-        if not matches_query(item, query):
+        if not _has_words(item, words):
             continue
-        chosen.append(item)
-    chosen.sort(key=lambda item: _comparable(item.get("approved_at") or ""), reverse=True)
-    chosen.sort(key=lambda item: not item.get("featured"))
-    return chosen
+        pair = (_comparable(item.get("approved_at") or ""), item)
+        (featured if item.get("featured") else others).append(pair)
+    # newest first within each group; equal dates keep the server's order (a stable sort)
+    featured.sort(key=_first, reverse=True)
+    others.sort(key=_first, reverse=True)
+    return [item for _, item in featured] + [item for _, item in others]
+
+
+def _first(pair):
+    return pair[0]
 
 
 def split_by_language(items, languages):
