@@ -272,6 +272,27 @@ def add_cpu(samples: dict, key: str, per_key: dict, count: int) -> None:
         samples[key][name] = samples[key].get(name, 0.0) + ms * count
 
 
+def launch(pw, ext: Path, profile: Path):
+    """Debian's chromium with the extension `ext` in a fresh profile, its worker's storage
+    seeded (seed_state): (context, worker)."""
+    from tests.browser_harness import extension_args
+
+    context = pw.chromium.launch_persistent_context(
+        str(profile),
+        executable_path=shutil.which("chromium"),
+        headless=False,
+        viewport={"width": 1440, "height": 900},
+        args=extension_args(ext),
+    )
+    worker = (
+        context.service_workers[0]
+        if context.service_workers
+        else context.wait_for_event("serviceworker")
+    )
+    worker.evaluate("(state) => chrome.storage.local.set(state)", seed_state())
+    return context, worker
+
+
 def measure(
     ext: Path,
     profile: Path,
@@ -283,8 +304,6 @@ def measure(
 ) -> int:
     from playwright.sync_api import sync_playwright
 
-    from tests.browser_harness import extension_args
-
     sites_origin, bare_origin = origins
     cold, warm, bare_boot, bare_ext_boot = (
         samples["cold"],
@@ -294,21 +313,8 @@ def measure(
     )
     first_open, host, keystroke = samples["first_open"], samples["host"], samples["keystroke"]
     with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=shutil.which("chromium"),
-            headless=False,
-            viewport={"width": 1440, "height": 900},
-            args=extension_args(ext),
-        )
-        log("browser up")
-        worker = (
-            context.service_workers[0]
-            if context.service_workers
-            else context.wait_for_event("serviceworker")
-        )
-        worker.evaluate("(state) => chrome.storage.local.set(state)", seed_state())
-        log("worker seeded")
+        context, worker = launch(pw, ext, profile)
+        log("browser up, worker seeded")
         page = context.new_page()
         page.on("console", lambda m: log(f"console: {m.text}") if m.type == "error" else None)
         # Warm-up, not recorded: a fresh browser's first page pays for starting the extension's
@@ -565,22 +571,8 @@ def measure_bare_in_place(
     loads, the bridge creates the frame at idle, the page's first Python line marks."""
     from playwright.sync_api import sync_playwright
 
-    from tests.browser_harness import extension_args
-
     with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=shutil.which("chromium"),
-            headless=False,
-            viewport={"width": 1440, "height": 900},
-            args=extension_args(ext),
-        )
-        worker = (
-            context.service_workers[0]
-            if context.service_workers
-            else context.wait_for_event("serviceworker")
-        )
-        worker.evaluate("(state) => chrome.storage.local.set(state)", seed_state())
+        context, _ = launch(pw, ext, profile)
         page = context.new_page()
         for run in range(runs + 1):  # the first is the warm-up, as in measure()
             page.goto(f"{sites_origin}/x.html")

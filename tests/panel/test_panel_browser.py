@@ -85,6 +85,17 @@ def compiled_policy():
     return compile_policy(POLICY_DOC)
 
 
+def signed_in_data():
+    """The bridge's `data` for a signed-in employee with SUGGESTIONS and the test policy."""
+    return {
+        "signed_in": True,
+        "program": {"name": "Acme Voices", "logo_url": None},
+        "suggestions": SUGGESTIONS,
+        "policy": compiled_policy(),
+        "offline": False,
+    }
+
+
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
     dist = tmp_path_factory.mktemp("dist")
@@ -161,13 +172,7 @@ def eventually_text(locator, expected, timeout=10.0):
 
 
 def test_suggestions_insert_counter_and_share_event(browser, base_url):
-    data = {
-        "signed_in": True,
-        "program": {"name": "Acme Voices", "logo_url": None},
-        "suggestions": SUGGESTIONS,
-        "policy": compiled_policy(),
-        "offline": False,
-    }
+    data = signed_in_data()
     page, frame, errors = open_panel(browser, base_url, "x", data)
     boot_ms = wait_for(page, "status")["at"]
 
@@ -249,13 +254,7 @@ def test_the_panel_says_ready_before_python_runs(browser, base_url, tmp_path):
 def test_a_booted_panel_said_ready_once(browser, base_url):
     """Python does not say `ready` again when it starts: a second one would make the bridge send
     its state and init again, and the panel draw everything twice."""
-    data = {
-        "signed_in": True,
-        "program": {"name": "Acme Voices", "logo_url": None},
-        "suggestions": SUGGESTIONS,
-        "policy": compiled_policy(),
-        "offline": False,
-    }
+    data = signed_in_data()
     page, frame, _ = open_panel(browser, base_url, "x", data)
     eventually_text(frame.locator(".card").first, "4 colleagues shared this")
     assert len(received(page, "ready")) == 1
@@ -267,13 +266,7 @@ def test_cards_stay_put_when_nothing_they_show_changed(browser, base_url):
     same suggestions with a new standing, must not draw the cards anew: a redraw replaces the
     Insert button, and a click under way (mousedown on the old button, mouseup on the new) is
     lost. The button a person is about to click stays the same element."""
-    data = {
-        "signed_in": True,
-        "program": {"name": "Acme Voices", "logo_url": None},
-        "suggestions": SUGGESTIONS,
-        "policy": compiled_policy(),
-        "offline": False,
-    }
+    data = signed_in_data()
     page, frame, _ = open_panel(browser, base_url, "x", data)
     eventually_text(frame.locator(".card").first, "4 colleagues shared this")
     frame.evaluate("() => { document.querySelector('button.insert').dataset.same = 'yes'; }")
