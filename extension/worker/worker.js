@@ -100,11 +100,9 @@ importScripts(
       return entry ? entry.body : null;
     };
     if (signedIn && !cache.updated_at) refreshAndBroadcast(); // first run after sign-in/install
-    const policy = await managed();
     const state = {
       signed_in: signedIn,
-      server_url: (policy.locked && policy.server_url) || (auth && auth.server_url) || policy.server_url,
-      managed: policy,
+      server_url: (auth && auth.server_url) || null,
       user: signedIn ? auth.user : null,
       program: cache.program,
       suggestions: signedIn ? (network ? pick(network) : { linkedin: pick("linkedin"), x: pick("x") }) : null,
@@ -115,9 +113,18 @@ importScripts(
       sent_count: sent,
       queue_dropped: dropped,
       settings,
-      unseen: await Content.unseenCount(),
-      health: await Health.view(),
     };
+    if (!network) {
+      // What only Herald's own pages show (options, popup): the company's server setting, the
+      // unseen count, the health counts. A page's panel (the bridge asks for one network) does
+      // not wait for them: the first read of chrome.storage.managed in a browser session takes
+      // 0.5-2 s, and the first page's panel showed its cards that much later.
+      const policy = await managed();
+      state.server_url = (policy.locked && policy.server_url) || state.server_url || policy.server_url;
+      state.managed = policy;
+      state.unseen = await Content.unseenCount();
+      state.health = await Health.view();
+    }
     if (policyJson) {
       delete state.policy;
       state.policy_json = signedIn ? panelPolicyJson(cache.policy) : null;
