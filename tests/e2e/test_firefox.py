@@ -541,6 +541,11 @@ def console_rows(ff: Firefox, live_server, site: str) -> dict[str, dict[str, str
     ff.open_tab(live_server.url + "/admin/")
     try:
         if "/admin/sign-in" in ff.client.get_url():
+            # the address changes when the redirect commits, before the form is parsed (CI run 12)
+            poll(
+                lambda: ff.js("return !!document.querySelector('main button[type=submit]')"),
+                message="the sign-in form",
+            )
             ff.client.find_element(By.NAME, "email").send_keys(ADMIN)
             ff.client.find_element(By.NAME, "password").send_keys(PASSWORD)
             ff.client.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
