@@ -15,12 +15,9 @@ def campaigns(items):
     return sorted(seen.values(), key=lambda campaign: (campaign.get("name") or "").lower())
 
 
-def matches_query(item, query):
-    """Every word of the query appears in the title, a variant, a hashtag or the campaign."""
-    return _has_words(item, query.lower().split())
-
-
 def _has_words(item, words):
+    """Every word of the query (lower case) appears in the title, a variant, a hashtag or the
+    campaign."""
     if not words:
         return True
     haystack = searchable_text(item)
@@ -35,12 +32,9 @@ def searchable_text(item):
     return "\n".join(parts).lower()
 
 
-def is_current(item, now_iso):
-    """Inside [starts_at, expires_at); RFC 3339 UTC strings of equal shape compare as text."""
-    return _is_current_at(item, _comparable(now_iso))
-
-
 def _is_current_at(item, now):
+    """Inside [starts_at, expires_at); `now` and the dates made comparable (_comparable): RFC 3339
+    UTC strings of equal shape compare as text."""
     starts, expires = item.get("starts_at"), item.get("expires_at")
     if starts and _comparable(starts) > now:
         return False
