@@ -13,11 +13,14 @@ Measures, on the X-like fixture page (Draft.js + React 18):
 - bare Brython boot: an iframe with only brython.js and one Python line, from iframe creation
   to Python running, as a same-site http frame and as a sandboxed extension frame like the
   panel's (the floor any Brython panel pays: its own renderer process plus brython.js);
-- bare Brython boot in the panel's place: the same bare page put where panel/panel.html is (a
-  throwaway copy of the build), so the bridge creates it on the same fixture page, at the same
-  moment (page idle, right after load) with the same code: from the bridge's frame-created mark
-  to the frame's own mark at the first Python line. This is the floor the cold-boot ratio is
-  held to: the quiet-page figures above leave out what a page that has just loaded costs any
+- bare Brython boot in the panel's place: the same bare page created by the bridge where it
+  creates the panel (the throwaway build's bridge makes it on pages opened with
+  ?herald-bench-bare), on the same fixture page, at the same moment (page idle, right after
+  load), with the same code: from the bridge's frame-created mark to the frame's own mark at the
+  first Python line. It alternates run by run with the panel's cold boot in the same browser, so
+  the ratio compares boots under the same conditions (measured in separate browser sessions,
+  the same bare page varied by 50 ms between sessions). This is the floor the cold-boot ratio
+  is held to: the quiet-page figures above leave out what a page that has just loaded costs any
   new frame (its process starts while the page's own work is still going on);
 - panel cold boot: from the bridge creating the panel iframe (at page idle) to the first
   suggestion cards in the panel's DOM (the panel's own herald:cards-drawn mark, read after the
@@ -93,7 +96,7 @@ MARK_JS = """(name) => { const m = performance.getEntriesByName('herald:' + name
 BARE_PAGE = """<!doctype html><meta charset="utf-8">
 <script>
 // Brython cannot wrap a cross-origin parent window: hand the message to plain JS.
-// The mark: read after the fact when the page stands in the panel's place (bare_in_place).
+// The mark: read after the fact when the page stands in the panel's place (BARE_IN_PLACE).
 window.booted = () => { performance.mark("herald:bare-booted"); window.parent.postMessage("bare-booted", "*"); };
 </script>
 <script src="brython.js"></script>
@@ -227,14 +230,24 @@ def build_ext(ext: Path, sites_origin: str, bare_origin: str, source: Path | Non
     manifest["web_accessible_resources"][0]["resources"].append("benchbare.html")
     manifest["web_accessible_resources"][0]["matches"].append(f"{bare_origin}/*")
     (ext / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    # The bare page in the panel's place: on a page opened with ?herald-bench-bare, the bridge
+    # creates benchbare.html exactly where, when and how it creates the panel.
+    frame_js = ext / "bridge" / "panel-frame.js"
+    code = frame_js.read_text(encoding="utf-8")
+    if PANEL_URL_JS not in code:
+        raise SystemExit(f"{frame_js} no longer makes the frame with {PANEL_URL_JS}")
+    frame_js.write_text(
+        code.replace(
+            PANEL_URL_JS,
+            f'heraldChrome.url(location.search.includes("{BARE_IN_PLACE}") ? "benchbare.html"'
+            ' : "panel/panel.html")',
+        ),
+        encoding="utf-8",
+    )
 
 
-def build_bare_in_place(ext: Path, out: Path) -> None:
-    """A copy of the built extension whose panel page is the bare Brython page: the bridge then
-    creates a bare Brython frame exactly where, when and how it creates the panel."""
-    shutil.copytree(ext, out)
-    page = BARE_PAGE.replace('src="brython.js"', 'src="../brython.js"')
-    (out / "panel" / "panel.html").write_text(page, encoding="utf-8")
+PANEL_URL_JS = 'heraldChrome.url("panel/panel.html")'
+BARE_IN_PLACE = "herald-bench-bare"
 
 
 def export_ref(ref: str, into: Path) -> Path:
@@ -332,7 +345,11 @@ def measure(
                   setTimeout(resolve, 15000);
                 })"""
             )
-        for _ in range(runs):
+        bare_in_place_run(page, sites_origin)  # warm-up too
+        for run in range(runs):
+            # The bare page in the panel's place, before or after the panel by turns.
+            if run % 2 and not bare_in_place_run(page, sites_origin, samples["bare_in_place"]):
+                return 1
             page.goto(f"{sites_origin}/x.html")
             drawn = (
                 wait_for_frame_mark(page, "herald:cards-drawn") if marked else poll_first_card(page)
@@ -341,6 +358,8 @@ def measure(
                 print("the panel never drew its suggestion cards", file=sys.stderr)
                 return 1
             cold.append(drawn - page.evaluate(FRAME_CREATED_JS))
+            if not run % 2 and not bare_in_place_run(page, sites_origin, samples["bare_in_place"]):
+                return 1
             page.evaluate(
                 """() => new Promise((resolve) => {
                   const check = () => performance.getEntriesByName('herald:panel-ready').length ? resolve() : setTimeout(check, 5);
@@ -438,6 +457,7 @@ def measure(
                 target.append(ms)
         log(f"bare Brython boot: {len(bare_boot)} runs")
         log(f"cold/warm: {len(cold)} runs")
+        log(f"bare Brython boot in the panel's place: {len(samples['bare_in_place'])} runs")
         # Per-keystroke check on a 3,000-character post.
         page.goto(f"{sites_origin}/x.html")
         page.click("[data-testid=tweetTextarea_0]")
@@ -505,12 +525,15 @@ def measure(
     return 0
 
 
-def wait_for_frame_mark(page, name: str, timeout_s: float = 20) -> float | None:
-    """The wall-clock time of the panel frame's mark `name`, read after the fact: the frame is
-    only asked every 50 ms, and when it was marked does not depend on when it is asked."""
+def wait_for_frame_mark(
+    page, name: str, timeout_s: float = 20, frame_page: str = "panel/panel.html"
+) -> float | None:
+    """The wall-clock time of the mark `name` in the frame of `frame_page`, read after the fact:
+    the frame is only asked every 50 ms, and when it was marked does not depend on when it is
+    asked."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        frame = next((f for f in page.frames if f.url.endswith("panel/panel.html")), None)
+        frame = next((f for f in page.frames if f.url.endswith(frame_page)), None)
         try:
             at = frame.evaluate(MARK_AT_JS, name) if frame else None
         except Exception:  # frame still navigating
@@ -566,27 +589,17 @@ def poll_first_card(page) -> float | None:
     return rendered_at
 
 
-def measure_bare_in_place(
-    ext: Path, profile: Path, sites_origin: str, runs: int, samples: dict
-) -> int:
-    """The bare Brython page where the panel would be (build_bare_in_place): the fixture page
-    loads, the bridge creates the frame at idle, the page's first Python line marks."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        context, _ = launch(pw, ext, profile)
-        page = context.new_page()
-        for run in range(runs + 1):  # the first is the warm-up, as in measure()
-            page.goto(f"{sites_origin}/x.html")
-            booted = wait_for_frame_mark(page, "herald:bare-booted")
-            if booted is None:
-                print("bare Brython never booted in the panel's place", file=sys.stderr)
-                return 1
-            if run:
-                samples["bare_in_place"].append(booted - page.evaluate(FRAME_CREATED_JS))
-        context.close()
-    log(f"bare Brython boot in the panel's place: {runs} runs")
-    return 0
+def bare_in_place_run(page, sites_origin: str, into: list | None = None) -> bool:
+    """One boot of the bare page in the panel's place (build_ext): the fixture page loads, the
+    bridge creates the frame at idle, the page's first Python line marks. Its time goes `into`."""
+    page.goto(f"{sites_origin}/x.html?{BARE_IN_PLACE}")
+    booted = wait_for_frame_mark(page, "herald:bare-booted", frame_page="benchbare.html")
+    if booted is None:
+        print("bare Brython never booted in the panel's place", file=sys.stderr)
+        return False
+    if into is not None:
+        into.append(booted - page.evaluate(FRAME_CREATED_JS))
+    return True
 
 
 def load_average() -> str:
@@ -769,8 +782,6 @@ def main() -> int:
         source = export_ref(args.against, work / "against-src")
         builds[args.against] = work / "ext-against"
         build_ext(builds[args.against], sites_origin, bare_origin, source)
-    for ext in list(builds.values()):
-        build_bare_in_place(ext, ext.with_name(ext.name + "-bare"))
     rounds = args.rounds if args.against else 1
     runs = max(1, args.runs // rounds)
     keys = max(2, args.keystrokes // rounds)
@@ -787,15 +798,6 @@ def main() -> int:
                 runs,
                 keys,
                 args.first_open_delay,
-                samples[name],
-            )
-            if code:
-                return code
-            code = measure_bare_in_place(
-                builds[name].with_name(builds[name].name + "-bare"),
-                work / f"profile-{len(list(work.glob('profile-*')))}",
-                sites_origin,
-                runs,
                 samples[name],
             )
             if code:
