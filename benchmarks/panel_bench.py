@@ -93,6 +93,11 @@ MARK_AT_JS = """(name) => { const m = performance.getEntriesByName(name)[0];
 MARK_JS = """(name) => { const m = performance.getEntriesByName('herald:' + name).pop();
   return m ? m.startTime : null; }"""
 
+# The bench's build makes its bridge create the bare page where the panel goes on pages opened
+# with ?BARE_IN_PLACE (build_ext), by rewriting this call in bridge/panel-frame.js.
+PANEL_URL_JS = 'heraldChrome.url("panel/panel.html")'
+BARE_IN_PLACE = "herald-bench-bare"
+
 BARE_PAGE = """<!doctype html><meta charset="utf-8">
 <script>
 // Brython cannot wrap a cross-origin parent window: hand the message to plain JS.
@@ -244,10 +249,6 @@ def build_ext(ext: Path, sites_origin: str, bare_origin: str, source: Path | Non
         ),
         encoding="utf-8",
     )
-
-
-PANEL_URL_JS = 'heraldChrome.url("panel/panel.html")'
-BARE_IN_PLACE = "herald-bench-bare"
 
 
 def export_ref(ref: str, into: Path) -> Path:
