@@ -1,12 +1,14 @@
 // Compiles Python modules to Brython's JavaScript at build time, with brython.js's own compiler.
 //
-//   node extension_build/brython_precompile.js BRYTHON_JS < {"module": [filename, source], ...}
-//   -> stdout {"module": js, ...}
+//   node extension_build/brython_precompile.js BRYTHON_JS < {"key": [filename, source(, script)], ...}
+//   -> stdout {"key": js, ...}
 //
-// Used by extension_build/build.py: the JS goes into __BRYTHON__.precompiled, which Brython's
-// VFS loader runs instead of compiling the module's source in the browser. `filename` must be
-// what the VFS loader names the module ("VFS.<name>.py", "VFS.<pkg>/__init__.py"), since the
-// compiled code embeds it. No network, no clock: same inputs -> same output.
+// Used by extension_build/build.py. A module (the key is its name) goes into
+// __BRYTHON__.precompiled, which Brython's VFS loader runs instead of compiling the module's
+// source in the browser; `filename` must be what the VFS loader names the module
+// ("VFS.<name>.py", "VFS.<pkg>/__init__.py"), since the compiled code embeds it. A page's inline
+// script (a third item: the name Brython runs it as, "__main__") is compiled as Brython's
+// run_script does, not as an import. No network, no clock: same inputs -> same output.
 "use strict";
 const fs = require("fs");
 const vm = require("vm");
@@ -38,10 +40,16 @@ $B.$py_UUID = 100000000;
 
 const modules = JSON.parse(fs.readFileSync(0, "utf8"));
 const out = {};
-for (const name of Object.keys(modules).sort()) {
-  const [filename, src] = modules[name];
-  $B.url2name[filename] = name; // as the VFS loader's run_py does: the module's scope name
-  const root = $B.py2js({ src, filename, imported: true }, name, name, $B.builtins_scope);
-  out[name] = root.to_js();
+for (const key of Object.keys(modules).sort()) {
+  const [filename, src, script] = modules[key];
+  if (script) {
+    // as run_script does for a page's <script type="text/python">
+    $B.url2name[filename] = script;
+    out[key] = $B.py2js({ src, filename }, script, script).to_js();
+    continue;
+  }
+  $B.url2name[filename] = key; // as the VFS loader's run_py does: the module's scope name
+  const root = $B.py2js({ src, filename, imported: true }, key, key, $B.builtins_scope);
+  out[key] = root.to_js();
 }
 process.stdout.write(JSON.stringify(out));

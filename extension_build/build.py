@@ -10,8 +10,9 @@ is `extension/` in the source tree and DIR in the output.
 Output DIR holds: manifest.json, shim.js, bridge/, worker/, panel/, options/, sites/, icons/,
 _locales/, brython.js (copied from the pinned pip `brython` package), herald_panel_modules.js
 and herald_modules.js (one bundle per sandboxed page, panel and options, of only the Python
-modules that page imports, plus the stdlib modules they need; never brython_stdlib.js; each module also precompiled to Brython's JS by
-extension_build/brython_precompile.js under node, so the browser does not compile them), herald_assets.js (strings and schemas for the Python side) and the generated tables bridge/generated.js + worker/generated.js
+modules that page imports, plus the stdlib modules they need; never brython_stdlib.js; each module, and the page's inline
+entry script, also precompiled to Brython's JS by extension_build/brython_precompile.js under node, so the browser
+compiles no Python), herald_assets.js (strings and schemas for the Python side) and the generated tables bridge/generated.js + worker/generated.js
 (message schemas and site adapters). Then DIR.zip beside DIR, byte-for-byte deterministic.
 """
 
@@ -39,6 +40,12 @@ PANEL_BUNDLE_NAME = "herald_panel_modules.js"  # the panel's (panel/panel.html l
 # never imports the options page's modules (a third of the Python), and every frame created on a
 # LinkedIn or X page would otherwise load and parse them at its cold boot.
 BUNDLES = {BUNDLE_NAME: "herald_options_page", PANEL_BUNDLE_NAME: "herald_panel"}
+# The page whose inline <script type="text/python"> starts each entry module: the bundle carries
+# that script precompiled too (see page_script), so a page's boot runs no compiler at all.
+ENTRY_PAGES = {
+    "herald_options_page": "options/options-panel.html",
+    "herald_panel": "panel/panel.html",
+}
 # Imported only by code the CPython tests run (herald_messages.MessageChecker: in the browser,
 # sandbox_port.js checks the messages), so no page's bundle carries it.
 TESTS_ONLY_MODULES = {"herald_schema"}
@@ -220,10 +227,18 @@ def build_bundles(outputs: dict[Path, str | None]) -> None:
     library = collect_package("guidelines", ROOT)
     ours = panel_modules()
     every = with_stdlib_closure(ours, library)
-    compiled = precompile(every)
+    pages = {entry: page_script(page) for entry, page in ENTRY_PAGES.items()}
+    compiled = precompile(every, dict(pages.values()))
     for out_path, entry in outputs.items():
         vfs = every if entry is None else with_stdlib_closure(reached_from(entry, ours), library)
-        write_vfs(out_path, vfs, {name: compiled[name] for name in vfs if name in compiled})
+        scripts = {
+            filename: [source, compiled[filename]]
+            for name, (filename, source) in pages.items()
+            if entry in (None, name)
+        }
+        write_vfs(
+            out_path, vfs, {name: compiled[name] for name in vfs if name in compiled}, scripts
+        )
 
 
 def reached_from(entry: str, ours: dict[str, list]) -> dict[str, list]:
@@ -348,11 +363,54 @@ def vfs_filename(name: str, entry: list) -> str:
     return f"VFS.{name}" + ("/__init__.py" if is_pkg else entry[0])
 
 
-def precompile(vfs: dict[str, list]) -> dict[str, str | list[str]]:
+def page_script(page: str) -> tuple[str, str]:
+    """(filename, source) of the inline Python in the extension page `page` ("panel/panel.html")
+    as Brython's run_script sees them: the first unnamed script runs as `__main__` from
+    "<page path>#__main__", its text unindented, one leading and one trailing newline dropped."""
+    import re
+    from html.parser import HTMLParser
+
+    class Scripts(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.found: list[str] = []
+            self._inside = False
+
+        def handle_starttag(self, tag, attrs):
+            self._inside = tag == "script" and dict(attrs).get("type") == "text/python"
+            if self._inside:
+                self.found.append("")
+
+        def handle_endtag(self, tag):
+            self._inside = False
+
+        def handle_data(self, data):
+            if self._inside:
+                self.found[-1] += data
+
+    parser = Scripts()
+    parser.feed((EXTENSION / page).read_text(encoding="utf-8"))
+    if len(parser.found) != 1:
+        raise BuildError(f"{page} must start its Python with one inline <script type=text/python>")
+    lines = parser.found[0].split("\n")
+    indents = [re.match(r"\s*", line).end() for line in lines if line.strip()]
+    if indents and min(indents) > 0:  # brython.js's unindent: only if every line is indented
+        lines = [line if not line.strip() else line[min(indents) :] for line in lines]
+    source = "\n".join(lines)
+    source = source[1:] if source.startswith("\n") else source
+    source = source[:-1] if source.endswith("\n") else source
+    return f"{page}#__main__", source
+
+
+def precompile(
+    vfs: dict[str, list], scripts: dict[str, str] | None = None
+) -> dict[str, str | list[str]]:
     """Brython's JS for every Python module of the bundle, compiled here by brython.js's own
     compiler under node, in the shape of __BRYTHON__.precompiled (a package's JS in a list).
     The VFS loader runs precompiled JS instead of compiling the source in the browser; the
-    source stays in the VFS for finding modules and for tracebacks."""
+    source stays in the VFS for finding modules and for tracebacks. `scripts` ({filename:
+    source}, see page_script) are the pages' inline scripts, compiled as `__main__` under their
+    filename."""
     node = shutil.which("node")
     if node is None:
         raise BuildError("node is needed to precompile the Python bundle (brython_precompile.js)")
@@ -361,6 +419,8 @@ def precompile(vfs: dict[str, list]) -> dict[str, str | list[str]]:
         for name, entry in vfs.items()
         if entry[0] == ".py" and entry[1].strip()
     }
+    for filename, source in (scripts or {}).items():
+        todo[filename] = [filename, source, "__main__"]
     proc = subprocess.run(
         [node, str(PRECOMPILER), str(brython_data_dir() / "brython.js")],
         input=json.dumps(todo),
@@ -373,12 +433,37 @@ def precompile(vfs: dict[str, list]) -> dict[str, str | list[str]]:
         raise BuildError(f"precompiling the Python bundle failed:\n{proc.stderr.strip()}")
     compiled = json.loads(proc.stdout)
     return {
-        name: [js] if len(vfs[name]) > 3 and vfs[name][3] else js
+        name: [js] if name in vfs and len(vfs[name]) > 3 and vfs[name][3] else js
         for name, js in sorted(compiled.items())
     }
 
 
-def write_vfs(out_path: Path, vfs: dict[str, list], compiled: dict | None = None) -> None:
+# Loads a page's inline script precompiled (page_script): Brython's run_script compiles it with
+# $B.py2js, and that first compile in a fresh frame costs ~25 ms, mostly the compiler warming up
+# (measured in the panel's cold boot). The same filename with the same source gets the build's
+# JS; any other source (a page edited after the build) is compiled as before.
+PRECOMPILED_SCRIPTS_JS = """(function ($B, scripts) {
+  var compile = $B.py2js;
+  $B.py2js = function (src) {
+    var done = src && typeof src === "object" && Object.prototype.hasOwnProperty.call(scripts, src.filename)
+      ? scripts[src.filename] : null;
+    if (done && done[0] === src.src) {
+      return { _ast: { body: [] }, imports: {}, to_js: function () { return done[1]; } };
+    }
+    return compile.apply(this, arguments);
+  };
+})(__BRYTHON__, %s);
+"""
+
+
+def write_vfs(
+    out_path: Path,
+    vfs: dict[str, list],
+    compiled: dict | None = None,
+    scripts: dict[str, list[str]] | None = None,
+) -> None:
+    """The bundle: `vfs` for Brython's VFS, `compiled` (precompile) for __BRYTHON__.precompiled,
+    and `scripts` ({filename: [source, js]}) for the pages' precompiled inline scripts."""
     vfs = {k: vfs[k] for k in sorted(vfs)}
     digest = hashlib.sha256(json.dumps(vfs, sort_keys=True).encode()).hexdigest()
     compiled = precompile(vfs) if compiled is None else dict(sorted(compiled.items()))
@@ -392,7 +477,13 @@ def write_vfs(out_path: Path, vfs: dict[str, list], compiled: dict | None = None
         # Precompiled by brython_precompile.js: the browser skips compiling these modules.
         + "Object.assign(__BRYTHON__.precompiled, "
         + json.dumps(compiled, ensure_ascii=False, separators=(",", ":"))
-        + ");\n",
+        + ");\n"
+        + (
+            PRECOMPILED_SCRIPTS_JS
+            % json.dumps(dict(sorted(scripts.items())), ensure_ascii=False, separators=(",", ":"))
+            if scripts
+            else ""
+        ),
         encoding="utf-8",
     )
 

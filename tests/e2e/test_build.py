@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from extension_build.build import MAX_ZIP_BYTES, BuildError, build_extension, parse_site_origins
+from extension_build.build import (
+    MAX_ZIP_BYTES,
+    BuildError,
+    build_extension,
+    page_script,
+    parse_site_origins,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -120,7 +126,7 @@ def test_bundle_modules_are_precompiled_to_brython_js(built):
     start = text.index("Object.assign(__BRYTHON__.precompiled, ") + len(
         "Object.assign(__BRYTHON__.precompiled, "
     )
-    compiled = json.loads(text[start : text.rindex(");")])
+    compiled = json.loads(text[start : text.index(");\n", start)])
     # What Brython's VFS loader runs instead of compiling the source in the browser.
     assert 'var __file__ = locals.__file__ = "VFS.herald_panel.py"' in compiled["herald_panel"]
     assert isinstance(compiled["guidelines"], list)  # a package, as Brython stores one
@@ -207,3 +213,25 @@ def test_firefox_package_passes_addons_linter(firefox_built):
     readme = (ROOT / "extension" / "README.md").read_text(encoding="utf-8")
     unexplained = {w["code"] for w in report["warnings"] if f"`{w['code']}`" not in readme}
     assert unexplained == set()
+
+
+@pytest.mark.parametrize(
+    "bundle, page, entry",
+    [
+        ("herald_panel_modules.js", "panel/panel.html", "herald_panel"),
+        ("herald_modules.js", "options/options-panel.html", "herald_options_page"),
+    ],
+)
+def test_each_bundle_carries_its_pages_entry_script_precompiled(built, bundle, page, entry):
+    """Brython compiles a page's inline <script type="text/python"> when the page starts; the
+    bundle carries it compiled, keyed by the name and source Brython gives it (the browser test
+    test_the_pages_compile_no_python_in_the_browser shows the compiler then never runs)."""
+    out, _ = built
+    text = (out / bundle).read_text()
+    marker = "})(__BRYTHON__, "
+    scripts = json.loads(text[text.rindex(marker) + len(marker) : text.rindex(");")])
+    filename, source = page_script(page)
+    assert list(scripts) == [f"{page}#__main__"] == [filename]
+    assert scripts[filename][0] == source
+    assert source.startswith(f"import {entry}\n{entry}.start()")
+    assert f'$B.import("{entry}"' in scripts[filename][1]

@@ -215,26 +215,34 @@ def test_suggestions_insert_counter_and_share_event(browser, base_url):
     print(f"cold boot (iframe created -> suggestions rendered): {boot_ms:.0f} ms")
 
 
+PANEL_FILES = (
+    "harness.html",
+    "herald_assets.js",
+    "herald_panel_modules.js",
+    "panel/panel.html",
+    "panel/sandbox_port.js",
+    "panel/panel.css",
+    "panel/hints.css",
+)
+
+
+def copy_dist(base_url, into, names):
+    """The harness's built files, copied to `into`, for a variant of one of them."""
+    import urllib.request
+
+    for name in names:
+        (into / name).parent.mkdir(parents=True, exist_ok=True)
+        with urllib.request.urlopen(f"{base_url}/{name}") as response:
+            (into / name).write_bytes(response.read())
+    return into
+
+
 def test_the_panel_says_ready_before_python_runs(browser, base_url, tmp_path):
     """The bridge's answer to `ready` (the port, the cards' data, init) crosses the frames while
     Brython boots, so the cards are drawn without a round trip after Python starts: the page
     says `ready` from sandbox_port.js, once. Here Brython never comes (an empty brython.js),
     and `ready` must still arrive, and only once."""
-    import urllib.request
-
-    stub = tmp_path / "dist"
-    for name in (
-        "harness.html",
-        "herald_assets.js",
-        "herald_panel_modules.js",
-        "panel/panel.html",
-        "panel/sandbox_port.js",
-        "panel/panel.css",
-        "panel/hints.css",
-    ):
-        (stub / name).parent.mkdir(parents=True, exist_ok=True)
-        with urllib.request.urlopen(f"{base_url}/{name}") as response:
-            (stub / name).write_bytes(response.read())
+    stub = copy_dist(base_url, tmp_path / "dist", PANEL_FILES)
     (stub / "brython.js").write_text("/* no Brython: only the pipe runs */\n", "utf-8")
     url, server = panel_harness.serve(stub)
     try:
@@ -246,6 +254,57 @@ def test_the_panel_says_ready_before_python_runs(browser, base_url, tmp_path):
         assert [entry["message"] for entry in page.evaluate("window.received")] == [
             {"type": "ready"}
         ]
+        page.close()
+    finally:
+        server.shutdown()
+
+
+# Appended to brython.js: records every call of Brython's compiler in the frame.
+COMPILER_SPY = """
+;(function ($B) {
+  var compile = $B.py2js;
+  window.heraldCompiled = [];
+  $B.py2js = function (src) {
+    window.heraldCompiled.push((src && src.filename) || String(src).slice(0, 60));
+    return compile.apply(this, arguments);
+  };
+})(__BRYTHON__);
+"""
+
+
+def test_the_pages_compile_no_python_in_the_browser(browser, base_url, tmp_path):
+    """All the pages' Python, their inline entry scripts included, is compiled when the
+    extension is built (extension_build: precompile, page_script). Brython's compiler then never
+    runs in the frame: its first run costs a panel's cold boot ~25 ms of warm-up. A spy on the
+    compiler sees no call while the panel boots, draws its cards and loads its guidelines, nor
+    while the options page starts."""
+    dist = copy_dist(
+        base_url,
+        tmp_path / "dist",
+        PANEL_FILES + ("herald_modules.js", "options/options-panel.html", "options/options.css"),
+    )
+    brython_js = panel_harness.BRYTHON_JS.read_text("utf-8")
+    (dist / "brython.js").write_text(brython_js + COMPILER_SPY, "utf-8")
+    url, server = panel_harness.serve(dist)
+    try:
+        page, frame, _ = open_panel(browser, url, "x", signed_in_data())
+        eventually_text(frame.locator(".card").first, "4 colleagues shared this")
+        deadline = time.monotonic() + 10
+        while not frame.evaluate("'guidelines.check' in __BRYTHON__.imported"):
+            assert time.monotonic() < deadline, "the panel never loaded its guidelines"
+            time.sleep(0.05)
+        assert frame.evaluate("window.heraldCompiled") == []
+        page.close()
+
+        page = browser.new_page()
+        page.goto(url + "/harness.html")
+        page.evaluate(
+            "(m) => { window.bootMessages = m; }", [{"type": "options:init", "locale": "en-US"}]
+        )
+        page.evaluate("window.openPage('options/options-panel.html')")
+        wait_for(page, "options:call")
+        frame = next(f for f in page.frames if f.url.endswith("options-panel.html"))
+        assert frame.evaluate("window.heraldCompiled") == []
         page.close()
     finally:
         server.shutdown()

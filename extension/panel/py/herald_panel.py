@@ -11,9 +11,10 @@ from herald_controller import PanelController
 from herald_dom import append, by_id, fill, h, render
 from herald_hints_view import HintsView
 
-# Cards drawn in the task that shows the list: about what the panel shows before it scrolls. The
-# rest follow in the next task, after that paint (a cold panel shows its first cards sooner).
-FIRST_CARDS = 6
+# Cards drawn in the task that shows the list: what the panel shows before it scrolls (at most
+# 560 px tall, ~150-210 px of header and filters, a card at least ~110 px). The rest follow in
+# the next task, after that paint (a cold panel shows its first cards sooner).
+FIRST_CARDS = 4
 
 
 class PanelView:

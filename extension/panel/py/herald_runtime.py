@@ -44,23 +44,32 @@ def assets(*keys):
 
 
 class Catalogs:
-    """The UI strings of herald_assets.js as the mapping `herald_i18n.Strings` reads, converting
-    a language to Python only when it is first used: a panel shows one language (and English as
-    the fallback), and converting all five costs its boot time."""
+    """The UI strings of herald_assets.js as the mapping `herald_i18n.Strings` reads. Nothing is
+    converted to Python up front: a panel reads a few dozen of a language's several hundred
+    messages, and converting a whole language cost its cold boot a few milliseconds."""
 
     def __init__(self, table):
         self._table = table
-        self._converted = {}
 
     def __contains__(self, language):
         return bool(self._table) and bool(window.Object.hasOwn(self._table, language))
 
     def get(self, language, default=None):
-        if language not in self._converted:
-            if language not in self:
-                return default
-            self._converted[language] = to_python(getattr(self._table, language)) or {}
-        return self._converted[language]
+        if language not in self:
+            return default
+        return Messages(getattr(self._table, language))
+
+
+class Messages:
+    """One language's messages in herald_assets.js, read one key at a time (Strings.get)."""
+
+    def __init__(self, table):
+        self._table = table
+
+    def get(self, key, default=None):
+        if self._table and window.Object.hasOwn(self._table, key):
+            return getattr(self._table, key)
+        return default
 
 
 def catalogs():
