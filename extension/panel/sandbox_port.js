@@ -265,6 +265,16 @@
     window.HeraldPort.send(JSON.stringify({ type: announce }));
   }
 
+  // What an element shows, as text: its spec without the handlers (a function is left out, and
+  // a Python object Brython hands over as is, None for one, reads as null: it has `ob_type`).
+  function signature(spec) {
+    return JSON.stringify(spec, function (key, value) {
+      if (typeof value === "function") return undefined;
+      if (value && typeof value === "object" && "ob_type" in value) return null;
+      return value;
+    });
+  }
+
   window.HeraldDom = {
     // Text only ever goes through textContent, so snippet or server text never becomes markup.
     el: function (tag, attrs, text, children) {
@@ -308,7 +318,43 @@
       window.HeraldDom.replace(node, specs.map(window.HeraldDom.build));
     },
     append: function (node, specs) {
-      node.append.apply(node, specs.map(window.HeraldDom.build));
+      node.append.apply(node, specs.map(window.HeraldDom.built));
+    },
+    // Like render, but a child whose spec is the same as before keeps its element (and its place
+    // unless the order changed): a list that changes around a card (a new suggestion arriving)
+    // does not replace that card's Insert button under a click under way, whose mousedown and
+    // mouseup would otherwise land on two different buttons and make no click.
+    renderKeeping: function (node, specs) {
+      var old = {};
+      for (var child = node.firstChild; child; child = child.nextSibling) {
+        if (typeof child.heraldSpec === "string") {
+          (old[child.heraldSpec] = old[child.heraldSpec] || []).push(child);
+        }
+      }
+      var wanted = specs.map(function (spec) {
+        var same = old[signature(spec)];
+        return (same && same.shift()) || window.HeraldDom.built(spec);
+      });
+      var keep = new Set(wanted);
+      for (var node2 = node.firstChild; node2; ) {
+        var next = node2.nextSibling;
+        if (!keep.has(node2)) node.removeChild(node2);
+        node2 = next;
+      }
+      var at = node.firstChild;
+      for (var i = 0; i < wanted.length; i++) {
+        if (wanted[i] === at) {
+          at = at.nextSibling;
+        } else {
+          node.insertBefore(wanted[i], at);
+        }
+      }
+    },
+    // build, remembering the spec it was built from (renderKeeping compares them)
+    built: function (spec) {
+      var node = window.HeraldDom.build(spec);
+      node.heraldSpec = signature(spec);
+      return node;
     },
     // {id: text} and {id: {attribute: value}} in one call (the panel's labels when its language
     // is set: a dozen elements, each a Brython -> DOM call or two otherwise).

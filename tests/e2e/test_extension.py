@@ -29,6 +29,15 @@ def type_in_composer(composer, text: str):
         composer.page.click(editor)
     else:
         composer.page.evaluate("() => window.__fixture.editor().focus()")
+    # After a click in the panel (its own process), focus reaches the page a moment after
+    # focus(): a key typed before then goes to the panel (CI run 15 lost the first one so).
+    poll(
+        lambda: (
+            composer.page.evaluate("() => document.hasFocus()")
+            and not composer.panel.evaluate("() => document.hasFocus()")
+        ),
+        message="the page has focus, the panel not",
+    )
     composer.page.keyboard.type(text, delay=5)
     poll(lambda: composer.model_text().endswith(text), message=f"typed text {text!r} in the model")
 

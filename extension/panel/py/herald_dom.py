@@ -46,8 +46,14 @@ def render(node, specs):
     _dom.render(node, [spec for spec in specs if spec is not None])
 
 
+def render_keeping(node, specs):
+    """Like `render`, but the children whose description did not change keep their elements (a
+    list of cards, where a click may be under way on a card the new list still shows)."""
+    _dom.renderKeeping(node, [spec for spec in specs if spec is not None])
+
+
 def append(node, specs):
-    """Add the elements `h` described after node's children."""
+    """Add the elements `h` described after node's children (render_keeping can keep them)."""
     _dom.append(node, [spec for spec in specs if spec is not None])
 
 

@@ -8,7 +8,7 @@ import herald_runtime
 import herald_suggestions
 from browser import window
 from herald_controller import PanelController
-from herald_dom import append, by_id, fill, h, render
+from herald_dom import append, by_id, fill, h, render, render_keeping
 from herald_hints_view import HintsView
 
 # Cards drawn in the task that shows the list: what the panel shows before it scrolls (at most
@@ -131,15 +131,21 @@ class PanelView:
         by_id("campaign-filter").hidden = not campaigns
         self._cards_drawn += 1
         drawn = self._cards_drawn
-        render(by_id("cards"), [self._card(item) for item in items[:FIRST_CARDS]])
-        if items and not self._cards_marked:
-            # benchmarks/panel_bench.py reads it: the end of the panel's cold boot
-            self._cards_marked = True
-            window.performance.mark("herald:cards-drawn")
-        if len(items) > FIRST_CARDS or others:
-            window.setTimeout(
-                lambda: self._more_cards(drawn, items[FIRST_CARDS:], others, others_open), 0
-            )
+        if self._cards_marked:
+            # A list after the first: in one go, so that every card the new list still shows
+            # keeps its element (render_keeping), the ones past FIRST_CARDS included.
+            cards = [self._card(item) for item in items] + self._fold(others, others_open)
+            render_keeping(by_id("cards"), cards)
+        else:
+            render_keeping(by_id("cards"), [self._card(item) for item in items[:FIRST_CARDS]])
+            if items:
+                # benchmarks/panel_bench.py reads it: the end of the panel's cold boot
+                self._cards_marked = True
+                window.performance.mark("herald:cards-drawn")
+            if len(items) > FIRST_CARDS or others:
+                window.setTimeout(
+                    lambda: self._more_cards(drawn, items[FIRST_CARDS:], others, others_open), 0
+                )
         notice = self.controller.notice()
         # Signed out, or offline with nothing saved, there is nothing to search: the notice says
         # what to do instead.
@@ -156,35 +162,36 @@ class PanelView:
         self.hints.update_toggle()
 
     def _more_cards(self, drawn, items, others, others_open):
-        """The cards after the first ones, then the folded other languages (see FIRST_CARDS)."""
+        """The first list's cards after the first ones, then the folded other languages (see
+        FIRST_CARDS)."""
         if drawn != self._cards_drawn:
             return  # a newer list was drawn meanwhile
-        strings = self.strings
-        cards = [self._card(item) for item in items]
-        if others:
-            # Suggestions in languages the employee did not choose: folded, one click away.
-            cards.append(
-                h(
-                    "li",
-                    {"class": "fold"},
-                    [
-                        h(
-                            "button",
-                            {
-                                "type": "button",
-                                "class": "fold-toggle",
-                                "aria-expanded": "true" if others_open else "false",
-                            },
-                            text=strings.get("other_languages", count=len(others)),
-                            on={"click": lambda event: self.controller.toggle_others()},
-                        ),
-                        h("ul", {"class": "cards"}, [self._card(item) for item in others])
-                        if others_open
-                        else None,
-                    ],
-                )
+        append(
+            by_id("cards"), [self._card(item) for item in items] + self._fold(others, others_open)
+        )
+
+    def _fold(self, others, others_open):
+        """Suggestions in languages the employee did not choose: folded, one click away."""
+        if not others:
+            return []
+        toggle = h(
+            "button",
+            {
+                "type": "button",
+                "class": "fold-toggle",
+                "aria-expanded": "true" if others_open else "false",
+            },
+            text=self.strings.get("other_languages", count=len(others)),
+            on={"click": lambda event: self.controller.toggle_others()},
+        )
+        cards = [self._card(item) for item in others] if others_open else []
+        return [
+            h(
+                "li",
+                {"class": "fold"},
+                [toggle, h("ul", {"class": "cards"}, cards) if others_open else None],
             )
-        append(by_id("cards"), cards)
+        ]
 
     def _card(self, item):
         strings, controller = self.strings, self.controller
