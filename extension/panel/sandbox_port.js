@@ -265,14 +265,84 @@
     window.HeraldPort.send(JSON.stringify({ type: announce }));
   }
 
-  // What an element shows, as text: its spec without the handlers (a function is left out, and
-  // a Python object Brython hands over as is, None for one, reads as null: it has `ob_type`).
-  function signature(spec) {
-    return JSON.stringify(spec, function (key, value) {
-      if (typeof value === "function") return undefined;
-      if (value && typeof value === "object" && "ob_type" in value) return null;
-      return value;
-    });
+  // Handlers go through one listener per event that calls the element's current handler, so
+  // morph can give a kept element the new list's handlers.
+  function dispatch(event) {
+    var handler = this.heraldOn && this.heraldOn[event.type];
+    if (handler) handler(event);
+  }
+
+  function setHandlers(node, on) {
+    node.heraldOn = on || {};
+    node.heraldListening = node.heraldListening || {};
+    for (var event in node.heraldOn) {
+      if (!node.heraldListening[event]) {
+        node.heraldListening[event] = true;
+        node.addEventListener(event, dispatch);
+      }
+    }
+  }
+
+  function isText(text) {
+    return (typeof text === "string" && text !== "") || typeof text === "number";
+  }
+
+  function wanted(value) {
+    // (an object here is Python's None as Brython hands it over: no attribute either)
+    return !(value === null || value === undefined || value === false || typeof value === "object");
+  }
+
+  // Brings `node` to what `spec` describes, keeping it and every descendant whose tag still
+  // matches (a button stays the same element while its card's text or counts change); returns
+  // the element to show, a new one when the tag differs.
+  function morph(node, spec) {
+    if (!node || node.nodeType !== 1 || node.tagName.toLowerCase() !== String(spec[0]).toLowerCase()) {
+      return window.HeraldDom.build(spec);
+    }
+    var attrs = spec[1] || {};
+    for (var i = node.attributes.length - 1; i >= 0; i--) {
+      var name = node.attributes[i].name;
+      if (!Object.prototype.hasOwnProperty.call(attrs, name) || !wanted(attrs[name])) node.removeAttribute(name);
+    }
+    for (var key in attrs) {
+      if (!wanted(attrs[key])) continue;
+      var value = attrs[key] === true ? "" : String(attrs[key]);
+      if (node.getAttribute(key) !== value) node.setAttribute(key, value);
+    }
+    setHandlers(node, spec[4]);
+    var children = (spec[3] || []).filter(Boolean);
+    var text = spec[2];
+    if (isText(text)) {
+      if (children.length || node.childElementCount || node.textContent !== String(text)) {
+        window.HeraldDom.replace(node, []);
+        node.textContent = String(text);
+        node.append.apply(node, children.map(window.HeraldDom.build));
+      }
+      return node;
+    }
+    // No text of its own: its children, kept in order where their tags match.
+    for (var c = node.firstChild; c; ) {
+      var next = c.nextSibling;
+      if (c.nodeType !== 1) node.removeChild(c);
+      c = next;
+    }
+    for (var j = 0; j < children.length; j++) {
+      var current = node.children[j];
+      var made = morph(current, children[j]);
+      if (made !== current) {
+        if (current) node.replaceChild(made, current);
+        else node.appendChild(made);
+      }
+    }
+    while (node.children.length > children.length) node.removeChild(node.lastElementChild);
+    return node;
+  }
+
+  // Which earlier child a list item continues: its data-key (a card's snippet id), else its tag
+  // and class.
+  function keyOf(tag, attrs) {
+    attrs = attrs || {};
+    return String(tag) + "|" + (wanted(attrs["data-key"]) ? attrs["data-key"] : attrs["class"]);
   }
 
   window.HeraldDom = {
@@ -306,55 +376,44 @@
     // [tag, attrs, text, [child specs], {event: handler}] -> element (herald_dom.h describes them)
     build: function build(spec) {
       var node = window.HeraldDom.el(spec[0], spec[1], spec[2], (spec[3] || []).map(build));
-      var on = spec[4];
-      if (on) {
-        for (var event in on) {
-          node.addEventListener(event, on[event]);
-        }
-      }
+      if (spec[4]) setHandlers(node, spec[4]);
       return node;
     },
     render: function (node, specs) {
       window.HeraldDom.replace(node, specs.map(window.HeraldDom.build));
     },
     append: function (node, specs) {
-      node.append.apply(node, specs.map(window.HeraldDom.built));
+      node.append.apply(node, specs.map(window.HeraldDom.build));
     },
-    // Like render, but a child whose spec is the same as before keeps its element (and its place
-    // unless the order changed): a list that changes around a card (a new suggestion arriving)
-    // does not replace that card's Insert button under a click under way, whose mousedown and
-    // mouseup would otherwise land on two different buttons and make no click.
+    // Like render, but each item continuing an earlier one (same key: keyOf) keeps its element,
+    // brought up to date in place (morph): a list that changes while a click is under way on a
+    // card's Insert (a sync bringing a new suggestion, a new count of colleagues) does not
+    // replace the button between mousedown and mouseup, which would make no click.
     renderKeeping: function (node, specs) {
       var old = {};
-      for (var child = node.firstChild; child; child = child.nextSibling) {
-        if (typeof child.heraldSpec === "string") {
-          (old[child.heraldSpec] = old[child.heraldSpec] || []).push(child);
-        }
+      for (var child = node.firstElementChild; child; child = child.nextElementSibling) {
+        var key = keyOf(child.tagName.toLowerCase(), { "data-key": child.getAttribute("data-key"), class: child.getAttribute("class") });
+        (old[key] = old[key] || []).push(child);
       }
-      var wanted = specs.map(function (spec) {
-        var same = old[signature(spec)];
-        return (same && same.shift()) || window.HeraldDom.built(spec);
+      var wantedNodes = specs.map(function (spec) {
+        var earlier = old[keyOf(spec[0], spec[1])];
+        var kept = earlier && earlier.shift();
+        return kept ? morph(kept, spec) : window.HeraldDom.build(spec);
       });
-      var keep = new Set(wanted);
+      var keep = new Set(wantedNodes);
       for (var node2 = node.firstChild; node2; ) {
         var next = node2.nextSibling;
         if (!keep.has(node2)) node.removeChild(node2);
         node2 = next;
       }
       var at = node.firstChild;
-      for (var i = 0; i < wanted.length; i++) {
-        if (wanted[i] === at) {
+      for (var i = 0; i < wantedNodes.length; i++) {
+        if (wantedNodes[i] === at) {
           at = at.nextSibling;
         } else {
-          node.insertBefore(wanted[i], at);
+          node.insertBefore(wantedNodes[i], at);
         }
       }
-    },
-    // build, remembering the spec it was built from (renderKeeping compares them)
-    built: function (spec) {
-      var node = window.HeraldDom.build(spec);
-      node.heraldSpec = signature(spec);
-      return node;
     },
     // {id: text} and {id: {attribute: value}} in one call (the panel's labels when its language
     // is set: a dozen elements, each a Brython -> DOM call or two otherwise).

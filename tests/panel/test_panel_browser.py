@@ -341,11 +341,12 @@ def test_cards_stay_put_when_nothing_they_show_changed(browser, base_url):
     page.close()
 
 
-def test_a_click_under_way_survives_a_list_that_changed_elsewhere(browser, base_url):
-    """The worker's sync brings a new suggestion while the employee is clicking Insert on a card
-    above it: the cards the new list still shows keep their elements (render_keeping), so the
-    press and the release land on the same button and the insert happens. Drawing the list anew
-    replaced every button, and the click was lost (CI run 15 lost an insert so)."""
+def test_a_click_under_way_survives_a_list_that_changed(browser, base_url):
+    """The worker's sync brings a new suggestion and a new count of colleagues on the very card
+    the employee is clicking Insert on: the cards the new list still shows keep their elements,
+    updated in place (render_keeping), so the press and the release land on the same button and
+    the insert happens. Drawing the list anew replaced every button, and the click was lost
+    (CI runs 15 and 16 lost inserts so)."""
     data = signed_in_data()
     page, frame, _ = open_panel(browser, base_url, "x", data)
     button = frame.locator('li.card[data-snippet-id="8"] button.insert')
@@ -360,11 +361,13 @@ def test_a_click_under_way_survives_a_list_that_changed_elsewhere(browser, base_
         approved_at="2026-11-01T00:00:00Z",
         variants=[{"index": 0, "text": "Older news, still true"}],
     )
-    suggestions = dict(SUGGESTIONS, items=SUGGESTIONS["items"] + [older], total=3)
+    hiring = dict(SUGGESTIONS["items"][1], colleagues_shared=2)
+    suggestions = dict(SUGGESTIONS, items=[SUGGESTIONS["items"][0], hiring, older], total=3)
     page.evaluate(
         "(m) => window.sendToPage(m)", dict({"type": "data"}, **dict(data, suggestions=suggestions))
     )
     eventually_text(frame.locator("#cards"), "Older news")
+    eventually_text(frame.locator('li.card[data-snippet-id="8"]'), "2 colleagues shared this")
     page.mouse.up()
     insert = wait_for(page, "insert")["message"]
     assert insert["snippet_id"] == 8 and insert["text"] == "We are hiring!"

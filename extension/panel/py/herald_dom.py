@@ -47,13 +47,14 @@ def render(node, specs):
 
 
 def render_keeping(node, specs):
-    """Like `render`, but the children whose description did not change keep their elements (a
-    list of cards, where a click may be under way on a card the new list still shows)."""
+    """Like `render`, but a child continuing an earlier one (the same `data-key`, else the same
+    tag and class) keeps its element, updated in place: a list of cards, where a click may be
+    under way on a card the new list still shows, changed or not."""
     _dom.renderKeeping(node, [spec for spec in specs if spec is not None])
 
 
 def append(node, specs):
-    """Add the elements `h` described after node's children (render_keeping can keep them)."""
+    """Add the elements `h` described after node's children."""
     _dom.append(node, [spec for spec in specs if spec is not None])
 
 

@@ -268,6 +268,7 @@ class PanelView:
             {
                 "class": "card featured" if item.get("featured") else "card",
                 "data-snippet-id": snippet_id,
+                "data-key": snippet_id,  # render_keeping: the same card, however it changed
                 # the snippet's own language: right fonts, right screen-reader voice
                 "lang": item.get("language") or None,
             },
