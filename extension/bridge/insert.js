@@ -103,7 +103,18 @@
   async function landed(composer, text) {
     await settle();
     if (squash(Herald.readText(composer.editable, composer.site)).includes(squash(text))) return true;
+    keepDraft(composer.editable);
     return failed(composer, "not-in-editor");
+  }
+
+  /** The text did not go in, and what it was to replace is still selected: the employee's next
+   * key would replace their draft. The caret goes to the end of that selection instead. */
+  function keepDraft(editable) {
+    const sel = selectionOf(editable);
+    if (!sel || sel.rangeCount === 0 || sel.isCollapsed || !editable.contains(sel.getRangeAt(0).endContainer)) return;
+    const end = sel.getRangeAt(0).cloneRange();
+    end.collapse(false);
+    select(editable, end);
   }
 
   function failed(composer, reason) {

@@ -318,21 +318,33 @@ def test_an_insert_that_does_not_land_and_a_draft_closed_unposted_are_counted(
     )
     card = composer.panel.locator("li.card", has_text=SUGGESTION_LINKEDIN)
     poll(lambda: card.count(), timeout=20, message="the approved suggestion in the panel")
+    type_in_composer(composer, "Draft I")
+    composer.panel.locator("#suggestions-toggle").click()  # with a draft, suggestions fold
     card.locator("button.insert").click()
-    # The employee writes the post by hand, then closes the dialog without posting.
-    type_in_composer(composer, "Draft I decided not to post")
+    seen: list[dict] = [{}]
+
+    def counted(**expected):
+        seen[0] = delta(server_counts(live_server, "linkedin"), before)
+        return all(seen[0].get(name) == n for name, n in expected.items())
+
+    try:
+        poll(lambda: counted(insert_failed=1), timeout=30, message="insert_failed on the server")
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}; counted since: {seen[0]}") from None
+    # The employee's words are kept (not left selected, to go with the next key), and they write
+    # the post by hand, then close the dialog without posting.
+    type_in_composer(composer, " decided not to post")
+    assert composer.model_text() == "Draft I decided not to post"
     page.locator("#interop-outlet .share-box__close").click()
     poll(
         lambda: not page.evaluate("() => !!window.__fixture.editor()"), message="the dialog closed"
     )
-    seen: list[dict] = [{}]
-
-    def counted():
-        seen[0] = delta(server_counts(live_server, "linkedin"), before)
-        return seen[0].get("insert_failed") == 1 and seen[0].get("post_not_detected") == 1
-
     try:
-        poll(counted, timeout=30, message="insert_failed and post_not_detected on the server")
+        poll(
+            lambda: counted(insert_failed=1, post_not_detected=1),
+            timeout=30,
+            message="insert_failed and post_not_detected on the server",
+        )
     except AssertionError as exc:
         raise AssertionError(f"{exc}; counted since: {seen[0]}") from None
     assert "post_detected" not in seen[0] and "composer_not_found" not in seen[0]
