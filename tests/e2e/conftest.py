@@ -322,13 +322,39 @@ class Composer:
         )
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed test shows what the page and the Herald panel wrote to their consoles (errors,
+    warnings, [herald] lines): a panel whose Python failed explains a click that did nothing."""
+    outcome = yield
+    report = outcome.get_result()
+    lines = getattr(item, "herald_console", None)
+    if report.failed and lines:
+        report.sections.append(("browser console", "\n".join(lines[-60:])))
+
+
+def watch_console(page, item) -> None:
+    lines = item.__dict__.setdefault("herald_console", [])
+
+    def on_console(message):
+        if "favicon.ico" in str((message.location or {}).get("url")):
+            return  # the fixture sites have none
+        if message.type in ("error", "warning") or "[herald]" in message.text:
+            where = (message.location or {}).get("url", "").rsplit("/", 1)[-1]
+            lines.append(f"{message.type} {where}: {message.text}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: lines.append(f"pageerror: {error}"))
+
+
 @pytest.fixture
-def open_composer(signed_in, site_pages):
+def open_composer(signed_in, site_pages, request):
     pages = []
 
     def _open(site: str) -> Composer:
         page = signed_in.context.new_page()
         pages.append(page)
+        watch_console(page, request.node)
         page.goto(site_pages.linkedin if site == "linkedin" else site_pages.x)
         return Composer(page, site).open()
 

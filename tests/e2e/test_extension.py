@@ -20,7 +20,10 @@ def insert_suggestion(composer, text: str):
     card = panel.locator("li.card", has_text=text)
     poll(lambda: card.count(), timeout=20, message="the approved suggestion in the panel")
     card.locator("button.insert").click()
-    poll(lambda: composer.model_text() == text, message=f"editor model == {text!r}")
+    try:
+        poll(lambda: composer.model_text() == text, message=f"editor model == {text!r}")
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}; the editor holds {composer.model_text()!r}") from None
 
 
 def type_in_composer(composer, text: str):

@@ -7,18 +7,12 @@ import json
 
 import pytest
 from e2e_support import SUGGESTION_X, poll
+from test_extension import insert_suggestion
 
 pytestmark = pytest.mark.browser
 
 POST_SHORTCUT = "ControlOrMeta+Enter"  # Ctrl+Enter here (Linux), Cmd+Enter on a Mac
 PANEL_JS = "document.querySelector('iframe.herald-panel-frame')"
-
-
-def insert_suggestion(composer, text: str):
-    card = composer.panel.locator("li.card", has_text=text)
-    poll(lambda: card.count(), timeout=20, message="the approved suggestion in the panel")
-    card.locator("button.insert").click()
-    poll(lambda: composer.model_text() == text, message=f"editor model == {text!r}")
 
 
 def type_in_x(composer, text: str):
@@ -44,7 +38,10 @@ def post_sentinel(composer, live_server, before: int, text: str) -> list[dict]:
 
     # Generous: a flush that meets a transient failure retries with backoff (2 s, 4 s, 8 s, ...),
     # which is the product working as intended, not a slow test.
-    return poll(sentinel_stored, timeout=60, message="the sentinel share on the server")
+    try:
+        return poll(sentinel_stored, timeout=60, message="the sentinel share on the server")
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}; stored since: {live_server.shares()[before:]}") from None
 
 
 def test_ctrl_enter_posts_and_records_exactly_one_share(open_composer, live_server):
