@@ -503,6 +503,28 @@ def test_options_page_signs_in_and_lists_what_herald_records(browser, base_url):
     eventually_text(frame.locator(".error"), "Wrong email or password.")
 
 
+def test_a_draft_is_not_called_good_before_anything_checked_it(browser, base_url):
+    """Until the guidelines and the company's policy are in (a cold panel's first second, a
+    policy still on its way), the panel cannot know: it says it is checking, never "Looks good"."""
+    data = signed_in_data()
+    del data["policy"]  # it comes later, in its own message
+    page, frame, _ = open_panel(browser, base_url, "x", data)
+    page.evaluate(
+        "(m) => window.sendToPage(m)", {"type": "text", "text": "Hello team", "origin": None}
+    )
+    summary = frame.locator("#hints-empty")
+    eventually_text(summary, "Checking your draft against the guidelines")
+    wait_for(page, "status", count=2)  # the draft was counted: the panel has drawn its state
+    time.sleep(0.5)
+    assert "Looks good" not in summary.text_content()
+    page.evaluate(
+        "(m) => window.sendToPage(m)",
+        {"type": "policy", "policy_json": json.dumps(compiled_policy())},
+    )
+    eventually_text(summary, "No issues found. Looks good!")
+    page.close()
+
+
 def test_with_a_draft_the_summary_leads_and_findings_group_with_chips(browser, base_url):
     import guidelines
 

@@ -85,7 +85,8 @@ class FakeTimers:
             self.run()
 
 
-def make_panel():
+def make_panel(check=fake_check):
+    """A started panel with SUGGESTIONS and a policy; `check=None`: guidelines not loaded yet."""
     sent, view, timers = [], FakeView(), FakeTimers()
     panel = PanelController(
         load_catalogs(),
@@ -94,7 +95,7 @@ def make_panel():
         timers,
         new_uuid=lambda: "2f1c7d8e-3b5a-4c6d-9e8f-0a1b2c3d4e5f",
         now_iso=lambda: "2026-11-22T10:00:00.000Z",
-        check=fake_check,
+        check=check,
         x_weighted_length=len,
     )
     panel.handle({"type": "init", "network": "x", "locale": "en-US"})
@@ -462,7 +463,7 @@ def test_policy_message_after_the_cards_checks_the_draft_and_hints_wait_for_it()
     panel.handle({"type": "text", "text": "It is guaranteed", "origin": None})
     timers.run_all()
     shown = [args for name, args in view.calls if name == "show_hints"]
-    assert shown and all(has_policy for _, _, has_policy in shown)  # waiting, not "no policy"
+    assert shown and all(state == "checking" for _, _, state in shown)  # not "no policy"
     assert panel.analysis["findings"] == []
     sent.clear()
     panel.handle({"type": "policy", "policy_json": json.dumps({"rules": []})})
@@ -475,7 +476,7 @@ def test_policy_message_after_the_cards_checks_the_draft_and_hints_wait_for_it()
     view.calls.clear()
     panel.handle({"type": "policy", "policy_json": None})
     timers.run_all()
-    assert [args[2] for name, args in view.calls if name == "show_hints"][-1] is False
+    assert [args[2] for name, args in view.calls if name == "show_hints"][-1] == "no_policy"
     assert panel.analysis["findings"] == []
     # a later state push without a policy keeps the one the panel has
     panel.handle({"type": "policy", "policy_json": json.dumps({"rules": []})})
@@ -503,3 +504,16 @@ def test_the_same_cards_are_not_drawn_again():
     assert drawn() == before + 1
     panel.choose_variant(7, 1)
     assert drawn() == before + 2
+
+
+def test_no_verdict_on_a_draft_before_the_guidelines_are_loaded():
+    """A cold panel imports the guidelines after it draws its cards: what is typed meanwhile is
+    counted, and the hints say "checking", not "looks good"."""
+    panel, _, view, timers = make_panel(check=None)
+    panel.handle({"type": "text", "text": "It is guaranteed", "origin": None})
+    timers.run_all()
+    states = [args[2] for name, args in view.calls if name == "show_hints"]
+    assert states and set(states) == {"checking"}
+    panel.set_checker(fake_check, len)
+    timers.run_all()
+    assert [args[2] for name, args in view.calls if name == "show_hints"][-1] == "checked"

@@ -441,5 +441,14 @@ class PanelController:
                 )
             )
         if self.started:
-            has_policy = self._policy() is not None or not self.policy_known
-            self.view.show_hints(self.analysis, self.text, has_policy)
+            self.view.show_hints(self.analysis, self.text, self.hints_state())
+
+    def hints_state(self):
+        """What the hints may say of a draft: "no_policy" (signed out: nothing to check it
+        against), "checking" (the guidelines or the policy are still on their way, the first
+        second of a cold panel: no "looks good" before anything was checked), "checked"."""
+        if self.policy_known and self._policy() is None:
+            return "no_policy"
+        if self.check is None or not self.policy_known:
+            return "checking"
+        return "checked"

@@ -27,7 +27,8 @@ class HintsView:
         self.strings = strings
         self._drawn = None
 
-    def show(self, analysis, text, has_policy):
+    def show(self, analysis, text, state):
+        """`state`: PanelController.hints_state()."""
         strings = self.strings
         length, limit = analysis["length"], analysis["limit"]
         counter = by_id("counter")
@@ -39,20 +40,20 @@ class HintsView:
         findings = analysis["findings"]
         # Typing mostly moves findings without changing them: redraw the list only when what
         # it shows changed (fix buttons look the finding up by position when clicked).
-        key = self._key(findings, text, has_policy)
+        key = self._key(findings, text, state)
         if key == self._drawn:
             self._update_guidance(findings)
             return
         self._drawn = key
-        self._summary(findings, text, has_policy)
+        self._summary(findings, text, state)
         render(
             by_id("findings"),
             [self._group(text, group, findings) for group in herald_hints.group_findings(findings)],
         )
         self._layout(bool(text))
 
-    def _key(self, findings, text, has_policy):
-        parts = [str(has_policy), str(bool(text)), str(self.strings.language)]
+    def _key(self, findings, text, state):
+        parts = [state, str(bool(text)), str(self.strings.language)]
         for finding in findings:
             parts.append(finding["rule"])
             parts.append(finding["severity"])
@@ -74,14 +75,16 @@ class HintsView:
                         node.textContent = herald_hints.fix_label(self.strings, fix)
                     return
 
-    def _summary(self, findings, text, has_policy):
+    def _summary(self, findings, text, state):
         strings = self.strings
         summary = by_id("hints-empty")
         issues, errors = herald_hints.summary(findings)
-        if not has_policy:
+        if state == "no_policy":
             parts = [h("span", {}, text=strings.get("hints_no_policy"))]
         elif not text:
             parts = [h("span", {}, text=strings.get("hints_start_writing"))]
+        elif not issues and state == "checking":
+            parts = [h("span", {}, text=strings.get("hints_checking"))]
         elif not issues:
             parts = [h("span", {}, text=strings.get("hints_all_good"))]
         else:

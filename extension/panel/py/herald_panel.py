@@ -281,8 +281,8 @@ class PanelView:
             ],
         )
 
-    def show_hints(self, analysis, text, has_policy):
-        self.hints.show(analysis, text, has_policy)
+    def show_hints(self, analysis, text, state):
+        self.hints.show(analysis, text, state)
 
 
 def load_guidelines(controller):
