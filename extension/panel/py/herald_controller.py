@@ -9,7 +9,6 @@ may arrive later through `set_checker` (importing guidelines costs hundreds of m
 Brython, so the panel shows suggestions first), and `on_first_data` to start loading them.
 """
 
-import herald_hints
 import herald_leaderboard
 import herald_messages
 import herald_suggestions
@@ -20,6 +19,16 @@ from herald_i18n import Strings, pick_language
 # rate the bridge sends text at, so fast typing costs no more checks than before.
 CHECK_GAP_MS = 50
 OWN_WORDS_MIN = 15  # code points added after an insert before we stop nudging
+# What the hints hold before the first check (it runs in the task after the cards are drawn).
+NOTHING_CHECKED = {"ranges": [], "findings": [], "length": 0, "limit": None}
+
+
+def hints():
+    """herald_hints, imported at its first use: the first check, in the task after the cards are
+    drawn. Off the cold boot's path, the panel's first cards come sooner."""
+    import herald_hints
+
+    return herald_hints
 
 
 class PanelController:
@@ -67,7 +76,7 @@ class PanelController:
         self.others_open = False  # "Other languages (N)" unfolded
         self._suggestions_shown = None  # what the card list shows now (render_suggestions)
         self.locale = None  # the browser's UI locale, from init
-        self.analysis = herald_hints.analyze(check, x_weighted_length, self.network, "", None)
+        self.analysis = NOTHING_CHECKED
         self._pending_check = None
         self._pending_report = None  # the rest of a check's messages, in the next task
         self._last_check_at = None
@@ -264,8 +273,8 @@ class PanelController:
         if self.network == "x" and self.x_weighted_length is None and self.load_checker_now:
             self.load_checker_now()  # X's weighted length comes with the guidelines
         measure = self.x_weighted_length or len
-        limit = herald_hints.length_limit(self.network, self._policy(), self._account_limit())
-        if herald_hints.text_length(self.network, tagged, measure) > limit:
+        limit = hints().length_limit(self.network, self._policy(), self._account_limit())
+        if hints().text_length(self.network, tagged, measure) > limit:
             return text, self.strings.get(
                 "hashtag_over_limit", hashtag=hashtag, limit=self.strings.number(limit)
             )
@@ -369,7 +378,7 @@ class PanelController:
         if cached is None or cached[0] != key:  # once per policy or limit, not per keystroke
             cached = self._effective_policy = (
                 key,
-                herald_hints.with_account_limit(policy, self.network, limit),
+                hints().with_account_limit(policy, self.network, limit),
             )
         return cached[1]
 
@@ -381,10 +390,10 @@ class PanelController:
 
     def _analyze(self, text):
         if self.check is None:  # guidelines still loading: count only
-            return herald_hints.analyze(
+            return hints().analyze(
                 None, len, self.network, text, None, account_limit=self._account_limit()
             )
-        return herald_hints.analyze(
+        return hints().analyze(
             self.check,
             self.x_weighted_length,
             self.network,
@@ -423,8 +432,8 @@ class PanelController:
         self._pending_report = None
         self.send(
             herald_messages.hint_cards(
-                herald_hints.hint_cards(self.strings, self.analysis["findings"]),
-                herald_hints.card_labels(self.strings),
+                hints().hint_cards(self.strings, self.analysis["findings"]),
+                hints().card_labels(self.strings),
             )
         )
         self.send(
@@ -432,7 +441,7 @@ class PanelController:
                 len(self.analysis["findings"]), self.analysis["length"], self.analysis["limit"]
             )
         )
-        note = herald_hints.post_note_text(self.strings, self.analysis["findings"], self._policy())
+        note = hints().post_note_text(self.strings, self.analysis["findings"], self._policy())
         if note != self._post_note:
             self._post_note = note
             self.send(

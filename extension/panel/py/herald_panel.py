@@ -9,7 +9,6 @@ import herald_suggestions
 from browser import window
 from herald_controller import PanelController
 from herald_dom import append, by_id, fill, h, render, render_keeping
-from herald_hints_view import HintsView
 
 # Cards drawn in the task that shows the list: what the panel shows before it scrolls (at most
 # 560 px tall, ~150-210 px of header and filters, a card at least ~110 px). The rest follow in
@@ -28,13 +27,26 @@ class PanelView:
         self.campaign.bind("change", self._on_campaign)
         by_id("close").bind("click", lambda event: self.controller.close())
         by_id("nudge-dismiss").bind("click", lambda event: self.controller.dismiss_nudge())
-        self.hints = HintsView(lambda: self.controller)
+        self._hints = None  # made at the first check: see `hints`
         self._cards_drawn = 0  # counts the lists drawn: a later list cancels an earlier one's rest
         self._cards_marked = False
 
+    @property
+    def hints(self):
+        """The hints' view, made when first needed (the first check, in the task after the cards
+        are drawn): herald_hints_view and herald_hints stay off the cold boot's path."""
+        if self._hints is None:
+            from herald_hints_view import HintsView
+
+            self._hints = HintsView(lambda: self.controller)
+            if self.strings is not None:
+                self._hints.set_strings(self.strings)
+        return self._hints
+
     def set_strings(self, strings):
         self.strings = strings
-        self.hints.set_strings(strings)
+        if self._hints is not None:
+            self._hints.set_strings(strings)
         window.document.documentElement.lang = strings.language
         labels = {
             "suggestions-title": "tab_suggestions",
@@ -159,7 +171,8 @@ class PanelView:
         else:
             empty.textContent = strings.get("no_matches" if has_any else "no_suggestions")
             empty.removeAttribute("hidden")
-        self.hints.update_toggle()
+        if self._hints is not None:  # else no draft was shown yet: the fold button is hidden
+            self._hints.update_toggle()
 
     def _more_cards(self, drawn, items, others, others_open):
         """The first list's cards after the first ones, then the folded other languages (see
