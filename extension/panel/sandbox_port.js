@@ -283,13 +283,17 @@
     }
   }
 
+  // Only a string or a number is text: anything else (Python's None arrives as an object)
+  // would read "[object Object]" on screen.
   function isText(text) {
     return (typeof text === "string" && text !== "") || typeof text === "number";
   }
 
-  function wanted(value) {
-    // (an object here is Python's None as Brython hands it over: no attribute either)
-    return !(value === null || value === undefined || value === false || typeof value === "object");
+  // An attribute's value as the element carries it, or null for no attribute (false, null, and
+  // an object: Python's None as Brython hands it over).
+  function attributeValue(value) {
+    if (value === null || value === undefined || value === false || typeof value === "object") return null;
+    return value === true ? "" : String(value);
   }
 
   // Brings `node` to what `spec` describes, keeping it and every descendant whose tag still
@@ -302,12 +306,13 @@
     var attrs = spec[1] || {};
     for (var i = node.attributes.length - 1; i >= 0; i--) {
       var name = node.attributes[i].name;
-      if (!Object.prototype.hasOwnProperty.call(attrs, name) || !wanted(attrs[name])) node.removeAttribute(name);
+      if (!Object.prototype.hasOwnProperty.call(attrs, name) || attributeValue(attrs[name]) === null) {
+        node.removeAttribute(name);
+      }
     }
     for (var key in attrs) {
-      if (!wanted(attrs[key])) continue;
-      var value = attrs[key] === true ? "" : String(attrs[key]);
-      if (node.getAttribute(key) !== value) node.setAttribute(key, value);
+      var value = attributeValue(attrs[key]);
+      if (value !== null && node.getAttribute(key) !== value) node.setAttribute(key, value);
     }
     setHandlers(node, spec[4]);
     var children = (spec[3] || []).filter(Boolean);
@@ -342,7 +347,8 @@
   // and class.
   function keyOf(tag, attrs) {
     attrs = attrs || {};
-    return String(tag) + "|" + (wanted(attrs["data-key"]) ? attrs["data-key"] : attrs["class"]);
+    var key = attributeValue(attrs["data-key"]);
+    return String(tag) + "|" + (key !== null ? key : attrs["class"]);
   }
 
   window.HeraldDom = {
@@ -351,19 +357,11 @@
       var node = document.createElement(tag);
       if (attrs) {
         for (var name in attrs) {
-          var value = attrs[name];
-          // (an object here is Python's None as Brython hands it over: no attribute either)
-          if (value === null || value === undefined || value === false || typeof value === "object") {
-            continue;
-          }
-          node.setAttribute(name, value === true ? "" : String(value));
+          var value = attributeValue(attrs[name]);
+          if (value !== null) node.setAttribute(name, value);
         }
       }
-      // Only a string or a number is text: anything else (Python's None arrives as an object)
-      // would read "[object Object]" on screen.
-      if ((typeof text === "string" && text !== "") || typeof text === "number") {
-        node.textContent = String(text);
-      }
+      if (isText(text)) node.textContent = String(text);
       if (children) {
         for (var i = 0; i < children.length; i++) {
           if (children[i]) {

@@ -23,12 +23,20 @@ OWN_WORDS_MIN = 15  # code points added after an insert before we stop nudging
 NOTHING_CHECKED = {"ranges": [], "findings": [], "length": 0, "limit": None}
 
 
+_hints_module = None
+
+
 def hints():
     """herald_hints, imported at its first use: the first check, in the task after the cards are
-    drawn. Off the cold boot's path, the panel's first cards come sooner."""
-    import herald_hints
+    drawn. Off the cold boot's path, the panel's first cards come sooner. Kept once imported: a
+    keystroke's check asks for it several times, and an import statement costs Brython a lookup
+    through its import machinery each time."""
+    global _hints_module
+    if _hints_module is None:
+        import herald_hints
 
-    return herald_hints
+        _hints_module = herald_hints
+    return _hints_module
 
 
 class PanelController:
