@@ -226,9 +226,8 @@ STATE_MARKS = {
 }
 
 
-def test_panel_states_show_no_junk(browser, site_pages, tmp_path):
-    from guidelines import compile_policy
-
+def open_states_panel(browser, site_pages):
+    """A fresh built panel in the harness page: (page, frame), once it said ready."""
     page = browser.context.new_page()
     page.set_viewport_size({"width": 360, "height": 760})
     harness = f"{site_pages.linkedin_origin}/__panel_states.html"
@@ -253,31 +252,39 @@ def test_panel_states_show_no_junk(browser, site_pages, tmp_path):
         timeout=20,
         message="panel ready",
     )
+    return page, frame
+
+
+def show_state(page, frame, data, text, language, theme, mark=None) -> None:
+    """Send the bridge's messages for one state, in `language` and `theme`, and wait until it is
+    drawn (`mark`: a selector that shows it)."""
+    page.evaluate("(m) => window.send(m)", data | {"language": language, "languages": [language]})
+    page.evaluate("(m) => window.send(m)", {"type": "text", "text": text, "origin": None})
+    page.evaluate(
+        "(m) => window.send(m)", {"type": "shown", "visible": True, "focus": False, "theme": theme}
+    )
+    poll(
+        lambda: frame.evaluate(
+            "([l, t, s]) => document.documentElement.lang === l"
+            " && document.documentElement.dataset.theme === t && (!s || !!document.querySelector(s))",
+            [language, theme, mark],
+        ),
+        timeout=20,
+        message=f"panel {mark or 'state'} in {language}/{theme}",
+    )
+    page.wait_for_timeout(200)  # the hints debounce and one paint
+
+
+def test_panel_states_show_no_junk(browser, site_pages, tmp_path):
+    from guidelines import compile_policy
+
+    page, frame = open_states_panel(browser, site_pages)
     states = panel_states(compile_policy(POLICY_DOC))
     found = {}
     for language in LANGUAGES:
         for theme in THEMES:
             for state, (data, text) in states.items():
-                page.evaluate(
-                    "(m) => window.send(m)", data | {"language": language, "languages": [language]}
-                )
-                page.evaluate(
-                    "(m) => window.send(m)", {"type": "text", "text": text, "origin": None}
-                )
-                page.evaluate(
-                    "(m) => window.send(m)",
-                    {"type": "shown", "visible": True, "focus": False, "theme": theme},
-                )
-                poll(
-                    lambda language=language, theme=theme, state=state: frame.evaluate(
-                        "([l, t, s]) => document.documentElement.lang === l"
-                        " && document.documentElement.dataset.theme === t && (!s || !!document.querySelector(s))",
-                        [language, theme, STATE_MARKS.get(state)],
-                    ),
-                    timeout=20,
-                    message=f"panel {state} in {language}/{theme}",
-                )
-                page.wait_for_timeout(200)  # the hints debounce and one paint
+                show_state(page, frame, data, text, language, theme, STATE_MARKS.get(state))
                 if (
                     state == "hints"
                 ):  # "guaranteed" four times: one chip with its count, not four rows
@@ -287,6 +294,28 @@ def test_panel_states_show_no_junk(browser, site_pages, tmp_path):
                     assert len(rows) == 1 and "\u00d74" in rows[0], rows
                 name = f"panel-{state}-{language}-{theme}.png"
                 found[name] = look(frame, page, tmp_path / name)
+    page.close()
+    assert_clean(found, tmp_path)
+
+
+def test_a_draft_waiting_for_its_check_shows_no_junk(browser, site_pages, tmp_path):
+    """The hints of a draft before the company's policy is in: "checking", in a fresh panel (a
+    panel that had a policy keeps it)."""
+    page, frame = open_states_panel(browser, site_pages)
+    data, _ = panel_states(None)["suggestions"]
+    data = {key: value for key, value in data.items() if key != "policy"}
+    found = {}
+    for language in LANGUAGES:
+        for theme in THEMES:
+            show_state(page, frame, data, "Hello team, a draft", language, theme, ".fold-toggle")
+            summary = poll(
+                lambda: frame.evaluate("() => document.querySelector('#hints-empty').textContent"),
+                message="the hints' summary line",
+            )
+            if language == "en":
+                assert summary == "Checking your draft against the guidelines…", summary
+            name = f"panel-checking-{language}-{theme}.png"
+            found[name] = look(frame, page, tmp_path / name)
     page.close()
     assert_clean(found, tmp_path)
 
