@@ -56,22 +56,36 @@
     return ev.defaultPrevented;
   }
 
+  /** Focus is in the editable: its document has focus (a composer in a frame keeps its
+   * activeElement while the page's focus is elsewhere) and its root's activeElement (a shadow
+   * root's, or the document's) is in it. */
+  function focusedIn(editable) {
+    const active = editable.getRootNode().activeElement;
+    return editable.ownerDocument.hasFocus() && !!active && (active === editable || editable.contains(active));
+  }
+
   /** Select what `makeRange()` returns (recomputed: editors re-render their text nodes) and
-   * replace it with `text` through the editor's own input path. */
+   * replace it with `text` through the editor's own input path.
+   *
+   * Both editors take the text at *their* caret: where focus is not in the editor, Quill puts back
+   * the range it last saw and Draft.js the one in its state. So the editor must have focus and our
+   * selection at the moment of the paste. A click in the panel moves focus into its frame, and the
+   * page can hear of it after we gave focus back (the frame is another process): the check is made
+   * after each wait, and focus and selection are set again until both hold. */
   async function replaceWith(composer, makeRange, text) {
     const { editable, site } = composer;
-    if (!editable.contains(editable.getRootNode().activeElement) && editable.getRootNode().activeElement !== editable) {
-      editable.focus({ preventScroll: true });
-      // On focus, Draft.js re-renders and puts back the caret it remembers: let that finish
-      // before we select, or it lands on top of our selection.
-      await settle();
-    }
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 8; i++) {
+      if (!focusedIn(editable)) {
+        editable.focus({ preventScroll: true });
+        // On focus, Draft.js re-renders and puts back the caret it remembers: let that finish
+        // before we select, or it lands on top of our selection.
+        await settle();
+      }
       const range = makeRange();
       if (!range) return failed(composer, "no-range");
       select(editable, range);
       await settle();
-      if (sameRange(selectionOf(editable), makeRange())) break;
+      if (focusedIn(editable) && sameRange(selectionOf(editable), makeRange())) break;
     }
     const method = (site.insert && site.insert.method) || "paste";
     const doc = editable.ownerDocument; // execCommand acts on the editor's own document

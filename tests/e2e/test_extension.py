@@ -133,6 +133,31 @@ def test_quick_fix_replaces_through_the_editor(open_composer, site):
     assert composer.post_enabled()
 
 
+@pytest.mark.parametrize("site", SITES)
+def test_quick_fix_lands_on_its_words_when_the_panels_focus_arrives_late(open_composer, site):
+    """A click in the panel moves focus into its frame, and that news travels between processes:
+    under load it can reach the page after the bridge has put the caret back in the editor. The
+    fix must still replace its words, not land at the caret the editor remembers (CI stop 20)."""
+    composer = open_composer(site)
+    type_in_composer(composer, "Line one 🚀\nthat plan was stupid, honestly")
+    fix = composer.panel.locator("#findings button.fix", has_text="unhelpful")
+    poll(lambda: fix.count(), timeout=10, message="a quick fix offering 'unhelpful'")
+    # The panel's focus, late: the first time the editor takes focus back, the frame takes it again.
+    composer.page.evaluate(
+        """() => {
+          const frame = document.querySelector("iframe.herald-panel-frame");
+          const editor = window.__fixture.editor();
+          editor.addEventListener("focus", () => setTimeout(() => frame.focus(), 0), { once: true });
+        }"""
+    )
+    fix.first.click()
+    want = "Line one 🚀\nthat plan was unhelpful, honestly"
+    try:
+        poll(lambda: composer.model_text() == want, message="the replacement in the editor model")
+    finally:
+        print("editor model:", repr(composer.model_text()))
+
+
 def test_quick_fix_append(open_composer):
     composer = open_composer("linkedin")
     type_in_composer(composer, "Proud of the Acme team 🚀")
