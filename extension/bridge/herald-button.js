@@ -8,6 +8,7 @@
   let badge = null;
   let raf = 0;
   let removers = [];
+  let active = false; // between the feature's setup and teardown
 
   function create() {
     if (button) return button;
@@ -79,6 +80,15 @@
     if (!raf) raf = requestAnimationFrame(place);
   };
 
+  /** Place the button now: the panel docks beside it (panel-frame.js), and a panel docked before
+   * the button had its place would move aside a frame later, under the employee's pointer. */
+  Herald.placeButton = function () {
+    if (!active) return;
+    create();
+    if (raf) cancelAnimationFrame(raf);
+    place();
+  };
+
   // The panel sends a status after every check (each keystroke): placing is a layout read, so it
   // waits for the next frame (one per frame, shared with text-changed), and an unchanged count
   // writes nothing.
@@ -93,6 +103,7 @@
   Herald.feature({
     name: "herald-button",
     setup() {
+      active = true;
       removers = [
         Herald.on("composer-focused", () => {
           create();
@@ -108,6 +119,7 @@
       ];
     },
     teardown() {
+      active = false;
       removers.forEach((r) => r());
       if (button) button.remove();
       button = null;

@@ -184,6 +184,7 @@
   };
 
   function buttonBox() {
+    if (Herald.placeButton) Herald.placeButton();
     const b = document.querySelector("button.herald-button");
     return b && !b.hidden ? [boxOf(b)] : [];
   }

@@ -74,3 +74,41 @@ def test_wide_dialog_on_a_small_window_collapses_to_a_pill_that_expands(
         poll(lambda: page.evaluate("() => window.__fixture.published.length") == 1, message="post")
     finally:
         page.close()
+
+
+RECORD_FRAME_PLACES = """() => {
+  window.__panelPlaces = [];
+  const record = () => {
+    const frame = document.querySelector("iframe.herald-panel-frame");
+    if (frame && frame.style.visibility === "visible") {
+      const r = frame.getBoundingClientRect();
+      const place = [r.left, r.top, r.width, r.height].map(Math.round).join(",");
+      if (window.__panelPlaces[window.__panelPlaces.length - 1] !== place) window.__panelPlaces.push(place);
+    }
+    requestAnimationFrame(record);
+  };
+  record();
+}"""
+
+
+@pytest.mark.parametrize("name", ["linkedin", "x"])
+def test_the_panel_opens_where_it_stays(signed_in, site_pages, name):
+    """The panel appears where it will stay while the employee starts writing. It used to dock
+    before the Herald button had its place and move aside at the first key: a jump beside the
+    text being written, and under the pointer of a click meant for a card."""
+    site, path = PAGES[name]
+    origin = site_pages.linkedin_origin if site == "linkedin" else site_pages.x_origin
+    page = signed_in.context.new_page()
+    try:
+        page.set_viewport_size(VIEWPORTS[1])
+        page.goto(f"{origin}/{path}")
+        page.evaluate(RECORD_FRAME_PLACES)
+        page.click("#start-post" if site == "linkedin" else "[data-testid=tweetTextarea_0]")
+        poll(lambda: herald_state(page) == "panel", timeout=15, message="the panel")
+        page.wait_for_timeout(1000)  # the button, the cards and the policy arrive
+        page.keyboard.type("Hello", delay=20)  # one line: the editor keeps its size
+        page.wait_for_timeout(500)
+        places = page.evaluate("() => window.__panelPlaces")
+        assert len(places) == 1, f"the panel moved after it opened: {places}"
+    finally:
+        page.close()
