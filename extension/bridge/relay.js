@@ -4,12 +4,15 @@
 (function (root) {
   "use strict";
   const Herald = root.Herald;
-  const FROM_PANEL = ["ready", "insert", "highlights", "hint-cards", "post-note", "apply-fix", "share-event", "status", "close", "propose"];
+  const FROM_PANEL = ["ready", "insert", "highlights", "hint-cards", "post-note", "apply-fix", "share-event", "status", "close", "propose", "snapshot"];
   const FROM_WORKER = ["state-changed", "toggle-panel"];
   const FRESH_SECONDS = 5; // composers opened within this of the last check reuse it
   let removers = [];
   let pendingShares = new Map(); // request_id -> {message, sent}
   let lastData = null;
+  // The panel as last drawn on this network (the worker keeps it): sent first when a panel says
+  // ready, so it can show its cards before Brython starts (sandbox_port.js, Snapshot).
+  let lastSnapshot = null;
   // The policy travels apart from `data` (its own `policy` message, JSON text): after the panel
   // drew its cards, and only when it changed, not with every state push (each composer focus).
   let lastPolicy; // the worker's policy_json (undefined: not read yet; null: no policy)
@@ -71,8 +74,10 @@
     if (!state || state.ok === false) {
       lastData = { type: "data", signed_in: false, program: null, suggestions: null, offline: true, account_limit: accountLimit(null) };
       lastPolicy = null;
+      lastSnapshot = null;
     } else {
       lastPolicy = typeof state.policy_json === "string" ? state.policy_json : null;
+      lastSnapshot = state.panel_snapshot || null;
       lastData = {
         type: "data",
         signed_in: !!state.signed_in,
@@ -114,6 +119,7 @@
     // The cached state first, then init: the panel draws its cards once, when init arrives with
     // the data already there (init first would draw "loading", then everything again); the
     // policy after them, so reading it does not hold up the cards.
+    if (lastSnapshot) toPanel(lastSnapshot);
     if (lastData) toPanel(lastData);
     toPanel({
       type: "init",
@@ -197,6 +203,10 @@
       }
       case "status":
         Herald.setButtonBadge(msg.findings);
+        break;
+      case "snapshot":
+        lastSnapshot = msg;
+        heraldChrome.send({ type: "save-panel-snapshot", network: Herald.state.site.network, snapshot: msg });
         break;
       case "close":
         if (c) c.dismissed = true;

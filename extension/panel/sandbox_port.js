@@ -203,6 +203,10 @@
       console.error("[herald]", "dropped message", typeOf(data), found.join("; "));
       return;
     }
+    if (data.type === "snapshot") {
+      Snapshot.offered(data); // for this page alone: Python never sees it
+      return;
+    }
     if (data.type === "data") {
       // The bridge pushes its state again when the panel says ready: the same `data` twice in
       // a row changes nothing, so Python (busy booting) does not convert and compare it again.
@@ -211,11 +215,19 @@
       }
       lastData = text;
     }
-    if (listener && !queue.length) {
-      listener(text);
-    } else {
-      queue.push([data.type, text]); // in order behind what is still queued
+    if (data.type === "init") {
+      Snapshot.received(lastData, text);
     }
+    if (listener && !queue.length) {
+      deliver(data, text);
+    } else {
+      queue.push([data, text]); // in order behind what is still queued
+    }
+  }
+
+  function deliver(message, text) {
+    Snapshot.delivered(message);
+    listener(text);
   }
 
   // What came while Brython booted, in order. The panel draws its cards when `init` arrives (the
@@ -225,14 +237,26 @@
     while (queue.length) {
       var next = queue.shift();
       try {
-        listener(next[1]);
+        deliver(next[0], next[1]);
       } catch (error) {
-        console.error("[herald]", "message handler failed", next[0], error); // the rest still go
+        console.error("[herald]", "message handler failed", next[0].type, error); // the rest still go
       }
-      if (next[0] === "init" && queue.length) {
+      if (next[0].type === "init" && queue.length) {
         setTimeout(flush, 0);
         return;
       }
+    }
+  }
+
+  function post(message) {
+    var found = problems(message);
+    if (found.length) {
+      console.error("[herald]", "sending a message that breaks its schema", typeOf(message), found.join("; "));
+    }
+    if (port) {
+      port.postMessage(message);
+    } else {
+      window.parent.postMessage(message, "*");
     }
   }
 
@@ -241,17 +265,17 @@
       listener = callback;
       flush();
     },
+    // Python drew its first list (every card, handlers bound): see Snapshot.
+    drawn: function () {
+      Snapshot.drawn();
+    },
+    // The last drawn panel is on screen: Python draws its whole first list at once (the split
+    // that shows the first cards sooner would take the rest away for a moment).
+    shown: function () {
+      return Snapshot.shown();
+    },
     send: function (jsonText) {
-      var message = JSON.parse(jsonText);
-      var found = problems(message);
-      if (found.length) {
-        console.error("[herald]", "sending a message that breaks its schema", typeOf(message), found.join("; "));
-      }
-      if (port) {
-        port.postMessage(message);
-      } else {
-        window.parent.postMessage(message, "*");
-      }
+      post(JSON.parse(jsonText));
     },
     problems: problems,
   };
@@ -439,4 +463,172 @@
       node.replaceChildren(fragment);
     },
   };
+  // --- The last drawn panel --------------------------------------------------------------------
+  // Brython needs ~250 ms to start in a new frame, and the panel's Python ~80 ms more to draw. The
+  // panel as Python drew it from one `data` and `init` (no draft yet) is sent to the bridge, which
+  // keeps it (one per network, cleared at sign-out); a later boot that receives the same two
+  // messages is shown that panel at once, before Brython has started: the same elements Python
+  // would make, built by morph (text only ever through textContent). Python then draws into
+  // them as usual (morph keeps them), and a click made meanwhile is held and given, once Python
+  // has drawn, to the element at the same place. Any other `data` or `init` shows nothing early.
+  var Snapshot = (function () {
+    var initKey = null; // names the `data` and `init` Python draws from first
+    var stale = false; // Python was given more than those two before it drew: no snapshot of it
+    var offer = null; // the bridge's snapshot, until the `init` it goes with arrives
+    var shownKey = null; // the snapshot shown at this boot
+    var hydrated = false; // Python drew its first list: held clicks go to it
+    var held = [];
+    var initDelivered = false;
+    var MAX_JSON = 256 * 1024;
+    var BLOCKED_TAGS = /^(script|style|link|meta|base|iframe|frame|frameset|object|embed|template|svg|math|form)$/;
+    var URL_ATTRIBUTES = { href: 1, src: 1, action: 1, formaction: 1, srcset: 1, poster: 1 };
+
+    // Two 32-bit FNV-1a hashes of the messages' JSON text (with different offsets): a name for
+    // them, not a secret; the panel compares it with the key it computed itself.
+    function hash(text) {
+      var a = 0x811c9dc5;
+      var b = 0x01000193 ^ 0x5bd1e995;
+      for (var i = 0; i < text.length; i++) {
+        var c = text.charCodeAt(i);
+        a = Math.imul(a ^ c, 0x01000193) >>> 0;
+        b = Math.imul(b ^ c, 0x01000193 + 2) >>> 0;
+      }
+      return ("0000000" + a.toString(16)).slice(-8) + ("0000000" + b.toString(16)).slice(-8) + ":" + text.length;
+    }
+
+    // [tag, attrs, text, children] for an element, as herald_dom describes them (see morph).
+    // Text before the first child element is the element's text; text after one cannot be said
+    // so: null, and no snapshot is taken.
+    function specOf(node) {
+      var attrs = {};
+      for (var i = 0; i < node.attributes.length; i++) attrs[node.attributes[i].name] = node.attributes[i].value;
+      var children = [];
+      var text = "";
+      for (var c = node.firstChild; c; c = c.nextSibling) {
+        if (c.nodeType === 1) {
+          var child = specOf(c);
+          if (!child) return null;
+          children.push(child);
+        } else if (c.nodeType === 3) {
+          if (children.length) {
+            if (c.data.trim() !== "") return null;
+          } else {
+            text += c.data;
+          }
+        }
+      }
+      if (children.length && text.trim() === "") text = "";
+      return [node.tagName.toLowerCase(), attrs, text === "" ? null : text, children];
+    }
+
+    // A spec that came through the bridge and the worker's storage: only elements a panel
+    // draws, no handlers, no event attributes, no script URLs; false for anything else.
+    function safe(spec, depth) {
+      if (!Array.isArray(spec) || spec.length !== 4 || depth > 40) return false;
+      var tag = spec[0];
+      if (typeof tag !== "string" || !/^[a-z][a-z0-9-]*$/.test(tag) || BLOCKED_TAGS.test(tag)) return false;
+      var attrs = spec[1];
+      if (attrs === null || typeof attrs !== "object" || Array.isArray(attrs)) return false;
+      for (var name in attrs) {
+        if (!/^[a-z][a-z0-9_.:-]*$/.test(name) || /^on/.test(name) || typeof attrs[name] !== "string") return false;
+        if (URL_ATTRIBUTES[name] && /^\s*(javascript|vbscript|data):/i.test(attrs[name])) return false;
+      }
+      if (spec[2] !== null && typeof spec[2] !== "string") return false;
+      if (!Array.isArray(spec[3])) return false;
+      for (var i = 0; i < spec[3].length; i++) if (!safe(spec[3][i], depth + 1)) return false;
+      return true;
+    }
+
+    function show() {
+      if (listener || shownKey || !offer || !initKey || offer.key !== initKey) return;
+      var main = document.getElementById("panel");
+      if (!main) {
+        // The bridge answered before the skeleton was parsed: show it as soon as it is.
+        document.addEventListener("DOMContentLoaded", show, { once: true });
+        return;
+      }
+      var shown = offer;
+      offer = null;
+      if (!safe(shown.tree, 0) || shown.tree[0] !== "main" || morph(main, shown.tree) !== main) return;
+      var html = document.documentElement;
+      if (shown.lang) html.lang = shown.lang;
+      if (shown.theme) html.setAttribute("data-theme", shown.theme);
+      if (shown.title) document.title = shown.title;
+      shownKey = initKey;
+      performance.mark("herald:cards-shown"); // benchmarks/panel_bench.py reads it
+    }
+
+    function pathOf(node) {
+      var main = document.getElementById("panel");
+      var path = [];
+      for (; node && node !== main; node = node.parentElement) {
+        path.unshift(Array.prototype.indexOf.call(node.parentElement.children, node));
+      }
+      return node === main ? path : null;
+    }
+
+    function atPath(path) {
+      var node = document.getElementById("panel");
+      for (var i = 0; node && i < path.length; i++) node = node.children[path[i]];
+      return node || null;
+    }
+
+    // Until Python has drawn, the buttons shown are pictures of buttons: a click on one waits.
+    document.addEventListener(
+      "click",
+      function (event) {
+        if (hydrated || !shownKey || !event.isTrusted) return;
+        var target = event.target && event.target.closest ? event.target.closest("button, summary, a[href]") : null;
+        var path = target && pathOf(target);
+        if (!path) return;
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        held.push({ path: path, tag: target.tagName });
+      },
+      true
+    );
+
+    return {
+      shown: function () {
+        return shownKey !== null;
+      },
+      offered: function (message) {
+        offer = message;
+        show();
+      },
+      received: function (dataText, initText) {
+        if (initKey === null) initKey = hash((dataText || "") + "\n" + initText);
+        show();
+      },
+      // What reached Python: its first list is a picture of the first `data` and `init` only
+      // when neither a newer `data` or `init` nor a draft (or a composer in compatibility mode)
+      // reached it before it drew. The policy and an empty composer may (under load they come
+      // before the list's last cards): a panel for an empty composer is what the next one shows.
+      delivered: function (message) {
+        var type = message.type;
+        if (type === "init" && !initDelivered) initDelivered = true;
+        else if (!initDelivered) stale = stale || type !== "data";
+        else if (type === "text") stale = stale || message.text !== "" || (message.via || "adapter") !== "adapter";
+        else if (type !== "policy" && type !== "shown") stale = true;
+      },
+      drawn: function () {
+        if (hydrated) return;
+        hydrated = true;
+        var clicks = held;
+        held = [];
+        clicks.forEach(function (click) {
+          var node = atPath(click.path);
+          if (node && node.tagName === click.tag) node.click();
+        });
+        // Only a panel with cards is worth showing early (not "loading", not signed out).
+        if (stale || !initKey || shownKey === initKey || !document.querySelector("#cards > li")) return;
+        var tree = specOf(document.getElementById("panel"));
+        if (!tree) return;
+        var message = { type: "snapshot", key: initKey, tree: tree, title: document.title, lang: document.documentElement.lang };
+        var theme = document.documentElement.getAttribute("data-theme");
+        if (theme) message.theme = theme;
+        if (JSON.stringify(message).length <= MAX_JSON) post(message);
+      },
+    };
+  })();
 })();

@@ -17,6 +17,9 @@
     sent: 0, // share events the server accepted from this browser (the popup shows it)
     flush: { attempts: 0, next_at: 0 },
     dropped: 0, // share events the server refused as invalid, dropped from the queue (options page)
+    // {network: snapshot message}: the panel as last drawn (sandbox_port.js), shown by the next
+    // page's panel before Brython starts. Cleared at sign-out, like the cached suggestions.
+    panel_snapshots: {},
   };
 
   const Store = {

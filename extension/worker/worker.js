@@ -24,7 +24,7 @@ importScripts(
   const Health = root.HeraldHealth;
   const SYNC_MINUTES = 5;
   const PROFILE_FIELDS = ["leaderboard_opt_in", "digest_opt_in", "follower_count", "languages"];
-  const ACCEPTED = ["get-state", "sign-in", "sign-out", "refresh-content", "queue-share", "set-settings", "mark-seen", "update-profile", "sso-info", "sign-in-sso", "get-my-data", "propose", "get-my-proposals", "get-leaderboard", "health-count"];
+  const ACCEPTED = ["get-state", "sign-in", "sign-out", "refresh-content", "queue-share", "set-settings", "mark-seen", "update-profile", "sso-info", "sign-in-sso", "get-my-data", "propose", "get-my-proposals", "get-leaderboard", "health-count", "save-panel-snapshot"];
 
   function normaliseServer(url) {
     const u = new URL(String(url).trim());
@@ -93,7 +93,7 @@ importScripts(
   }
 
   async function getState(network, policyJson) {
-    const { auth, cache, settings, queue, sent, dropped } = await Store.get("auth", "cache", "settings", "queue", "sent", "dropped");
+    const { auth, cache, settings, queue, sent, dropped, panel_snapshots } = await Store.get("auth", "cache", "settings", "queue", "sent", "dropped", "panel_snapshots");
     const signedIn = !!(auth && auth.refresh_token);
     const pick = (n) => {
       const entry = cache.suggestions[n];
@@ -114,6 +114,7 @@ importScripts(
       queue_dropped: dropped,
       settings,
     };
+    if (network && signedIn && panel_snapshots[network]) state.panel_snapshot = panel_snapshots[network];
     if (!network) {
       // What only Herald's own pages show (options, popup): the company's server setting, the
       // unseen count, the health counts. A page's panel (the bridge asks for one network) does
@@ -186,6 +187,14 @@ importScripts(
 
   const handlers = {
     "get-state": (m) => getState(m.network, m.policy_json === true),
+    // The panel as last drawn on this network (relay.js): one per network, the newest wins.
+    "save-panel-snapshot": (m) =>
+      Store.withLock(async () => {
+        const { auth, panel_snapshots } = await Store.get("auth", "panel_snapshots");
+        if (!(auth && auth.refresh_token)) return { ok: false, error: "signed_out" };
+        await Store.set({ panel_snapshots: Object.assign({}, panel_snapshots, { [m.network]: m.snapshot }) });
+        return { ok: true };
+      }),
     async "sign-in"(m) {
       let server;
       const policy = await managed();
@@ -239,6 +248,7 @@ importScripts(
       await Store.set({
         auth: auth ? { server_url: auth.server_url, access_token: null, refresh_token: null, user: null } : null,
         cache: { program: null, suggestions: {}, policy: null, standing: null, offline: false, updated_at: null },
+        panel_snapshots: {},
       });
       await Content.updateBadge();
       await broadcast();
