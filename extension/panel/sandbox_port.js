@@ -573,6 +573,18 @@
       return node || null;
     }
 
+    // The panel Python just drew, for the next boot with the same `data` and `init`: only a
+    // panel with cards (not "loading", not signed out), and not the one this boot was shown.
+    function keep() {
+      if (stale || !initKey || shownKey === initKey || !document.querySelector("#cards > li")) return;
+      var tree = specOf(document.getElementById("panel"));
+      if (!tree) return;
+      var message = { type: "snapshot", key: initKey, tree: tree, title: document.title, lang: document.documentElement.lang };
+      var theme = document.documentElement.getAttribute("data-theme");
+      if (theme) message.theme = theme;
+      if (JSON.stringify(message).length <= MAX_JSON) post(message);
+    }
+
     // Until Python has drawn, the buttons shown are pictures of buttons: a click on one waits.
     document.addEventListener(
       "click",
@@ -614,20 +626,13 @@
       drawn: function () {
         if (hydrated) return;
         hydrated = true;
+        keep();
         var clicks = held;
         held = [];
         clicks.forEach(function (click) {
           var node = atPath(click.path);
           if (node && node.tagName === click.tag) node.click();
         });
-        // Only a panel with cards is worth showing early (not "loading", not signed out).
-        if (stale || !initKey || shownKey === initKey || !document.querySelector("#cards > li")) return;
-        var tree = specOf(document.getElementById("panel"));
-        if (!tree) return;
-        var message = { type: "snapshot", key: initKey, tree: tree, title: document.title, lang: document.documentElement.lang };
-        var theme = document.documentElement.getAttribute("data-theme");
-        if (theme) message.theme = theme;
-        if (JSON.stringify(message).length <= MAX_JSON) post(message);
       },
     };
   })();
