@@ -215,13 +215,14 @@
       }
       lastData = text;
     }
-    if (data.type === "init") {
-      Snapshot.received(lastData, text);
-    }
-    if (listener && !queue.length) {
+    // The last drawn panel shown now, while Python already listens (the host answered late):
+    // Python draws in the next task, after the browser could paint it.
+    var justShown = data.type === "init" && Snapshot.received(lastData, text);
+    if (listener && !queue.length && !justShown) {
       deliver(data, text);
     } else {
       queue.push([data, text]); // in order behind what is still queued
+      if (listener && justShown && queue.length === 1) setTimeout(flush, 0);
     }
   }
 
@@ -539,23 +540,26 @@
       return true;
     }
 
+    // Shows the offered snapshot when its key is the one received and Python has not drawn
+    // (it draws when `init` reaches it); true when it did.
     function show() {
-      if (listener || shownKey || !offer || !initKey || offer.key !== initKey) return;
+      if (initDelivered || shownKey || !offer || !initKey || offer.key !== initKey) return false;
       var main = document.getElementById("panel");
       if (!main) {
         // The bridge answered before the skeleton was parsed: show it as soon as it is.
         document.addEventListener("DOMContentLoaded", show, { once: true });
-        return;
+        return false;
       }
       var shown = offer;
       offer = null;
-      if (!safe(shown.tree, 0) || shown.tree[0] !== "main" || morph(main, shown.tree) !== main) return;
+      if (!safe(shown.tree, 0) || shown.tree[0] !== "main" || morph(main, shown.tree) !== main) return false;
       var html = document.documentElement;
       if (shown.lang) html.lang = shown.lang;
       if (shown.theme) html.setAttribute("data-theme", shown.theme);
       if (shown.title) document.title = shown.title;
       shownKey = initKey;
       performance.mark("herald:cards-shown"); // benchmarks/panel_bench.py reads it
+      return true;
     }
 
     function pathOf(node) {
@@ -609,8 +613,9 @@
         show();
       },
       received: function (dataText, initText) {
-        if (initKey === null) initKey = hash((dataText || "") + "\n" + initText);
-        show();
+        if (initKey !== null) return false;
+        initKey = hash((dataText || "") + "\n" + initText);
+        return show();
       },
       // What reached Python: its first list is a picture of the first `data` and `init` only
       // when neither a newer `data` or `init` nor a draft (or a composer in compatibility mode)

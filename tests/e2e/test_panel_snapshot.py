@@ -8,6 +8,7 @@ that panel shows its cards before Python drew them, then Python takes over and I
 from __future__ import annotations
 
 import pytest
+from conftest import Composer
 from e2e_support import SUGGESTION_X, poll
 
 pytestmark = pytest.mark.browser
@@ -22,7 +23,19 @@ def marks(frame) -> dict:
     )
 
 
-def test_the_next_pages_panel_shows_its_cards_before_python(signed_in, open_composer):
+def panel_booted_at_idle(signed_in, site_pages, pages):
+    """A page that loaded and went idle: the bridge prepared its panel then, before any composer
+    opened (panel-frame.js), as on a page the employee reads first. Returns (page, panel)."""
+    page = signed_in.context.new_page()
+    pages.append(page)
+    page.goto(site_pages.x)
+    composer = Composer(page, "x")
+    panel = composer.panel
+    poll(lambda: "herald:cards-drawn" in marks(panel), timeout=15, message="Python's cards")
+    return composer, panel
+
+
+def test_the_next_pages_panel_shows_its_cards_before_python(signed_in, open_composer, site_pages):
     # The first page after signing in draws while the first sync is on its way: its data is
     # not the next page's. Once synced, every page gets the same data and init.
     warm = open_composer("x")
@@ -30,20 +43,22 @@ def test_the_next_pages_panel_shows_its_cards_before_python(signed_in, open_comp
     warm.page.wait_for_timeout(1500)
     worker = signed_in.worker()
     worker.evaluate("() => chrome.storage.local.set({panel_snapshots: {}})")
+    pages = []
+    try:
+        _, panel = panel_booted_at_idle(signed_in, site_pages, pages)
+        assert "herald:cards-shown" not in marks(panel)  # nothing was kept before it
+        poll(lambda: worker.evaluate(SNAPSHOTS).get("x"), message="the kept snapshot")
 
-    first = open_composer("x")
-    poll(lambda: "herald:cards-drawn" in marks(first.panel), timeout=15, message="Python's cards")
-    assert "herald:cards-shown" not in marks(first.panel)  # nothing was kept before it
-    poll(lambda: worker.evaluate(SNAPSHOTS).get("x"), message="the kept snapshot")
-
-    second = open_composer("x")
-    panel = second.panel
-    poll(lambda: "herald:cards-drawn" in marks(panel), timeout=15, message="Python's cards")
-    seen = marks(panel)
-    assert seen.get("herald:cards-shown", float("inf")) < seen["herald:cards-drawn"], seen
-    card = panel.locator("#cards > li.card", has_text=SUGGESTION_X)
-    card.locator("button.insert").click()
-    poll(lambda: second.model_text() == SUGGESTION_X, message="the inserted suggestion")
+        second, panel = panel_booted_at_idle(signed_in, site_pages, pages)
+        seen = marks(panel)
+        assert seen.get("herald:cards-shown", float("inf")) < seen["herald:cards-drawn"], seen
+        second.open()
+        card = panel.locator("#cards > li.card", has_text=SUGGESTION_X)
+        card.locator("button.insert").click()
+        poll(lambda: second.model_text() == SUGGESTION_X, message="the inserted suggestion")
+    finally:
+        for page in pages:
+            page.close()
 
     # Signing out forgets it with the cached suggestions.
     page, frame = signed_in.open_options()

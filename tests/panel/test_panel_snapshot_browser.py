@@ -234,3 +234,32 @@ def test_the_shown_panel_looks_exactly_like_the_one_python_draws(
     drawn = page.locator("iframe").screenshot(path=str(tmp_path / "python-drawn.png"))
     page.close()
     assert shown == drawn, f"see {tmp_path}"
+
+
+def test_a_host_that_answers_after_python_listens_still_gets_the_panel_shown_first(
+    browser, base_url
+):
+    """A busy host page may answer `ready` only once Brython runs: the snapshot is still shown,
+    and Python draws over it in the next task."""
+    snapshot, _ = drawn_panel(browser, base_url)
+    page, frame = boot(browser, base_url, [])
+    try:
+        wait_until(lambda: frame.evaluate("() => document.readyState") == "complete", "loaded")
+        page.wait_for_timeout(800)  # Brython ran the panel's Python: it listens, with nothing yet
+        assert titles(frame) == []
+        page.evaluate(
+            "(messages) => messages.forEach((m) => window.sendToPage(m))", [snapshot, DATA, INIT]
+        )
+        wait_until(
+            lambda: frame.evaluate(
+                "() => performance.getEntriesByName('herald:cards-drawn').length"
+            ),
+            "Python's cards",
+        )
+        shown = frame.evaluate("() => performance.getEntriesByName('herald:cards-shown')")
+        drawn = frame.evaluate("() => performance.getEntriesByName('herald:cards-drawn')")
+        assert shown and shown[0]["startTime"] < drawn[0]["startTime"]
+        frame.locator("#cards > li.card").nth(1).locator("button.insert").click()
+        assert wait_for(page, "insert")["message"]["snippet_id"] == 101
+    finally:
+        page.close()
