@@ -637,3 +637,16 @@ def test_a_long_list_draws_its_first_cards_at_once_then_all_in_order(browser, ba
     page.wait_for_timeout(100)
     assert [cards.nth(i).text_content() for i in range(cards.count())] == ["Card 13"]
     page.close()
+
+
+def test_the_first_card_keeps_its_distance_from_the_filters(browser, base_url):
+    """The search box (and the campaign menu) sat flush on the first card's border: the list's
+    parts are spaced like the rest of the panel."""
+    page, frame, _ = open_panel(browser, base_url, "x", signed_in_data())
+    eventually_text(frame.locator(".card").first, "colleagues shared this")
+    gap = frame.evaluate(
+        """() => document.querySelector('#cards > li.card').getBoundingClientRect().top
+                 - document.querySelector('.filters').getBoundingClientRect().bottom"""
+    )
+    assert gap >= 6, f"{gap} px between the filters and the first card"
+    page.close()
